@@ -1,0 +1,96 @@
+# frugal-lakehouse — the verbs users type. Every verb bootstraps what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT   ?= python3.11
+VENV          ?= .venv
+PY            := $(VENV)/bin/python
+CHECKOV_VENV  ?= .venv-checkov
+CHECKOV_PIN   ?= checkov==3.2.533
+TF            := ./tools/terraform.sh
+ENV           ?= local
+EMULATOR_PORT ?= 4566
+export EMULATOR_PORT
+
+MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
+
+.PHONY: help venv test lint fmt tf-validate tf-test checkov pytest emulator-up emulator-down \
+        plan apply destroy demo package bench run clean
+
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade "pip==24.3.1"
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## create/refresh the project virtual environment
+
+# checkov pins its own dependency versions, so it lives in a venv of its own.
+$(CHECKOV_VENV)/.installed: Makefile
+	$(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet "$(CHECKOV_PIN)"
+	touch $@
+
+test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform validate/test, checkov, pytest
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory tf-validate
+	$(MAKE) --no-print-directory tf-test
+	$(MAKE) --no-print-directory checkov
+	$(MAKE) --no-print-directory pytest
+
+lint: venv ## ruff + terraform fmt -check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TF) fmt -check -recursive -diff modules envs
+
+fmt: venv ## format Python and Terraform in place
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(TF) fmt -recursive modules envs
+
+tf-validate: ## terraform init (offline mirror) + validate for every module and env
+	@for d in $(MODULES) $(ENVS); do \
+	  echo "== validate $$d"; \
+	  $(TF) -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
+	  $(TF) -chdir=$$d validate -no-color; \
+	done
+
+tf-test: ## terraform test for every module (mock provider, plan-level logic)
+	@for d in $(MODULES); do \
+	  echo "== terraform test $$d"; \
+	  $(TF) -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
+	  $(TF) -chdir=$$d test -no-color; \
+	done
+
+checkov: $(CHECKOV_VENV)/.installed ## checkov over modules and envs, zero failed checks
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
+
+pytest: venv ## pytest: unit, ASL-on-emulator and e2e suites
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+emulator-up: venv ## start the local AWS emulator on 127.0.0.1:$(EMULATOR_PORT)
+	$(PY) -m local_emulator up --port $(EMULATOR_PORT)
+
+emulator-down: venv ## stop the local AWS emulator
+	$(PY) -m local_emulator down --port $(EMULATOR_PORT)
+
+plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
+	$(PY) -m local_emulator.envctl $@ --env $(ENV)
+
+package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
+	$(PY) tools/package.py
+
+bench: venv ## run every bench/ script
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
+
+demo: venv ## start the emulator, apply envs/local, run the workflows on sample data, tear down
+	$(PY) -m local_emulator.demo
+
+clean: ## remove virtual environments, caches and build output
+	rm -rf $(VENV) $(CHECKOV_VENV) .cache dist .emulator .pytest_cache .ruff_cache
+	find modules envs -name .terraform -type d -prune -exec rm -rf {} +

@@ -1,0 +1,61 @@
+"""S3 data layout of the lakehouse: s3://<layer bucket>/<source>/<dataset>/...
+
+- raw:    .../ingest_date=YYYY-MM-DD/<run_id>.json   (immutable history, never overwritten)
+- bronze: .../ingest_date=YYYY-MM-DD/                 (Parquet; a re-run replaces that partition)
+- silver: .../                                         (current snapshot, rebuilt idempotently)
+- gold:   .../                                         (current snapshot, rebuilt idempotently)
+"""
+
+import datetime as dt
+import re
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NAME_RE = re.compile(r"^[a-z0-9_]+$")
+INGEST_DATE_KEY = "ingest_date"
+
+
+def validate_ingest_date(ingest_date: str) -> str:
+    """Return `ingest_date` if it is a real YYYY-MM-DD date, else raise ValueError naming it."""
+    if not isinstance(ingest_date, str) or not _DATE_RE.match(ingest_date):
+        raise ValueError(f"ingest_date must be YYYY-MM-DD, got {ingest_date!r}")
+    dt.date.fromisoformat(ingest_date)
+    return ingest_date
+
+
+def _check_name(kind: str, value: str) -> str:
+    if not _NAME_RE.match(value or ""):
+        raise ValueError(f"{kind} must match [a-z0-9_]+, got {value!r}")
+    return value
+
+
+def dataset_prefix(bucket: str, source: str, dataset: str) -> str:
+    """s3://bucket/source/dataset/ — the root of one dataset in one layer."""
+    if not bucket:
+        raise ValueError("bucket must not be empty")
+    return f"s3://{bucket}/{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+
+
+def partition_prefix(bucket: str, source: str, dataset: str, ingest_date: str) -> str:
+    """s3://bucket/source/dataset/ingest_date=YYYY-MM-DD/ — one run's partition (raw, bronze)."""
+    return (
+        f"{dataset_prefix(bucket, source, dataset)}"
+        f"{INGEST_DATE_KEY}={validate_ingest_date(ingest_date)}/"
+    )
+
+
+def raw_object_key(source: str, dataset: str, ingest_date: str, run_id: str) -> str:
+    """Key (no bucket) of one raw run's object; `run_id` keeps every run's copy."""
+    if not re.match(r"^[A-Za-z0-9_.-]+$", run_id or ""):
+        raise ValueError(f"run_id must match [A-Za-z0-9_.-]+, got {run_id!r}")
+    return (
+        f"{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+        f"{INGEST_DATE_KEY}={validate_ingest_date(ingest_date)}/{run_id}.json"
+    )
+
+
+def parse_ingest_date(key_or_uri: str) -> str:
+    """Extract the ingest_date=YYYY-MM-DD value from a key or URI; ValueError if absent."""
+    match = re.search(rf"{INGEST_DATE_KEY}=(\d{{4}}-\d{{2}}-\d{{2}})", key_or_uri)
+    if not match:
+        raise ValueError(f"no {INGEST_DATE_KEY}=YYYY-MM-DD in {key_or_uri!r}")
+    return validate_ingest_date(match.group(1))
