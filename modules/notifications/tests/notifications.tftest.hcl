@@ -1,0 +1,88 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:mock" }
+  }
+}
+
+variables {
+  name_prefix    = "frugal-test"
+  success_emails = ["a@example.com"]
+  failure_emails = ["b@example.com", "c@example.org"]
+}
+
+run "topics_encrypted_and_named" {
+  command = apply
+
+  assert {
+    condition     = aws_sns_topic.this["success"].name == "frugal-test-success" && aws_sns_topic.this["failure"].name == "frugal-test-failure"
+    error_message = "topics must be named <prefix>-success and <prefix>-failure"
+  }
+  assert {
+    condition     = alltrue([for t in aws_sns_topic.this : t.kms_master_key_id == aws_kms_key.this.arn])
+    error_message = "every topic must be encrypted with the module's KMS key"
+  }
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation
+    error_message = "key rotation must be on"
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 3 && alltrue([for s in aws_sns_topic_subscription.email : s.protocol == "email"])
+    error_message = "one e-mail subscription per address"
+  }
+}
+
+run "topic_policy_allows_services_and_denies_plain_http" {
+  command = apply
+
+  assert {
+    condition = contains(
+      jsondecode(aws_sns_topic_policy.this["failure"].policy).Statement[1].Principal.Service,
+      "cloudwatch.amazonaws.com"
+    )
+    error_message = "CloudWatch alarms must be allowed to publish to the failure topic"
+  }
+  assert {
+    condition     = jsondecode(aws_sns_topic_policy.this["failure"].policy).Statement[2].Condition.Bool["aws:SecureTransport"] == "false"
+    error_message = "the topic policy must deny requests without TLS"
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "ServicesPublishEncrypted"]) == 1
+    error_message = "the key policy must let EventBridge/CloudWatch use the key"
+  }
+}
+
+run "rejects_malformed_email" {
+  command = plan
+  variables {
+    failure_emails = ["not-an-email"]
+  }
+  expect_failures = [var.failure_emails]
+}
+
+run "rejects_bad_prefix" {
+  command = plan
+  variables {
+    name_prefix = "Frugal_Dev"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_deletion_window_out_of_range" {
+  command = plan
+  variables {
+    kms_deletion_window_days = 3
+  }
+  expect_failures = [var.kms_deletion_window_days]
+}

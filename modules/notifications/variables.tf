@@ -1,0 +1,48 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name, \"<namespace>-<environment>\" (e.g. \"frugal-dev\")."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-40 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (e.g. \"frugal-dev\")."
+  }
+}
+
+variable "success_emails" {
+  description = "E-mail addresses subscribed to the success topic (each must confirm the subscription e-mail AWS sends)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.success_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$", e))])
+    error_message = "success_emails must contain only e-mail addresses of the form name@domain.tld."
+  }
+}
+
+variable "failure_emails" {
+  description = "E-mail addresses subscribed to the failure topic (alarms, failed executions, dead letters)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.failure_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$", e))])
+    error_message = "failure_emails must contain only e-mail addresses of the form name@domain.tld."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the topics' KMS key is deleted after a destroy (AWS allows 7-30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number from 7 to 30 (the range AWS KMS allows)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,144 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  definition = templatefile(var.definition_file, var.definition_vars)
+
+  # Statements the caller declared, in IAM's JSON shape.
+  declared_statements = [
+    for s in var.policy_statements : merge(
+      {
+        Sid      = s.sid
+        Effect   = "Allow"
+        Action   = s.actions
+        Resource = s.resources
+      },
+      length(s.conditions) == 0 ? {} : {
+        Condition = {
+          for test in distinct([for c in s.conditions : c.test]) : test => {
+            for c in s.conditions : c.variable => c.values if c.test == test
+          }
+        }
+      },
+    )
+  ]
+
+  # What every Standard state machine with logging/tracing needs. These CloudWatch Logs delivery
+  # and X-Ray actions do not support resource-level permissions, so AWS only accepts "*" here
+  # (Step Functions developer guide, "IAM policies for CloudWatch Logs" / "for X-Ray").
+  platform_statements = concat(
+    [{
+      Sid    = "LogDelivery"
+      Effect = "Allow"
+      Action = [
+        "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+      ]
+      Resource = "*"
+    }],
+    var.tracing_enabled ? [{
+      Sid      = "XRayTraces"
+      Effect   = "Allow"
+      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+      Resource = "*"
+    }] : [],
+    var.kms_key_arn == null ? [] : [{
+      Sid      = "StateMachineDataKey"
+      Effect   = "Allow"
+      Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource = [var.kms_key_arn]
+    }],
+  )
+
+  alarms = {
+    failed    = "ExecutionsFailed"
+    timed-out = "ExecutionsTimedOut"
+    aborted   = "ExecutionsAborted"
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name = "${var.name}-sfn"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "states.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      # Confused-deputy guard: only this account's state machines may assume the role.
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:states:*:${local.account_id}:stateMachine:${var.name}" }
+      }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  name = "least-privilege"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat(local.declared_statements, local.platform_statements)
+  })
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  # The /aws/vendedlogs/ prefix keeps the log-group resource policy small (AWS recommendation).
+  name              = "/aws/vendedlogs/states/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name       = var.name
+  role_arn   = aws_iam_role.this.arn
+  type       = "STANDARD"
+  definition = local.definition
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
+    include_execution_data = true
+    level                  = var.log_level
+  }
+
+  tracing_configuration {
+    enabled = var.tracing_enabled
+  }
+
+  dynamic "encryption_configuration" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      type                              = "CUSTOMER_MANAGED_KMS_KEY"
+      kms_key_id                        = encryption_configuration.value
+      kms_data_key_reuse_period_seconds = 300
+    }
+  }
+
+  tags = var.tags
+
+  # The role policy must exist before the first execution can call anything.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name}-executions-${each.key}"
+  alarm_description   = "${each.value} > 0 for ${var.name} in a minute: a run needs attention."
+  namespace           = "AWS/States"
+  metric_name         = each.value
+  dimensions          = { StateMachineArn = aws_sfn_state_machine.this.arn }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.failure_topic_arn]
+  tags                = var.tags
+}

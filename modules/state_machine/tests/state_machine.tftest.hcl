@@ -1,0 +1,129 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock-sfn" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock" }
+  }
+}
+
+variables {
+  name              = "frugal-test-hello"
+  definition_file   = "tests/fixtures/hello.asl.json"
+  definition_vars   = { topic_arn = "arn:aws:sns:eu-west-1:123456789012:frugal-test-success" }
+  failure_topic_arn = "arn:aws:sns:eu-west-1:123456789012:frugal-test-failure"
+  kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  policy_statements = [{
+    sid       = "PublishSuccess"
+    actions   = ["sns:Publish"]
+    resources = ["arn:aws:sns:eu-west-1:123456789012:frugal-test-success"]
+  }]
+}
+
+run "renders_definition_and_logs_errors" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Publish.Parameters.TopicArn == "arn:aws:sns:eu-west-1:123456789012:frugal-test-success"
+    error_message = "template variables must be rendered into the definition"
+  }
+  assert {
+    condition     = aws_sfn_state_machine.this.type == "STANDARD"
+    error_message = "must be a Standard state machine"
+  }
+  assert {
+    condition     = aws_sfn_state_machine.this.logging_configuration[0].level == "ERROR" && aws_sfn_state_machine.this.logging_configuration[0].include_execution_data
+    error_message = "logging must be ERROR with execution data"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/vendedlogs/states/frugal-test-hello" && aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "log group must be /aws/vendedlogs/states/<name> with the retention"
+  }
+}
+
+run "role_has_exactly_declared_statements_plus_platform" {
+  command = apply
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Sid] == ["PublishSuccess", "LogDelivery", "XRayTraces", "StateMachineDataKey"]
+    error_message = "role policy must hold the declared statements and only the platform ones"
+  }
+  assert {
+    condition     = alltrue(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [for a in s.Action : !strcontains(a, "*")]]))
+    error_message = "no wildcard actions"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "trust policy must be limited to this account"
+  }
+}
+
+run "alarms_on_failed_timed_out_aborted" {
+  command = apply
+
+  assert {
+    condition     = toset([for a in aws_cloudwatch_metric_alarm.this : a.metric_name]) == toset(["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"])
+    error_message = "three alarms expected"
+  }
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.period == 60 && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold" && a.alarm_actions == toset([var.failure_topic_arn])])
+    error_message = "alarms must fire on > 0 per minute to the failure topic"
+  }
+}
+
+run "conditions_are_rendered" {
+  command = apply
+  variables {
+    policy_statements = [{
+      sid        = "StartGuard"
+      actions    = ["states:StartExecution"]
+      resources  = ["arn:aws:states:eu-west-1:123456789012:stateMachine:x"]
+      conditions = [{ test = "StringEquals", variable = "aws:ResourceAccount", values = ["123456789012"] }]
+    }]
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[0].Condition.StringEquals["aws:ResourceAccount"] == ["123456789012"]
+    error_message = "statement conditions must be rendered in IAM's shape"
+  }
+}
+
+run "rejects_wildcard_actions" {
+  command = plan
+  variables {
+    policy_statements = [{ sid = "Bad", actions = ["glue:*"], resources = ["*"] }]
+  }
+  expect_failures = [var.policy_statements]
+}
+
+run "rejects_missing_definition_file" {
+  command = plan
+  variables {
+    definition_file = "asl/does-not-exist.asl.json"
+  }
+  expect_failures = [var.definition_file]
+}
+
+run "rejects_bad_retention" {
+  command = plan
+  variables {
+    log_retention_days = 31
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_log_level_off" {
+  command = plan
+  variables {
+    log_level = "OFF"
+  }
+  expect_failures = [var.log_level]
+}

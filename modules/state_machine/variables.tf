@@ -1,0 +1,107 @@
+variable "name" {
+  description = "State machine name; also names its role, log group and alarms. Start it with \"<namespace>-<environment>\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1-64 characters of letters, digits, hyphens and underscores (IAM role names add \"-sfn\" and must stay within 64 characters)."
+  }
+}
+
+variable "definition_file" {
+  description = "Path to the Amazon States Language file (asl/*.asl.json), rendered with templatefile()."
+  type        = string
+
+  validation {
+    condition     = can(regex("\\.asl\\.json$", var.definition_file)) && fileexists(var.definition_file)
+    error_message = "definition_file must be an existing file whose name ends in .asl.json."
+  }
+}
+
+variable "definition_vars" {
+  description = "Template variables for the ASL file ($${name} placeholders); values are strings, numbers are rendered as written."
+  type        = map(string)
+  default     = {}
+}
+
+variable "policy_statements" {
+  description = "Least-privilege statements for the execution role: exactly the calls the definition makes, on exactly their ARNs."
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+  }))
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : can(regex("^[A-Za-z0-9]+$", s.sid))])
+    error_message = "Each policy statement sid must be alphanumeric (IAM's rule)."
+  }
+  validation {
+    condition     = alltrue(flatten([for s in var.policy_statements : [for a in s.actions : can(regex("^[a-z0-9-]+:[A-Za-z0-9]+$", a))]]))
+    error_message = "Actions must be explicit \"service:Action\" names; wildcards such as \"*\" or \"glue:*\" are not allowed."
+  }
+  validation {
+    condition     = alltrue([for s in var.policy_statements : length(s.actions) > 0 && length(s.resources) > 0])
+    error_message = "Each policy statement needs at least one action and one resource."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the execution log group /aws/vendedlogs/states/<name>."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_level" {
+  description = "Execution logging level (ERROR keeps cost low and still records every failure with its data)."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be ALL, ERROR or FATAL (OFF is not allowed: failures must be logged)."
+  }
+}
+
+variable "failure_topic_arn" {
+  description = "SNS topic that receives the ExecutionsFailed/TimedOut/Aborted alarms."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.failure_topic_arn))
+    error_message = "failure_topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the log group and the state machine's data (its policy must allow CloudWatch Logs); null uses AWS-owned keys."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "tracing_enabled" {
+  description = "Send X-Ray traces (a few cents per million; useful to see where a run spends time)."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
