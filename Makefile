@@ -80,7 +80,7 @@ emulator-down: venv ## stop the local AWS emulator
 	$(PY) -m local_emulator down --port $(EMULATOR_PORT)
 
 plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
-	$(PY) -m local_emulator.envctl $@ --env $(ENV)
+	$(PY) tools/envctl.py $@ --env $(ENV) --port $(EMULATOR_PORT)
 
 package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
 	$(PY) tools/package.py
@@ -89,7 +89,7 @@ bench: venv ## run every bench/ script
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
 
 demo: venv ## start the emulator, apply envs/local, run the workflows on sample data, tear down
-	$(PY) -m local_emulator.demo
+	$(PY) tools/demo.py
 
 clean: ## remove virtual environments, caches and build output
 	rm -rf $(VENV) $(CHECKOV_VENV) .cache dist .emulator .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+region      = "eu-west-1"
+owner       = "data-platform"
+cost_centre = "analytics-dev"
+
+success_emails = ["data-platform@example.com"]
+failure_emails = ["data-platform-oncall@example.com"]

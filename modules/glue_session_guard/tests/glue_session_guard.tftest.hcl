@@ -1,0 +1,227 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:mock-topic" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mock-dlq", id = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock-dlq" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/mock" }
+  }
+  mock_resource "aws_cloudtrail" {
+    defaults = { arn = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+}
+
+variables {
+  name_prefix      = "frugal-test"
+  lifetime_seconds = 1800
+  environment      = "test"
+}
+
+run "defaults_wire_event_rule_guard_and_sweeper" {
+  command = apply
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.create_session.event_pattern) == {
+      source        = ["aws.glue"]
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail        = { eventSource = ["glue.amazonaws.com"], eventName = ["CreateSession"] }
+    }
+    error_message = "the rule must match exactly CloudTrail CreateSession calls from Glue"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.guard.arn == module.guard.arn && aws_cloudwatch_event_target.guard.dead_letter_config[0].arn == aws_sqs_queue.dead_letter.arn
+    error_message = "the rule must target the guard with the DLQ"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.guard.retry_policy[0].maximum_retry_attempts == 10 && aws_cloudwatch_event_target.guard.retry_policy[0].maximum_event_age_in_seconds == 3600
+    error_message = "default target retry policy"
+  }
+  assert {
+    condition = keys(aws_cloudwatch_event_target.guard.input_transformer[0].input_paths) == sort([
+      "connections", "eventTime", "idleTimeout", "principal", "sessionId", "tags", "workerType", "workers"
+    ])
+    error_message = "the transformer must pass id, principal, time, workers, worker type, idle timeout, connections and tags"
+  }
+  assert {
+    condition     = jsondecode(module.guard.definition).States.Configure.Assign.cfg.lifetimeSeconds == 1800
+    error_message = "lifetime must be rendered into the guard definition"
+  }
+  assert {
+    condition     = jsondecode(module.guard.definition).States.Configure.Assign.cfg.dryRun == false && jsondecode(module.guard.definition).States.Configure.Assign.cfg.maxWorkers == 0
+    error_message = "defaults: not a dry run, no worker limit"
+  }
+  assert {
+    condition     = jsondecode(module.sweeper.definition).States.GuardEach.ItemProcessor.States.StartGuard.Arguments.StateMachineArn == module.guard.arn
+    error_message = "the sweeper must hand sessions to the guard"
+  }
+  assert {
+    condition     = aws_scheduler_schedule.sweeper.schedule_expression == "rate(15 minutes)" && aws_scheduler_schedule.sweeper.target[0].arn == module.sweeper.arn
+    error_message = "the sweeper runs every 15 minutes by default"
+  }
+  assert {
+    condition     = length(module.notifications) == 1 && length(aws_cloudtrail.this) == 1
+    error_message = "by default the guard creates its own topics and a trail"
+  }
+  assert {
+    condition     = aws_cloudtrail.this[0].event_selector[0].include_management_events && aws_cloudtrail.this[0].enable_log_file_validation
+    error_message = "the trail must record management events with log-file validation"
+  }
+}
+
+run "guard_role_is_least_privilege" {
+  command = apply
+
+  assert {
+    condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Action if s.Sid == "InspectAndStopSessions"][0] == ["glue:GetSession", "glue:StopSession"]
+    error_message = "the guard may only get and stop sessions"
+  }
+  assert {
+    condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Resource if s.Sid == "InspectAndStopSessions"][0] == ["arn:aws:glue:eu-west-1:123456789012:session/*"]
+    error_message = "session actions must be limited to this account's sessions in this region"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.events.policy).Statement[0].Resource == [module.guard.arn]
+    error_message = "EventBridge may only start the guard"
+  }
+}
+
+run "boundaries_dry_run_and_exemption_are_rendered" {
+  command = apply
+  variables {
+    dry_run    = true
+    exempt_tag = { key = "guard", value = "exempt" }
+    boundaries = {
+      max_workers              = 10
+      allowed_worker_types     = ["G.1X", "G.2X"]
+      max_idle_timeout_minutes = 60
+      require_connection       = true
+    }
+  }
+  assert {
+    condition = jsondecode(module.guard.definition).States.Configure.Assign.cfg == {
+      lifetimeSeconds       = 1800
+      pollIntervalSeconds   = 15
+      maxPolls              = 40
+      dryRun                = true
+      exemptTagKey          = "guard"
+      exemptTagValue        = "exempt"
+      ownerTagKey           = "owner"
+      maxWorkers            = 10
+      allowedWorkerTypes    = ["G.1X", "G.2X"]
+      maxIdleTimeoutMinutes = 60
+      requireConnection     = true
+      pricePerDpuHour       = 0.44
+      environment           = "test"
+    }
+    error_message = "every guard setting must reach the definition"
+  }
+}
+
+run "existing_topics_and_no_trail" {
+  command = apply
+  variables {
+    create_trail = false
+    notifications = {
+      success_topic_arn = "arn:aws:sns:eu-west-1:123456789012:shared-success"
+      failure_topic_arn = "arn:aws:sns:eu-west-1:123456789012:shared-failure"
+      kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    }
+  }
+  assert {
+    condition     = length(module.notifications) == 0 && length(aws_cloudtrail.this) == 0 && length(module.trail_bucket) == 0
+    error_message = "given topics and create_trail = false, the module creates neither"
+  }
+  assert {
+    condition     = output.success_topic_arn == "arn:aws:sns:eu-west-1:123456789012:shared-success" && aws_sqs_queue.dead_letter.kms_master_key_id == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    error_message = "the given topics and key must be used"
+  }
+}
+
+run "prevention_policy" {
+  command = apply
+  variables {
+    deny_data_preview_sessions = true
+  }
+  assert {
+    condition     = jsondecode(output.prevention_policy_json).Statement[0].Condition.Null["aws:RequestTag/owner"] == "true"
+    error_message = "CreateSession without an owner tag must be denied"
+  }
+  assert {
+    condition     = jsondecode(output.prevention_policy_json).Statement[1].Resource == ["arn:aws:glue:*:*:session/glue-studio-datapreview*"]
+    error_message = "data-preview sessions must be denied when asked"
+  }
+}
+
+run "rejects_non_positive_lifetime" {
+  command = plan
+  variables {
+    lifetime_seconds = 0
+  }
+  expect_failures = [var.lifetime_seconds]
+}
+
+run "rejects_fractional_lifetime" {
+  command = plan
+  variables {
+    lifetime_seconds = 1.5
+  }
+  expect_failures = [var.lifetime_seconds]
+}
+
+run "rejects_unknown_worker_type" {
+  command = plan
+  variables {
+    boundaries = { allowed_worker_types = ["G.3X"] }
+  }
+  expect_failures = [var.boundaries]
+}
+
+run "rejects_malformed_email" {
+  command = plan
+  variables {
+    failure_emails = ["ops.example.com"]
+  }
+  expect_failures = [var.failure_emails]
+}
+
+run "rejects_zero_max_workers" {
+  command = plan
+  variables {
+    boundaries = { max_workers = 0 }
+  }
+  expect_failures = [var.boundaries]
+}
+
+run "rejects_bad_sweeper_interval" {
+  command = plan
+  variables {
+    sweeper_interval_minutes = 0
+  }
+  expect_failures = [var.sweeper_interval_minutes]
+}

@@ -1,0 +1,123 @@
+"""Fixtures for running the repo's ASL files on the emulator's interpreter."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from asl_render import REPO_ROOT, render
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/asl-test"
+GLUE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-notebook"
+
+
+@dataclass
+class Topic:
+    arn: str
+    queue_url: str
+
+
+@dataclass
+class AslHarness:
+    """Topics with SQS subscribers (to read notifications) and state-machine helpers."""
+
+    emulator: Any
+    sfn: Any
+    sqs: Any
+    glue: Any
+    topics: dict[str, Topic] = field(default_factory=dict)
+
+    def create_topic(self, name: str) -> Topic:
+        sns = self.emulator.client("sns")
+        arn = sns.create_topic(Name=name)["TopicArn"]
+        url = self.sqs.create_queue(QueueName=f"{name}-inbox")["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+        topic = Topic(arn, url)
+        self.topics[name] = topic
+        return topic
+
+    def messages(self, topic: Topic, wait_seconds: float = 0.0) -> list[dict[str, Any]]:
+        """Every SNS message delivered so far ({'Subject':..., 'Message':...}), consumed."""
+        deadline = time.monotonic() + wait_seconds
+        found: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=topic.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            for message in batch:
+                found.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=topic.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            if batch:
+                continue
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.1)
+
+    def create_state_machine(self, name: str, asl_file: str, variables: dict[str, Any]) -> str:
+        definition = render(REPO_ROOT / "asl" / asl_file, variables)
+        return self.sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE_ARN)[
+            "stateMachineArn"
+        ]
+
+    def start(self, state_machine_arn: str, payload: Any, **kwargs: Any) -> str:
+        return self.sfn.start_execution(stateMachineArn=state_machine_arn, input=json.dumps(payload), **kwargs)[
+            "executionArn"
+        ]
+
+    def wait(self, execution_arn: str, timeout: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            described = self.sfn.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING":
+                return described
+            if time.monotonic() > deadline:
+                raise AssertionError(f"execution still RUNNING after {timeout}s: {execution_arn}")
+            time.sleep(0.1)
+
+    def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        pages = self.sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+        return [event for page in pages for event in page["events"]]
+
+    def entered_states(self, execution_arn: str) -> list[str]:
+        return [
+            e["stateEnteredEventDetails"]["name"]
+            for e in self.history(execution_arn)
+            if "stateEnteredEventDetails" in e
+        ]
+
+    def session_status(self, session_id: str) -> str:
+        return self.glue.get_session(Id=session_id)["Session"]["Status"]
+
+    def wait_session_status(self, session_id: str, wanted: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        status = self.session_status(session_id)
+        while status != wanted and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status = self.session_status(session_id)
+        return status
+
+    def create_session(self, session_id: str, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("Role", GLUE_ROLE)
+        kwargs.setdefault("Command", {"Name": "glueetl", "PythonVersion": "3"})
+        return self.glue.create_session(Id=session_id, **kwargs)["Session"]
+
+
+@pytest.fixture
+def asl(emulator: Any) -> Iterator[AslHarness]:
+    """A clean emulator (state, faults, settings) per test."""
+    emulator.reset()
+    yield AslHarness(
+        emulator=emulator,
+        sfn=emulator.client("stepfunctions"),
+        sqs=emulator.client("sqs"),
+        glue=emulator.client("glue"),
+    )
+    emulator.clear_faults()

@@ -1,0 +1,338 @@
+"""The guard and sweeper ASL (asl/glue_session_guard*.asl.json) executed on the emulator's interpreter.
+
+Every path the guard promises: stop after the lifetime (READY, and PROVISIONING then READY),
+already terminal, not found, exempt by tag, boundary violation, dry run, transient error absorbed,
+persistent failure -> FAILED with a failure notification, malformed input; and the sweeper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.emulator
+
+GUARD_ASL = "glue_session_guard.asl.json"
+SWEEPER_ASL = "glue_session_sweeper.asl.json"
+PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/DataEngineer/alice"
+
+
+def guard_vars(harness: Any, **overrides: Any) -> dict[str, Any]:
+    success = harness.topics.get("success") or harness.create_topic("success")
+    failure = harness.topics.get("failure") or harness.create_topic("failure")
+    variables = {
+        "lifetime_seconds": 2,
+        "poll_interval_seconds": 1,
+        "max_polls": 8,
+        "dry_run": False,
+        "exempt_tag_key": "guard",
+        "exempt_tag_value": "exempt",
+        "owner_tag_key": "owner",
+        "max_workers": 0,
+        "allowed_worker_types": [],
+        "max_idle_timeout_minutes": 0,
+        "require_connection": False,
+        "price_per_dpu_hour": 0.44,
+        "environment": "test",
+        "success_topic_arn": success.arn,
+        "failure_topic_arn": failure.arn,
+    }
+    variables.update(overrides)
+    return variables
+
+
+def now_iso() -> str:
+    # CloudTrail's eventTime format.
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def event_input(session_id: str, **session: Any) -> dict[str, Any]:
+    """What the EventBridge input transformer hands the guard for a CreateSession call."""
+    body = {
+        "id": session_id,
+        "principal": PRINCIPAL,
+        "createdOn": now_iso(),
+        "workers": 2,
+        "workerType": "G.1X",
+        "idleTimeoutMinutes": 30,
+        "connections": None,
+        "tags": None,
+    }
+    body.update(session)
+    return {"source": "event", "session": body}
+
+
+def guard(harness: Any, name: str = "guard", **overrides: Any) -> str:
+    return harness.create_state_machine(name, GUARD_ASL, guard_vars(harness, **overrides))
+
+
+def only_message(harness: Any, topic: str, wait: float = 5.0) -> dict[str, Any]:
+    messages = harness.messages(harness.topics[topic], wait_seconds=wait)
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def test_ready_session_is_stopped_after_lifetime_and_owner_notified(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 1})
+    arn = guard(asl)
+    asl.create_session("notebook-1", NumberOfWorkers=2, WorkerType="G.1X", Tags={"owner": "alice@example.com"})
+
+    execution = asl.start(arn, event_input("notebook-1", tags={"owner": "alice@example.com"}))
+    result = asl.wait(execution)
+
+    assert result["status"] == "SUCCEEDED"
+    output = json.loads(result["output"])
+    assert output["action"] == "stopped"
+    assert output["ranSeconds"] >= 2
+    assert output["dpu"] == 2
+    assert output["dpuSeconds"] == 120  # 2 DPU x the 1-minute minimum
+    assert output["estimatedCostUsd"] == round(120 / 3600 * 0.44, 4)
+    assert asl.wait_session_status("notebook-1", "STOPPED") == "STOPPED"
+
+    message = only_message(asl, "success")
+    assert message["Subject"] == "Glue session stopped: notebook-1"
+    text = message["Message"]
+    assert "Session:        notebook-1" in text
+    assert "Owner:          alice@example.com" in text
+    assert "Reason:         ran longer than the maximum lifetime of 2 s" in text
+    assert re.search(r"Ran for:        \d+ s \(created ", text)
+    assert "Capacity:       2 DPU (2 x G.1X)" in text
+    assert "DPU-seconds:    120 (1-minute minimum)" in text
+    assert "Estimated cost: USD 0.0147 at USD 0.44 per DPU-hour" in text
+    assert asl.messages(asl.topics["failure"]) == []
+
+
+def test_provisioning_session_is_polled_until_ready_then_stopped(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 4, "stopping_seconds": 1})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("slow-start")
+    assert asl.session_status("slow-start") == "PROVISIONING"
+
+    result = asl.wait(asl.start(arn, event_input("slow-start")))
+
+    assert result["status"] == "SUCCEEDED"
+    states = asl.entered_states(result["executionArn"])
+    assert states.count("GetSession") >= 2, states  # saw PROVISIONING at least once
+    assert "WaitBeforePoll" in states
+    assert json.loads(result["output"])["action"] == "stopped"
+    assert asl.wait_session_status("slow-start", "STOPPED") == "STOPPED"
+
+
+def test_already_stopped_session_ends_quietly(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl)
+    asl.create_session("done-early")
+    asl.glue.stop_session(Id="done-early")
+
+    result = asl.wait(asl.start(arn, event_input("done-early")))
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"]) == {
+        "sessionId": "done-early",
+        "action": "none",
+        "reason": "session already STOPPED",
+    }
+    assert "StopSession" not in asl.entered_states(result["executionArn"])
+    assert asl.messages(asl.topics["success"], wait_seconds=0.5) == []
+    assert asl.messages(asl.topics["failure"]) == []
+
+
+def test_session_that_no_longer_exists_ends_quietly(asl):
+    arn = guard(asl)
+
+    result = asl.wait(asl.start(arn, event_input("deleted-before-lifetime")))
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["reason"] == "session no longer exists"
+    assert asl.messages(asl.topics["failure"], wait_seconds=0.5) == []
+
+
+def test_exempt_session_is_left_running(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0})
+    arn = guard(asl)
+    asl.create_session("long-training", Tags={"guard": "exempt"})
+
+    result = asl.wait(asl.start(arn, event_input("long-training", tags={"guard": "exempt"})))
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["reason"] == "exempt by tag guard=exempt"
+    assert asl.session_status("long-training") == "READY"
+    assert "GetSession" not in asl.entered_states(result["executionArn"])
+
+
+def test_boundary_violation_stops_at_once_with_every_reason(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    # A one-hour lifetime: only the boundary check can explain a stop within seconds.
+    arn = guard(
+        asl,
+        lifetime_seconds=3600,
+        max_workers=10,
+        allowed_worker_types=["G.1X", "G.2X"],
+        max_idle_timeout_minutes=60,
+        require_connection=True,
+    )
+    asl.create_session("too-big", NumberOfWorkers=50, WorkerType="G.8X")
+
+    result = asl.wait(
+        asl.start(arn, event_input("too-big", workers=50, workerType="G.8X", idleTimeoutMinutes=None)),
+        timeout=20,
+    )
+
+    assert result["status"] == "SUCCEEDED"
+    reason = json.loads(result["output"])["reason"]
+    assert reason.startswith("boundary violated at creation: ")
+    assert "requested 50 workers, the maximum is 10" in reason
+    assert "worker type G.8X is not one of G.1X, G.2X" in reason
+    # No idle timeout in the request means Glue's default of 2880 minutes.
+    assert "idle timeout 2880 min exceeds the maximum of 60 min" in reason
+    assert "no Glue connection attached" in reason
+    assert "WaitForLifetime" not in asl.entered_states(result["executionArn"])
+    assert asl.wait_session_status("too-big", "STOPPED") == "STOPPED"
+    assert "Capacity:       400 DPU (50 x G.8X)" in only_message(asl, "success")["Message"]
+
+
+def test_session_within_boundaries_waits_for_lifetime(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0})
+    arn = guard(asl, max_workers=10, allowed_worker_types=["G.1X"], max_idle_timeout_minutes=60)
+    asl.create_session("small")
+
+    result = asl.wait(asl.start(arn, event_input("small", workers=2, workerType="G.1X", idleTimeoutMinutes=30)))
+
+    assert json.loads(result["output"])["reason"] == "ran longer than the maximum lifetime of 2 s"
+    assert "WaitForLifetime" in asl.entered_states(result["executionArn"])
+
+
+def test_dry_run_notifies_and_stops_nothing(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0})
+    arn = guard(asl, dry_run=True)
+    asl.create_session("dry")
+
+    result = asl.wait(asl.start(arn, event_input("dry")))
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["action"] == "would-stop"
+    assert "StopSession" not in asl.entered_states(result["executionArn"])
+    assert asl.session_status("dry") == "READY"
+    message = only_message(asl, "success")
+    assert message["Subject"] == "[DRY RUN] Glue session would be stopped: dry"
+    assert message["Message"].startswith("DRY RUN: the Glue session guard would have stopped")
+
+
+def test_transient_glue_errors_are_retried_then_the_session_is_stopped(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("flaky")
+    asl.emulator.inject_fault("glue", "StopSession", "ThrottlingException", "Rate exceeded", status=400, count=2)
+
+    result = asl.wait(asl.start(arn, event_input("flaky")), timeout=60)
+
+    assert result["status"] == "SUCCEEDED"
+    failed_attempts = [
+        e for e in asl.history(result["executionArn"]) if e["type"] == "TaskFailed"
+    ]
+    assert [e["taskFailedEventDetails"]["error"] for e in failed_attempts] == ["Glue.ThrottlingException"] * 2
+    assert asl.wait_session_status("flaky", "STOPPED") == "STOPPED"
+    assert asl.messages(asl.topics["failure"]) == []
+
+
+def test_persistent_failure_fails_the_execution_and_notifies(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("locked")
+    asl.emulator.inject_fault(
+        "glue", "StopSession", "AccessDeniedException", "not authorized to perform glue:StopSession", count=-1
+    )
+
+    result = asl.wait(asl.start(arn, event_input("locked")), timeout=60)
+
+    assert result["status"] == "FAILED"
+    assert result.get("error") == "SessionGuardFailed"
+    message = only_message(asl, "failure")
+    assert message["Subject"] == "Glue session guard failed at StopSession: locked"
+    assert "Error:       Glue.AccessDeniedException" in message["Message"]
+    assert "not authorized to perform glue:StopSession" in message["Message"]
+    assert asl.session_status("locked") == "READY"
+    assert asl.messages(asl.topics["success"]) == []
+
+
+def test_session_stuck_provisioning_hits_the_poll_bound(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 120})
+    arn = guard(asl, lifetime_seconds=1, max_polls=2)
+    asl.create_session("stuck")
+
+    result = asl.wait(asl.start(arn, event_input("stuck")), timeout=30)
+
+    assert result["status"] == "FAILED"
+    message = only_message(asl, "failure")
+    assert "Error:       PollLimitReached" in message["Message"]
+    assert "still PROVISIONING after 2 polls" in message["Message"]
+
+
+def test_malformed_input_fails_with_a_message_naming_the_field(asl):
+    arn = guard(asl)
+
+    result = asl.wait(asl.start(arn, {"source": "event", "session": {"principal": PRINCIPAL}}))
+
+    assert result["status"] == "FAILED"
+    message = only_message(asl, "failure")
+    assert "Error:       InvalidInput" in message["Message"]
+    assert "session.id is missing or not a string" in message["Message"]
+
+
+def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    guard_arn = guard(asl, lifetime_seconds=1)
+    sweeper_arn = asl.create_state_machine(
+        "sweeper",
+        SWEEPER_ASL,
+        {
+            "lifetime_seconds": 1,
+            "page_size": 2,
+            "max_pages": 10,
+            "guard_state_machine_arn": guard_arn,
+            "failure_topic_arn": asl.topics["failure"].arn,
+            "partition": "aws",
+            "region": "eu-west-1",
+            "account_id": "123456789012",
+            "environment": "test",
+        },
+    )
+    for n in range(5):
+        asl.create_session(f"forgotten-{n}", Tags={"owner": f"user{n}"})
+    asl.create_session("exempt-one", Tags={"guard": "exempt"})
+    asl.create_session("already-over")
+    asl.glue.stop_session(Id="already-over")
+    import time
+
+    time.sleep(1.5)  # every session is now older than the 1 s lifetime
+
+    first = asl.wait(asl.start(sweeper_arn, {"trigger": "schedule"}))
+    assert first["status"] == "SUCCEEDED", first
+    summary = json.loads(first["output"])
+    assert summary["sessionsSeen"] == 7
+    assert summary["pages"] == 4  # 7 sessions, 2 per page
+    assert summary["handedToGuard"] == 6  # 5 forgotten + the exempt one (the guard decides); not the stopped one
+
+    guard_runs = asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]
+    assert len(guard_runs) == 6
+    for run in guard_runs:
+        assert run["name"].startswith("sweep-")
+        assert asl.wait(run["executionArn"])["status"] == "SUCCEEDED"
+    for n in range(5):
+        assert asl.wait_session_status(f"forgotten-{n}", "STOPPED") == "STOPPED"
+    assert asl.session_status("exempt-one") == "READY"
+    owners = sorted(
+        re.search(r"Owner:          (\S+)", m["Message"]).group(1)
+        for m in asl.messages(asl.topics["success"], wait_seconds=2)
+    )
+    assert owners == [f"user{n}" for n in range(5)]
+
+    # A second sweep finds the exempt session again but its guard execution already exists.
+    second = asl.wait(asl.start(sweeper_arn, {"trigger": "schedule"}))
+    assert second["status"] == "SUCCEEDED"
+    assert json.loads(second["output"])["handedToGuard"] == 0
+    assert len(asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]) == 6

@@ -1,0 +1,117 @@
+"""`make plan|apply|destroy ENV=<local|dev|prod>`: terraform for one environment.
+
+local: talks to the emulator on EMULATOR_PORT (it must be up: `make emulator-up`), state on disk,
+       applies and destroys without prompting.
+dev/prod: a real AWS account with your credentials; the S3 backend is configured from
+       envs/<env>/backend.hcl (copy backend.hcl.example); apply/destroy ask for confirmation
+       unless AUTO_APPROVE=1.
+
+Python drives Terraform through tools/terraform.sh (offline provider mirror) with subprocess:
+python-terraform (last release 2020) predates `-chdir`, `terraform test` and JSON output of
+newer CLIs, so a thin wrapper is both smaller and more honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TERRAFORM = REPO_ROOT / "tools" / "terraform.sh"
+ENVS = ("local", "dev", "prod")
+
+
+def env_dir(env: str) -> Path:
+    if env not in ENVS:
+        raise SystemExit(f"ENV must be one of {', '.join(ENVS)}; got {env!r}")
+    return REPO_ROOT / "envs" / env
+
+
+def emulator_environment(port: int) -> dict[str, str]:
+    """AWS_* variables pointing terraform at a running emulator; exits with advice if it is down."""
+    sys.path.insert(0, str(REPO_ROOT / "tools"))
+    from local_emulator.cli import is_healthy  # noqa: PLC0415 - only the local env needs it
+    from local_emulator.constants import default_state_dir  # noqa: PLC0415
+    from local_emulator.env import client_env, https_endpoint  # noqa: PLC0415
+
+    if not is_healthy(port, default_state_dir(port)):
+        raise SystemExit(f"The emulator is not running on port {port}: run `make emulator-up` first.")
+    variables = client_env(port)
+    variables["TF_VAR_emulator_endpoint"] = https_endpoint(port)
+    return variables
+
+
+def terraform(
+    env: str, args: Sequence[str], extra_env: Mapping[str, str], capture: bool = False
+) -> subprocess.CompletedProcess[str]:
+    command = [str(TERRAFORM), f"-chdir={env_dir(env)}", *args]
+    return subprocess.run(
+        command,
+        env={**os.environ, **extra_env},
+        check=False,
+        text=True,
+        capture_output=capture,
+    )
+
+
+def init(env: str, extra_env: Mapping[str, str]) -> None:
+    args = ["init", "-input=false", "-no-color"]
+    if env != "local":
+        backend = env_dir(env) / "backend.hcl"
+        if not backend.exists():
+            raise SystemExit(
+                f"{backend} is missing: copy backend.hcl.example, set your state bucket and region."
+            )
+        args.append(f"-backend-config={backend}")
+    result = terraform(env, args, extra_env, capture=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(result.returncode)
+
+
+def build_artifacts() -> None:
+    """Lambda zips and Glue scripts must exist before Terraform hashes them."""
+    package = REPO_ROOT / "tools" / "package.py"
+    if package.exists():
+        subprocess.run([sys.executable, str(package)], check=True, stdout=subprocess.DEVNULL)
+
+
+def outputs(env: str, extra_env: Mapping[str, str]) -> dict[str, object]:
+    result = terraform(env, ["output", "-json"], extra_env, capture=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
+
+
+def run(action: str, env: str, port: int, auto_approve: bool) -> int:
+    extra_env = emulator_environment(port) if env == "local" else {}
+    build_artifacts()
+    init(env, extra_env)
+    approve = ["-auto-approve"] if (env == "local" or auto_approve) else []
+    if action == "plan":
+        args = ["plan", "-input=false", "-detailed-exitcode"]
+    elif action == "apply":
+        args = ["apply", "-input=false", *approve]
+    else:
+        args = ["destroy", "-input=false", *approve]
+    code = terraform(env, args, extra_env).returncode
+    # plan's detailed exit code 2 means "changes present", not an error.
+    return 0 if (action == "plan" and code == 2) else code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=("plan", "apply", "destroy"))
+    parser.add_argument("--env", default=os.environ.get("ENV", "local"), choices=ENVS)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("EMULATOR_PORT", "4566")))
+    args = parser.parse_args(argv)
+    return run(args.action, args.env, args.port, os.environ.get("AUTO_APPROVE") == "1")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
