@@ -12,6 +12,8 @@ TF            := ./tools/terraform.sh
 ENV           ?= local
 EMULATOR_PORT ?= 4566
 export EMULATOR_PORT
+# Repo packages (shared code, emulator, tools) import without reinstalling the venv.
+export PYTHONPATH := $(CURDIR)/src:$(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))

@@ -105,7 +105,9 @@ def run(action: str, env: str, port: int, auto_approve: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("action", choices=("plan", "apply", "destroy"))
     parser.add_argument("--env", default=os.environ.get("ENV", "local"), choices=ENVS)
     parser.add_argument("--port", type=int, default=int(os.environ.get("EMULATOR_PORT", "4566")))

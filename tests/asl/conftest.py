@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
 from asl_render import REPO_ROOT, render
 
 ACCOUNT = "123456789012"
@@ -51,7 +50,9 @@ class AslHarness:
         deadline = time.monotonic() + wait_seconds
         found: list[dict[str, Any]] = []
         while True:
-            batch = self.sqs.receive_message(QueueUrl=topic.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            batch = self.sqs.receive_message(QueueUrl=topic.queue_url, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
             for message in batch:
                 found.append(json.loads(message["Body"]))
                 self.sqs.delete_message(QueueUrl=topic.queue_url, ReceiptHandle=message["ReceiptHandle"])
@@ -68,9 +69,9 @@ class AslHarness:
         ]
 
     def start(self, state_machine_arn: str, payload: Any, **kwargs: Any) -> str:
-        return self.sfn.start_execution(stateMachineArn=state_machine_arn, input=json.dumps(payload), **kwargs)[
-            "executionArn"
-        ]
+        return self.sfn.start_execution(
+            stateMachineArn=state_machine_arn, input=json.dumps(payload), **kwargs
+        )["executionArn"]
 
     def wait(self, execution_arn: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

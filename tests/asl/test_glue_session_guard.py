@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -79,7 +80,9 @@ def only_message(harness: Any, topic: str, wait: float = 5.0) -> dict[str, Any]:
 def test_ready_session_is_stopped_after_lifetime_and_owner_notified(asl):
     asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 1})
     arn = guard(asl)
-    asl.create_session("notebook-1", NumberOfWorkers=2, WorkerType="G.1X", Tags={"owner": "alice@example.com"})
+    asl.create_session(
+        "notebook-1", NumberOfWorkers=2, WorkerType="G.1X", Tags={"owner": "alice@example.com"}
+    )
 
     execution = asl.start(arn, event_input("notebook-1", tags={"owner": "alice@example.com"}))
     result = asl.wait(execution)
@@ -200,7 +203,9 @@ def test_session_within_boundaries_waits_for_lifetime(asl):
     arn = guard(asl, max_workers=10, allowed_worker_types=["G.1X"], max_idle_timeout_minutes=60)
     asl.create_session("small")
 
-    result = asl.wait(asl.start(arn, event_input("small", workers=2, workerType="G.1X", idleTimeoutMinutes=30)))
+    result = asl.wait(
+        asl.start(arn, event_input("small", workers=2, workerType="G.1X", idleTimeoutMinutes=30))
+    )
 
     assert json.loads(result["output"])["reason"] == "ran longer than the maximum lifetime of 2 s"
     assert "WaitForLifetime" in asl.entered_states(result["executionArn"])
@@ -226,14 +231,14 @@ def test_transient_glue_errors_are_retried_then_the_session_is_stopped(asl):
     asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
     arn = guard(asl, lifetime_seconds=1)
     asl.create_session("flaky")
-    asl.emulator.inject_fault("glue", "StopSession", "ThrottlingException", "Rate exceeded", status=400, count=2)
+    asl.emulator.inject_fault(
+        "glue", "StopSession", "ThrottlingException", "Rate exceeded", status=400, count=2
+    )
 
     result = asl.wait(asl.start(arn, event_input("flaky")), timeout=60)
 
     assert result["status"] == "SUCCEEDED"
-    failed_attempts = [
-        e for e in asl.history(result["executionArn"]) if e["type"] == "TaskFailed"
-    ]
+    failed_attempts = [e for e in asl.history(result["executionArn"]) if e["type"] == "TaskFailed"]
     assert [e["taskFailedEventDetails"]["error"] for e in failed_attempts] == ["Glue.ThrottlingException"] * 2
     assert asl.wait_session_status("flaky", "STOPPED") == "STOPPED"
     assert asl.messages(asl.topics["failure"]) == []
@@ -306,8 +311,6 @@ def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
     asl.create_session("exempt-one", Tags={"guard": "exempt"})
     asl.create_session("already-over")
     asl.glue.stop_session(Id="already-over")
-    import time
-
     time.sleep(1.5)  # every session is now older than the 1 s lifetime
 
     first = asl.wait(asl.start(sweeper_arn, {"trigger": "schedule"}))
@@ -315,7 +318,9 @@ def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
     summary = json.loads(first["output"])
     assert summary["sessionsSeen"] == 7
     assert summary["pages"] == 4  # 7 sessions, 2 per page
-    assert summary["handedToGuard"] == 6  # 5 forgotten + the exempt one (the guard decides); not the stopped one
+    assert (
+        summary["handedToGuard"] == 6
+    )  # 5 forgotten + the exempt one (the guard decides); not the stopped one
 
     guard_runs = asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]
     assert len(guard_runs) == 6

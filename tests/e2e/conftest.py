@@ -1,0 +1,108 @@
+"""Session fixture: envs/local applied on the emulator, destroyed (and checked empty) at the end.
+
+The state and .terraform directory live in a temporary directory (backend-config path, TF_DATA_DIR),
+so the tests never touch a developer's own `make apply ENV=local` state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO_ROOT / "tools" / "terraform.sh"
+LOCAL_ENV = REPO_ROOT / "envs" / "local"
+
+
+@dataclass
+class AppliedEnv:
+    emulator: Any
+    work_dir: Path
+    env: dict[str, str]
+    outputs: dict[str, Any]
+    apply_seconds: float
+
+    def terraform(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(TERRAFORM), f"-chdir={LOCAL_ENV}", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"terraform {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def plan_exit_code(self) -> int:
+        """terraform plan -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error."""
+        return self.terraform(
+            "plan", "-input=false", "-no-color", "-detailed-exitcode", check=False
+        ).returncode
+
+    def output(self, name: str) -> Any:
+        return self.outputs[name]
+
+
+def _build_artifacts() -> None:
+    package = REPO_ROOT / "tools" / "package.py"
+    if package.exists():
+        subprocess.run(["python", str(package)], check=True, stdout=subprocess.DEVNULL, cwd=REPO_ROOT)
+
+
+@pytest.fixture(scope="session")
+def applied_local_env(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppliedEnv]:
+    work_dir = tmp_path_factory.mktemp("envs-local")
+    env = {
+        **os.environ,
+        **emulator.env,
+        "TF_VAR_emulator_endpoint": emulator.endpoint,
+        "TF_DATA_DIR": str(work_dir / ".terraform"),
+        "TF_IN_AUTOMATION": "1",
+    }
+    applied = AppliedEnv(emulator, work_dir, env, {}, 0.0)
+    _build_artifacts()
+    applied.terraform(
+        "init", "-input=false", "-no-color", f"-backend-config=path={work_dir / 'terraform.tfstate'}"
+    )
+    started = time.monotonic()
+    applied.terraform("apply", "-input=false", "-no-color", "-auto-approve")
+    applied.apply_seconds = time.monotonic() - started
+    raw = json.loads(applied.terraform("output", "-json", "-no-color").stdout)
+    applied.outputs = {name: value["value"] for name, value in raw.items()}
+    try:
+        yield applied
+    finally:
+        applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
+        leftovers = _leftovers(emulator)
+        assert leftovers == {}, f"destroy left resources behind: {leftovers}"
+
+
+def _leftovers(emulator: Any) -> dict[str, list[str]]:
+    """What Terraform-managed kinds still exist on the emulator (test inbox queues excluded)."""
+    found = {
+        "buckets": [b["Name"] for b in emulator.client("s3").list_buckets().get("Buckets", [])],
+        "state_machines": [
+            m["name"] for m in emulator.client("stepfunctions").list_state_machines()["stateMachines"]
+        ],
+        "rules": [r["Name"] for r in emulator.client("events").list_rules().get("Rules", [])],
+        "schedules": [s["Name"] for s in emulator.client("scheduler").list_schedules().get("Schedules", [])],
+        "topics": [t["TopicArn"] for t in emulator.client("sns").list_topics().get("Topics", [])],
+        "queues": [
+            q for q in emulator.client("sqs").list_queues().get("QueueUrls", []) if not q.endswith("-inbox")
+        ],
+        "trails": [t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"]],
+        "roles": [r["RoleName"] for r in emulator.client("iam").list_roles()["Roles"]],
+        "log_groups": [g["logGroupName"] for g in emulator.client("logs").describe_log_groups()["logGroups"]],
+        "parameters": [p["Name"] for p in emulator.client("ssm").describe_parameters().get("Parameters", [])],
+        "glue_databases": [d["Name"] for d in emulator.client("glue").get_databases()["DatabaseList"]],
+    }
+    return {kind: names for kind, names in found.items() if names}

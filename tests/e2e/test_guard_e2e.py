@@ -1,0 +1,116 @@
+"""envs/local on the emulator: a realistic CloudTrail CreateSession event on the default bus makes
+the deployed guard stop the session; a non-matching event starts nothing; destroy leaves nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from glue_events import cloudtrail_create_session_event
+
+pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
+
+
+def executions(sfn: Any, arn: str) -> list[dict[str, Any]]:
+    return sfn.list_executions(stateMachineArn=arn)["executions"]
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.25) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def test_outputs_name_the_guard_pieces(applied_local_env):
+    out = applied_local_env.outputs
+    assert out["guard_state_machine_name"] == "frugal-local-glue-session-guard"
+    assert out["sweeper_state_machine_name"] == "frugal-local-glue-session-sweeper"
+    assert out["guard_event_rule_name"] == "frugal-local-glue-create-session"
+    assert out["guard_lifetime_seconds"] == 5
+    assert out["success_topic_arn"].endswith(":frugal-local-success")
+    assert out["failure_topic_arn"].endswith(":frugal-local-failure")
+
+
+def test_replan_shows_no_changes(applied_local_env):
+    assert applied_local_env.plan_exit_code() == 0
+
+
+def test_cloudtrail_event_makes_the_deployed_guard_stop_the_session(applied_local_env):
+    emulator = applied_local_env.emulator
+    out = applied_local_env.outputs
+    sfn, glue, events = emulator.client("stepfunctions"), emulator.client("glue"), emulator.client("events")
+    sqs, sns = emulator.client("sqs"), emulator.client("sns")
+    inbox = sqs.create_queue(QueueName="e2e-success-inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=out["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
+    before = len(executions(sfn, out["guard_state_machine_arn"]))
+
+    glue.create_session(
+        Id="e2e-notebook",
+        Role="arn:aws:iam::123456789012:role/GlueNotebookRole",
+        Command={"Name": "glueetl", "PythonVersion": "3"},
+        NumberOfWorkers=2,
+        WorkerType="G.1X",
+        Tags={"owner": "alice@example.com"},
+    )
+    put = events.put_events(Entries=[cloudtrail_create_session_event("e2e-notebook")])
+    assert put["FailedEntryCount"] == 0
+
+    started = wait_for(lambda: executions(sfn, out["guard_state_machine_arn"])[before:], timeout=10)
+    assert len(started) == 1, "the rule must start exactly one guard execution"
+    execution_input = json.loads(sfn.describe_execution(executionArn=started[0]["executionArn"])["input"])
+    assert execution_input == {
+        "source": "event",
+        "session": {
+            "id": "e2e-notebook",
+            "principal": "arn:aws:sts::123456789012:assumed-role/DataEngineer/alice",
+            "createdOn": execution_input["session"]["createdOn"],
+            "workers": 2,
+            "workerType": "G.1X",
+            "idleTimeoutMinutes": 60,
+            "connections": None,
+            "tags": {"owner": "alice@example.com"},
+        },
+    }
+
+    done = wait_for(
+        lambda: (
+            (d := sfn.describe_execution(executionArn=started[0]["executionArn"]))["status"] != "RUNNING"
+            and d
+        ),
+        timeout=60,
+    )
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])["action"] == "stopped"
+    assert wait_for(lambda: glue.get_session(Id="e2e-notebook")["Session"]["Status"] == "STOPPED", 15)
+
+    messages = wait_for(lambda: sqs.receive_message(QueueUrl=inbox).get("Messages"), timeout=10)
+    body = json.loads(messages[0]["Body"])
+    assert body["Subject"] == "Glue session stopped: e2e-notebook"
+    assert "Owner:          alice@example.com" in body["Message"]
+    assert "Reason:         ran longer than the maximum lifetime of 5 s" in body["Message"]
+
+
+def test_non_matching_event_starts_nothing(applied_local_env):
+    emulator = applied_local_env.emulator
+    out = applied_local_env.outputs
+    sfn, events = emulator.client("stepfunctions"), emulator.client("events")
+    before = len(executions(sfn, out["guard_state_machine_arn"]))
+
+    other = cloudtrail_create_session_event("not-a-create")
+    detail = json.loads(other["Detail"])
+    detail["eventName"] = "GetSession"
+    other["Detail"] = json.dumps(detail)
+    wrong_source = cloudtrail_create_session_event("wrong-source")
+    wrong_source["Source"] = "aws.s3"
+    assert events.put_events(Entries=[other, wrong_source])["FailedEntryCount"] == 0
+
+    time.sleep(2)
+    assert len(executions(sfn, out["guard_state_machine_arn"])) == before
