@@ -20,9 +20,9 @@ variable "lifetime_seconds" {
 }
 
 variable "poll_interval_seconds" {
-  description = "Seconds between GetSession polls while a session is still PROVISIONING."
+  description = "Longest wait between GetSession polls while a session is still PROVISIONING (polls back off 2, 4, 8 ... s up to this)."
   type        = number
-  default     = 15
+  default     = 10
 
   validation {
     condition     = var.poll_interval_seconds >= 1 && var.poll_interval_seconds <= 300 && floor(var.poll_interval_seconds) == var.poll_interval_seconds

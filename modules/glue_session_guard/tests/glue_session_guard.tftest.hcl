@@ -126,7 +126,7 @@ run "boundaries_dry_run_and_exemption_are_rendered" {
   assert {
     condition = jsondecode(module.guard.definition).States.Configure.Assign.cfg == {
       lifetimeSeconds       = 1800
-      pollIntervalSeconds   = 15
+      pollIntervalSeconds   = 10
       maxPolls              = 40
       dryRun                = true
       exemptTagKey          = "guard"
