@@ -18,7 +18,7 @@ export PYTHONPATH := $(CURDIR)/src:$(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPA
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
-.PHONY: help venv test lint fmt tf-validate tf-test checkov pytest emulator-up emulator-down \
+.PHONY: help venv test lint docs fmt tf-validate tf-test checkov pytest emulator-up emulator-down \
         plan apply destroy demo package bench run clean
 
 help: ## list the verbs
@@ -49,6 +49,10 @@ lint: venv ## ruff + terraform fmt -check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TF) fmt -check -recursive -diff modules envs
+	$(PY) tools/tfdocs.py --check
+
+docs: venv ## regenerate the inputs/outputs tables in every module README
+	$(PY) tools/tfdocs.py
 
 fmt: venv ## format Python and Terraform in place
 	$(VENV)/bin/ruff check --fix .
