@@ -37,7 +37,8 @@ from local_emulator.constants import REGION  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
 
 LIFETIME = 30
-DELAYS = (5, 20, 40, 60, 120)
+# Not aligned with the seed's retry times (30, 40, 60, 100 s), which would flatter it.
+DELAYS = (5, 25, 45, 75, 110, 150)
 ROLE = "arn:aws:iam::123456789012:role/bench"
 SEED_ASL = {
     "StartAt": "Wait",

@@ -87,6 +87,7 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Execution logs (ERROR level) are for operating the workflow, not an audit trail (CloudTrail is); retention is the caller's choice via log_retention_days.
   # The /aws/vendedlogs/ prefix keeps the log-group resource policy small (AWS recommendation).
   name              = "/aws/vendedlogs/states/${var.name}"
   retention_in_days = var.log_retention_days

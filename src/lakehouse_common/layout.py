@@ -12,13 +12,21 @@ import re
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_RE = re.compile(r"^[a-z0-9_]+$")
 INGEST_DATE_KEY = "ingest_date"
+# User metadata on each raw object: when the run wrote it (UTC, microseconds), because S3 listings
+# give LastModified to the second only and the newest run of a date must be found reliably.
+INGESTED_AT_METADATA = "ingested-at"
 
 
 def validate_ingest_date(ingest_date: str) -> str:
     """Return `ingest_date` if it is a real YYYY-MM-DD date, else raise ValueError naming it."""
     if not isinstance(ingest_date, str) or not _DATE_RE.match(ingest_date):
         raise ValueError(f"ingest_date must be YYYY-MM-DD, got {ingest_date!r}")
-    dt.date.fromisoformat(ingest_date)
+    try:
+        dt.date.fromisoformat(ingest_date)
+    except ValueError as error:
+        raise ValueError(
+            f"ingest_date must be a real YYYY-MM-DD date, got {ingest_date!r} ({error})"
+        ) from None
     return ingest_date
 
 
@@ -37,10 +45,7 @@ def dataset_prefix(bucket: str, source: str, dataset: str) -> str:
 
 def partition_prefix(bucket: str, source: str, dataset: str, ingest_date: str) -> str:
     """s3://bucket/source/dataset/ingest_date=YYYY-MM-DD/ — one run's partition (raw, bronze)."""
-    return (
-        f"{dataset_prefix(bucket, source, dataset)}"
-        f"{INGEST_DATE_KEY}={validate_ingest_date(ingest_date)}/"
-    )
+    return f"{dataset_prefix(bucket, source, dataset)}{INGEST_DATE_KEY}={validate_ingest_date(ingest_date)}/"
 
 
 def raw_object_key(source: str, dataset: str, ingest_date: str, run_id: str) -> str:

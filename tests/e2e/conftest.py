@@ -105,4 +105,13 @@ def _leftovers(emulator: Any) -> dict[str, list[str]]:
         "parameters": [p["Name"] for p in emulator.client("ssm").describe_parameters().get("Parameters", [])],
         "glue_databases": [d["Name"] for d in emulator.client("glue").get_databases()["DatabaseList"]],
     }
+    kms = emulator.client("kms")
+    found["kms_keys_not_pending_deletion"] = [
+        k["KeyId"]
+        for k in kms.list_keys()["Keys"]
+        if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"
+    ]
+    found["kms_aliases"] = [
+        a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")
+    ]
     return {kind: names for kind, names in found.items() if names}

@@ -1,0 +1,34 @@
+output "name" {
+  description = "Job name (what glue:startJobRun takes)."
+  value       = aws_glue_job.this.name
+}
+
+output "arn" {
+  description = "Job ARN (what the orchestrator's role is granted on)."
+  value       = aws_glue_job.this.arn
+}
+
+output "role_arn" {
+  description = "ARN of the job's role."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "Name of the job's role."
+  value       = aws_iam_role.this.name
+}
+
+output "script_s3_uri" {
+  description = "S3 URI of the uploaded script."
+  value       = aws_glue_job.this.command[0].script_location
+}
+
+output "default_arguments" {
+  description = "Arguments every run receives (module defaults merged with job_arguments)."
+  value       = aws_glue_job.this.default_arguments
+}
+
+output "security_configuration_name" {
+  description = "Name of the job's Glue security configuration."
+  value       = aws_glue_security_configuration.this.name
+}

@@ -1,0 +1,54 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+
+locals {
+  dist = "${path.module}/../../../../dist"
+}
+
+module "storage" {
+  source      = "../../../lakehouse_storage"
+  namespace   = "frugal"
+  environment = "dev"
+}
+
+module "notifications" {
+  source      = "../../../notifications"
+  name_prefix = "frugal-dev"
+}
+
+module "pipeline" {
+  source = "../.."
+
+  namespace     = "frugal"
+  environment   = "dev"
+  source_name   = "wordpress_api"
+  datasets      = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+  gold_datasets = ["statistics_postname"]
+  endpoints     = { posts = "https://blog.example.com/wp-json/wp/v2/posts" }
+  storage = {
+    bucket_names           = module.storage.bucket_names
+    bucket_arns            = module.storage.bucket_arns
+    database_names         = module.storage.database_names
+    kms_key_arn            = module.storage.kms_key_arn
+    access_log_bucket_name = module.storage.access_log_bucket_name
+  }
+  notifications = {
+    success_topic_arn = module.notifications.success_topic_arn
+    failure_topic_arn = module.notifications.failure_topic_arn
+    kms_key_arn       = module.notifications.kms_key_arn
+  }
+  lambdas = {
+    raw    = { filename = "${local.dist}/lambda/raw_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "raw_wordpress_api.handler.handler" }
+    bronze = { filename = "${local.dist}/lambda/bronze_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "bronze_wordpress_api.handler.handler" }
+  }
+  glue_scripts = {
+    silver         = "${local.dist}/glue/silver_wordpress_api.py"
+    gold           = "${local.dist}/glue/gold_statistics_postname.py"
+    common_package = "${local.dist}/glue/lakehouse_common.zip"
+  }
+  data_quality = {
+    dataset = "posts"
+    ruleset = "Rules = [ IsComplete \"id\", IsUnique \"id\", RowCount >= 1 ]"
+  }
+}

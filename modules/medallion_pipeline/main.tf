@@ -1,0 +1,542 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  prefix     = "${var.namespace}-${var.environment}"
+  src        = replace(var.source_name, "_", "-")
+  base       = "${local.prefix}-${local.src}"
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  glue_arn   = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+  ssm_prefix = "/${var.namespace}/${var.environment}/pipeline/${var.source_name}"
+
+  buckets = var.storage.bucket_names
+  arns    = var.storage.bucket_arns
+  dbs     = var.storage.database_names
+  # Every layer keeps a source under s3://<layer bucket>/<source>/.
+  source_prefix = "${var.source_name}/"
+
+  table_prefix = { bronze = "bronze_", silver = "silver_", gold = "gold_" }
+  layer_datasets = {
+    bronze = var.datasets
+    silver = var.datasets
+    gold   = var.gold_datasets
+  }
+  dq_table_name = "${local.table_prefix.silver}${var.data_quality.dataset}"
+
+  topic_statements = [
+    {
+      sid        = "PublishFailures"
+      actions    = ["sns:Publish"]
+      resources  = [var.notifications.failure_topic_arn]
+      conditions = []
+    },
+    {
+      # Topics are KMS-encrypted: publishing needs a data key.
+      sid        = "NotificationKey"
+      actions    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources  = [var.notifications.kms_key_arn]
+      conditions = []
+    },
+  ]
+  data_key_statement = {
+    sid        = "LakehouseKey"
+    actions    = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources  = [var.storage.kms_key_arn]
+    conditions = []
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Parameter Store: endpoints (read by the raw function at run time) and the workflow ARN.
+# ---------------------------------------------------------------------------------------------
+resource "aws_ssm_parameter" "endpoints" {
+  #checkov:skip=CKV2_AWS_34:Public source URLs, not secrets; a String keeps them readable to other teams without KMS grants.
+  name        = "${local.ssm_prefix}/endpoints"
+  description = "Endpoint per dataset of ${var.source_name} (JSON {dataset: url})."
+  type        = "String"
+  value       = jsonencode(var.endpoints)
+  tags        = var.tags
+}
+
+resource "aws_ssm_parameter" "workflow_arn" {
+  #checkov:skip=CKV2_AWS_34:An ARN, not a secret.
+  name        = "${local.ssm_prefix}/workflow_arn"
+  description = "ARN of the ${var.source_name} medallion workflow."
+  type        = "String"
+  value       = module.workflow.arn
+  tags        = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Artifacts bucket: scripts, the shared package and Spark's temp dir. Kept apart from the layer
+# buckets so data lifecycle rules (raw expiry) and crawlers never touch code.
+# ---------------------------------------------------------------------------------------------
+module "artifacts" {
+  source = "../s3_bucket"
+
+  bucket_name       = "${local.base}-artifacts-${local.account_id}"
+  kms_key_arn       = var.storage.kms_key_arn
+  access_log_bucket = { bucket = var.storage.access_log_bucket_name, prefix = "artifacts/${var.source_name}/" }
+  force_destroy     = var.force_destroy
+  lifecycle_rules = [{
+    id              = "expire-glue-temp"
+    prefix          = "glue/tmp/"
+    expiration_days = 7
+  }]
+  tags = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Lambda functions
+# ---------------------------------------------------------------------------------------------
+module "raw_function" {
+  source = "../lambda_function"
+
+  name                           = "${local.prefix}-raw-${local.src}"
+  description                    = "Raw: fetch ${var.source_name} datasets into s3://${local.buckets.raw}/${local.source_prefix}"
+  filename                       = var.lambdas.raw.filename
+  source_code_hash               = var.lambdas.raw.source_code_hash
+  handler                        = var.lambdas.raw.handler
+  runtime                        = var.lambdas.runtime
+  architecture                   = var.lambdas.architecture
+  memory_size                    = var.lambdas.memory_size
+  timeout                        = var.lambdas.timeout
+  reserved_concurrent_executions = var.lambdas.reserved
+  tracing_mode                   = "Active" # first 100k traces a month are free; shows where a run spends time
+  aws_sdk_pandas_layer           = { enabled = var.lambdas.layer_enabled, version = var.lambdas.layer_version, arn = var.lambdas.layer_arn }
+  failure_topic_arn              = var.notifications.failure_topic_arn
+  kms_key_arn                    = var.notifications.kms_key_arn
+  log_retention_days             = var.log_retention_days
+  environment_variables = {
+    RAW_BUCKET          = local.buckets.raw
+    SOURCE_NAME         = var.source_name
+    ENDPOINTS_PARAMETER = aws_ssm_parameter.endpoints.name
+    FAILURE_TOPIC_ARN   = var.notifications.failure_topic_arn
+  }
+  policy_statements = concat(
+    [
+      {
+        sid        = "ReadEndpoints"
+        actions    = ["ssm:GetParameter"]
+        resources  = [aws_ssm_parameter.endpoints.arn]
+        conditions = []
+      },
+      {
+        sid        = "ListRawSource"
+        actions    = ["s3:ListBucket"]
+        resources  = [local.arns.raw]
+        conditions = [{ test = "StringLike", variable = "s3:prefix", values = [local.source_prefix, "${local.source_prefix}*"] }]
+      },
+      {
+        # Raw is immutable history: put only, no delete.
+        sid        = "WriteRawSource"
+        actions    = ["s3:PutObject"]
+        resources  = ["${local.arns.raw}/${local.source_prefix}*"]
+        conditions = []
+      },
+      local.data_key_statement,
+    ],
+    local.topic_statements,
+  )
+  tags = var.tags
+}
+
+module "bronze_function" {
+  source = "../lambda_function"
+
+  name                           = "${local.prefix}-bronze-${local.src}"
+  description                    = "Bronze: raw JSON of one ingest date -> Parquet partition in s3://${local.buckets.bronze}/${local.source_prefix}"
+  filename                       = var.lambdas.bronze.filename
+  source_code_hash               = var.lambdas.bronze.source_code_hash
+  handler                        = var.lambdas.bronze.handler
+  runtime                        = var.lambdas.runtime
+  architecture                   = var.lambdas.architecture
+  memory_size                    = var.lambdas.memory_size
+  timeout                        = var.lambdas.timeout
+  reserved_concurrent_executions = var.lambdas.reserved
+  tracing_mode                   = "Active" # first 100k traces a month are free; shows where a run spends time
+  aws_sdk_pandas_layer           = { enabled = var.lambdas.layer_enabled, version = var.lambdas.layer_version, arn = var.lambdas.layer_arn }
+  failure_topic_arn              = var.notifications.failure_topic_arn
+  kms_key_arn                    = var.notifications.kms_key_arn
+  log_retention_days             = var.log_retention_days
+  environment_variables = {
+    RAW_BUCKET        = local.buckets.raw
+    BRONZE_BUCKET     = local.buckets.bronze
+    SOURCE_NAME       = var.source_name
+    DATASETS          = join(",", var.datasets)
+    FAILURE_TOPIC_ARN = var.notifications.failure_topic_arn
+  }
+  policy_statements = concat(
+    [
+      {
+        sid        = "ListSourcePrefixes"
+        actions    = ["s3:ListBucket"]
+        resources  = [local.arns.raw, local.arns.bronze]
+        conditions = [{ test = "StringLike", variable = "s3:prefix", values = [local.source_prefix, "${local.source_prefix}*"] }]
+      },
+      {
+        sid        = "ReadRawSource"
+        actions    = ["s3:GetObject"]
+        resources  = ["${local.arns.raw}/${local.source_prefix}*"]
+        conditions = []
+      },
+      {
+        # Delete: re-running a date replaces that ingest_date partition.
+        sid        = "WriteBronzeSource"
+        actions    = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        resources  = ["${local.arns.bronze}/${local.source_prefix}*"]
+        conditions = []
+      },
+      local.data_key_statement,
+    ],
+    local.topic_statements,
+  )
+  tags = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Glue jobs
+# ---------------------------------------------------------------------------------------------
+locals {
+  artifacts = {
+    bucket_name = module.artifacts.bucket_name
+    bucket_arn  = module.artifacts.bucket_arn
+    prefix      = "glue/"
+    kms_key_arn = var.storage.kms_key_arn
+  }
+  job_topic_statements = [for s in local.topic_statements : { sid = s.sid, actions = s.actions, resources = s.resources }]
+}
+
+module "silver_job" {
+  source = "../glue_job"
+
+  name             = "${local.prefix}-silver-${local.src}"
+  description      = "Silver: bronze ${var.source_name} -> cleaned current snapshot (Python shell)"
+  job_type         = "pythonshell"
+  script_path      = var.glue_scripts.silver
+  extra_py_files   = [var.glue_scripts.common_package]
+  artifacts        = local.artifacts
+  capacity         = { max_capacity = var.silver_job.max_capacity }
+  execution_class  = "STANDARD"
+  timeout_minutes  = var.silver_job.timeout_minutes
+  max_retries      = 0
+  kms_key_arn      = var.storage.kms_key_arn
+  logs_kms_key_arn = var.notifications.kms_key_arn
+  job_arguments = merge({
+    # Python shell's preinstalled analytics set provides pandas/awswrangler (no pip install at
+    # start-up, which would be billed).
+    "library-set"         = "analytics"
+    "--bronze_bucket"     = local.buckets.bronze
+    "--silver_bucket"     = local.buckets.silver
+    "--source_name"       = var.source_name
+    "--datasets"          = join(",", var.datasets)
+    "--failure_topic_arn" = var.notifications.failure_topic_arn
+  }, var.silver_job.arguments)
+  data_access = {
+    read         = [{ bucket_arn = local.arns.bronze, prefix = local.source_prefix }]
+    write        = [{ bucket_arn = local.arns.silver, prefix = local.source_prefix }]
+    kms_key_arns = [var.storage.kms_key_arn]
+  }
+  policy_statements  = local.job_topic_statements
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}
+
+module "gold_job" {
+  source = "../glue_job"
+
+  name             = "${local.prefix}-gold-${local.src}"
+  description      = "Gold: silver ${var.source_name} -> ${join(", ", var.gold_datasets)} (Spark)"
+  job_type         = "glueetl"
+  script_path      = var.glue_scripts.gold
+  extra_py_files   = [var.glue_scripts.common_package]
+  artifacts        = local.artifacts
+  capacity         = { worker_type = var.gold_job.worker_type, number_of_workers = var.gold_job.number_of_workers }
+  execution_class  = var.gold_job.execution_class
+  timeout_minutes  = var.gold_job.timeout_minutes
+  max_retries      = 0
+  job_bookmarks    = false # gold is rebuilt from the whole silver snapshot every run
+  kms_key_arn      = var.storage.kms_key_arn
+  logs_kms_key_arn = var.notifications.kms_key_arn
+  job_arguments = merge({
+    "--silver_bucket"     = local.buckets.silver
+    "--gold_bucket"       = local.buckets.gold
+    "--source_name"       = var.source_name
+    "--failure_topic_arn" = var.notifications.failure_topic_arn
+  }, var.gold_job.arguments)
+  data_access = {
+    read         = [{ bucket_arn = local.arns.silver, prefix = local.source_prefix }]
+    write        = [{ bucket_arn = local.arns.gold, prefix = local.source_prefix }]
+    kms_key_arns = [var.storage.kms_key_arn]
+  }
+  policy_statements  = local.job_topic_statements
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Crawlers: one per catalogued layer, one S3 target (= one table) per dataset.
+# ---------------------------------------------------------------------------------------------
+module "crawler" {
+  source   = "../glue_crawler"
+  for_each = local.layer_datasets
+
+  name          = "${local.prefix}-${each.key}-${local.src}"
+  description   = "Catalogues ${each.key} ${var.source_name} tables (${local.table_prefix[each.key]}<dataset>)"
+  database_name = local.dbs[each.key]
+  table_prefix  = local.table_prefix[each.key]
+  s3_targets    = [for d in each.value : { bucket_name = local.buckets[each.key], prefix = "${local.source_prefix}${d}/" }]
+  # Bronze only ever gains ingest_date folders: crawl just those. Silver/gold snapshots are
+  # rewritten in place, so a crawl must re-read them (and is only run when asked or missing).
+  recrawl_behavior     = each.key == "bronze" ? var.crawlers.bronze_recrawl_behavior : "CRAWL_EVERYTHING"
+  schema_change_policy = each.key == "bronze" && var.crawlers.bronze_recrawl_behavior == "CRAWL_NEW_FOLDERS_ONLY" ? { update_behavior = "LOG", delete_behavior = "LOG" } : { update_behavior = "UPDATE_IN_DATABASE", delete_behavior = "LOG" }
+  kms_key_arn          = var.storage.kms_key_arn
+  logs_kms_key_arn     = var.notifications.kms_key_arn
+  data_kms_key_arns    = [var.storage.kms_key_arn]
+  tags                 = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data quality: the DQDL ruleset and the role its evaluation runs under.
+# ---------------------------------------------------------------------------------------------
+resource "aws_glue_data_quality_ruleset" "silver" {
+  name        = "${local.prefix}-silver-${local.src}-quality"
+  description = "Silver ${var.source_name} ${var.data_quality.dataset}: keys, allowed values, counts, row floor."
+  ruleset     = var.data_quality.ruleset
+
+  target_table {
+    database_name = local.dbs.silver
+    table_name    = local.dq_table_name
+  }
+
+  tags = var.tags
+}
+
+resource "aws_iam_role" "data_quality" {
+  name = "${local.prefix}-silver-${local.src}-dq"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "glue.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "data_quality" {
+  name = "least-privilege"
+  role = aws_iam_role.data_quality.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "ReadSilverTable"
+        Effect = "Allow"
+        Action = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
+        Resource = [
+          "${local.glue_arn}:catalog",
+          "${local.glue_arn}:database/${local.dbs.silver}",
+          "${local.glue_arn}:table/${local.dbs.silver}/${local.dq_table_name}",
+        ]
+      },
+      {
+        Sid      = "UseRuleset"
+        Effect   = "Allow"
+        Action   = ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"]
+        Resource = [aws_glue_data_quality_ruleset.silver.arn]
+      },
+      {
+        Sid       = "ListSilverDataset"
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = [local.arns.silver]
+        Condition = { StringLike = { "s3:prefix" = ["${local.source_prefix}${var.data_quality.dataset}/", "${local.source_prefix}${var.data_quality.dataset}/*"] } }
+      },
+      {
+        Sid      = "ReadSilverDataset"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = ["${local.arns.silver}/${local.source_prefix}${var.data_quality.dataset}/*"]
+      },
+      {
+        Sid      = "LakehouseKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = [var.storage.kms_key_arn]
+      },
+      {
+        Sid      = "OwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/data-quality/*"]
+      },
+    ]
+  })
+}
+
+# ---------------------------------------------------------------------------------------------
+# The workflow
+# ---------------------------------------------------------------------------------------------
+locals {
+  crawler_arns = { for k, m in module.crawler : k => m.arn }
+
+  definition_vars = {
+    pipeline_name                   = local.base
+    source_name                     = var.source_name
+    raw_function_arn                = module.raw_function.arn
+    bronze_function_arn             = module.bronze_function.arn
+    lambda_task_timeout_seconds     = tostring(var.lambdas.timeout + 30)
+    retry_interval_seconds          = tostring(var.workflow.retry_interval_seconds)
+    retry_max_attempts              = tostring(var.workflow.retry_max_attempts)
+    workflow_timeout_seconds        = tostring(var.workflow.timeout_seconds)
+    bronze_database                 = local.dbs.bronze
+    silver_database                 = local.dbs.silver
+    gold_database                   = local.dbs.gold
+    bronze_table_prefix             = local.table_prefix.bronze
+    silver_table_prefix             = local.table_prefix.silver
+    gold_table_prefix               = local.table_prefix.gold
+    bronze_table_count              = tostring(length(local.layer_datasets.bronze))
+    silver_table_count              = tostring(length(local.layer_datasets.silver))
+    gold_table_count                = tostring(length(local.layer_datasets.gold))
+    bronze_crawler_name             = module.crawler["bronze"].name
+    silver_crawler_name             = module.crawler["silver"].name
+    gold_crawler_name               = module.crawler["gold"].name
+    crawl_bronze                    = tostring(var.crawlers.every_run.bronze)
+    crawl_silver                    = tostring(var.crawlers.every_run.silver)
+    crawl_gold                      = tostring(var.crawlers.every_run.gold)
+    crawler_poll_seconds            = tostring(var.workflow.crawler_poll_seconds)
+    crawler_max_polls               = tostring(var.workflow.crawler_max_polls)
+    silver_job_name                 = module.silver_job.name
+    gold_job_name                   = module.gold_job.name
+    silver_job_task_timeout_seconds = tostring(var.silver_job.timeout_minutes * 60 + 300)
+    gold_job_task_timeout_seconds   = tostring(var.gold_job.timeout_minutes * 60 + 900)
+    dq_ruleset_name                 = aws_glue_data_quality_ruleset.silver.name
+    dq_role_arn                     = aws_iam_role.data_quality.arn
+    dq_table_name                   = local.dq_table_name
+    dq_number_of_workers            = tostring(var.data_quality.number_of_workers)
+    dq_timeout_minutes              = tostring(var.data_quality.timeout_minutes)
+    dq_poll_seconds                 = tostring(var.workflow.dq_poll_seconds)
+    dq_max_polls                    = tostring(var.workflow.dq_max_polls)
+    success_topic_arn               = var.notifications.success_topic_arn
+    failure_topic_arn               = var.notifications.failure_topic_arn
+  }
+}
+
+# Exactly the calls the definition makes, on exactly their resources (tests/unit/test_pipeline_iam.py
+# derives the calls from the rendered definition and checks these statements against them).
+module "workflow_iam" {
+  source = "./workflow_iam"
+
+  glue_arn_prefix  = local.glue_arn
+  function_arns    = [module.raw_function.arn, module.bronze_function.arn]
+  job_arns         = [module.silver_job.arn, module.gold_job.arn]
+  crawler_arns     = [for l in ["bronze", "silver", "gold"] : local.crawler_arns[l]]
+  database_names   = [for l in ["bronze", "silver", "gold"] : local.dbs[l]]
+  ruleset_arn      = aws_glue_data_quality_ruleset.silver.arn
+  quality_role_arn = aws_iam_role.data_quality.arn
+  topic_arns       = [var.notifications.success_topic_arn, var.notifications.failure_topic_arn]
+}
+
+module "workflow" {
+  source = "../state_machine"
+
+  name               = "${local.base}-pipeline"
+  definition_file    = "${path.module}/../../asl/medallion_pipeline.asl.json"
+  definition_vars    = local.definition_vars
+  policy_statements  = module.workflow_iam.statements
+  log_retention_days = var.log_retention_days
+  failure_topic_arn  = var.notifications.failure_topic_arn
+  kms_key_arn        = var.notifications.kms_key_arn
+  tags               = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Schedule: EventBridge Scheduler -> StartExecution, retries, dead-letter queue + alarm.
+# ---------------------------------------------------------------------------------------------
+resource "aws_sqs_queue" "schedule_dlq" {
+  name                              = "${local.base}-schedule-dlq"
+  kms_master_key_id                 = var.notifications.kms_key_arn
+  kms_data_key_reuse_period_seconds = 3600
+  message_retention_seconds         = 1209600 # 14 days: time to notice and replay a missed start
+  tags                              = var.tags
+}
+
+resource "aws_iam_role" "scheduler" {
+  name = "${local.base}-scheduler"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name = "least-privilege"
+  role = aws_iam_role.scheduler.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "StartWorkflow", Effect = "Allow", Action = ["states:StartExecution"], Resource = [module.workflow.arn] },
+      { Sid = "DeadLetter", Effect = "Allow", Action = ["sqs:SendMessage"], Resource = [aws_sqs_queue.schedule_dlq.arn] },
+      { Sid = "DeadLetterKey", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = [var.notifications.kms_key_arn] },
+    ]
+  })
+}
+
+resource "aws_scheduler_schedule" "daily" {
+  name                         = "${local.base}-daily"
+  description                  = "Starts the ${var.source_name} medallion workflow."
+  schedule_expression          = var.schedule.expression
+  schedule_expression_timezone = var.schedule.timezone
+  state                        = var.schedule.enabled ? "ENABLED" : "DISABLED"
+  kms_key_arn                  = var.notifications.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = module.workflow.arn
+    role_arn = aws_iam_role.scheduler.arn
+    # The workflow derives ingest_date (YYYY-MM-DD) from the scheduled time.
+    input = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
+
+    retry_policy {
+      maximum_retry_attempts       = var.schedule.maximum_retry_attempts
+      maximum_event_age_in_seconds = var.schedule.maximum_event_age
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.schedule_dlq.arn
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.scheduler]
+}
+
+resource "aws_cloudwatch_metric_alarm" "schedule_dlq" {
+  alarm_name          = "${local.base}-schedule-dlq"
+  alarm_description   = "A scheduled start of the ${var.source_name} workflow failed and was dead-lettered."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.schedule_dlq.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.notifications.failure_topic_arn]
+  tags                = var.tags
+}

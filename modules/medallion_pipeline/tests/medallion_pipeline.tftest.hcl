@@ -1,0 +1,238 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20", insecure_value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock" }
+  }
+  mock_resource "aws_glue_job" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:job/mock" }
+  }
+  mock_resource "aws_glue_crawler" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mock" }
+  }
+  mock_resource "aws_glue_data_quality_ruleset" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:dataQualityRuleset/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mock", name = "mock" }
+  }
+  mock_resource "aws_ssm_parameter" {
+    defaults = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::frugal-test-wordpress-api-artifacts-123456789012" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+}
+
+override_resource {
+  target = module.raw_function.aws_lambda_function.this
+  values = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api" }
+}
+
+override_resource {
+  target = module.silver_job.aws_glue_job.this
+  values = { arn = "arn:aws:glue:eu-west-1:123456789012:job/frugal-test-silver-wordpress-api" }
+}
+
+variables {
+  namespace     = "frugal"
+  environment   = "test"
+  source_name   = "wordpress_api"
+  datasets      = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+  gold_datasets = ["statistics_postname"]
+  endpoints     = { posts = "https://example.org/wp-json/wp/v2/posts" }
+  storage = {
+    bucket_names           = { raw = "frugal-test-raw-123456789012", bronze = "frugal-test-bronze-123456789012", silver = "frugal-test-silver-123456789012", gold = "frugal-test-gold-123456789012" }
+    bucket_arns            = { raw = "arn:aws:s3:::frugal-test-raw-123456789012", bronze = "arn:aws:s3:::frugal-test-bronze-123456789012", silver = "arn:aws:s3:::frugal-test-silver-123456789012", gold = "arn:aws:s3:::frugal-test-gold-123456789012" }
+    database_names         = { raw = "frugal_test_raw", bronze = "frugal_test_bronze", silver = "frugal_test_silver", gold = "frugal_test_gold" }
+    kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    access_log_bucket_name = "frugal-test-access-logs-123456789012"
+  }
+  notifications = {
+    success_topic_arn = "arn:aws:sns:eu-west-1:123456789012:frugal-test-success"
+    failure_topic_arn = "arn:aws:sns:eu-west-1:123456789012:frugal-test-failure"
+    kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/66666666-2222-3333-4444-555555555555"
+  }
+  lambdas = {
+    raw    = { filename = "tests/fixtures/raw_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    bronze = { filename = "tests/fixtures/bronze_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+  }
+  glue_scripts = {
+    silver         = "tests/fixtures/silver_wordpress_api.py"
+    gold           = "tests/fixtures/gold_statistics_postname.py"
+    common_package = "tests/fixtures/lakehouse_common.zip"
+  }
+  data_quality = {
+    dataset = "posts"
+    ruleset = "Rules = [ IsComplete \"id\", RowCount >= 1 ]"
+  }
+}
+
+run "workflow_definition_wiring" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.RawIngest.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api"
+    error_message = "the raw step must invoke the raw function"
+  }
+  assert {
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.RunSilverJob.Resource == "arn:aws:states:::glue:startJobRun.sync"
+    error_message = "the silver job must run with .sync"
+  }
+  assert {
+    condition     = output.definition_vars.silver_job_name == "frugal-test-silver-wordpress-api" && output.definition_vars.gold_job_name == "frugal-test-gold-wordpress-api"
+    error_message = "jobs are named <namespace>-<environment>-<layer>-<source>"
+  }
+  assert {
+    condition     = output.definition_vars.bronze_crawler_name == "frugal-test-bronze-wordpress-api" && output.definition_vars.silver_table_count == "5" && output.definition_vars.gold_table_count == "1"
+    error_message = "crawler names and expected table counts must be rendered"
+  }
+  assert {
+    condition     = output.definition_vars.dq_table_name == "silver_posts" && output.definition_vars.crawl_bronze == "false"
+    error_message = "quality runs on the silver table of the chosen dataset; crawls only when needed by default"
+  }
+  assert {
+    condition     = output.table_names.bronze == ["bronze_posts", "bronze_statistics_pages", "bronze_term_relationships", "bronze_term_taxonomy", "bronze_terms"]
+    error_message = "one bronze table per dataset"
+  }
+}
+
+run "jobs_functions_and_crawlers" {
+  command = apply
+
+  assert {
+    condition     = module.silver_job.default_arguments["--datasets"] == "posts,statistics_pages,term_relationships,term_taxonomy,terms" && module.silver_job.default_arguments["--bronze_bucket"] == "frugal-test-bronze-123456789012"
+    error_message = "the silver job must receive buckets and datasets as arguments"
+  }
+  assert {
+    condition     = module.gold_job.default_arguments["--gold_bucket"] == "frugal-test-gold-123456789012" && !contains(keys(module.gold_job.default_arguments), "--bronze_bucket")
+    error_message = "the gold job gets silver and gold buckets only"
+  }
+  assert {
+    condition     = module.raw_function.function_name == "frugal-test-raw-wordpress-api"
+    error_message = "functions are named <namespace>-<environment>-<layer>-<source>"
+  }
+  assert {
+    condition     = aws_ssm_parameter.endpoints.name == "/frugal/test/pipeline/wordpress_api/endpoints" && jsondecode(aws_ssm_parameter.endpoints.value).posts == "https://example.org/wp-json/wp/v2/posts"
+    error_message = "the endpoint list must be published as JSON in Parameter Store"
+  }
+  assert {
+    condition     = aws_ssm_parameter.workflow_arn.value == module.workflow.arn
+    error_message = "the workflow ARN must be published"
+  }
+}
+
+run "schedule_retries_and_dead_letters" {
+  command = apply
+
+  assert {
+    condition     = aws_scheduler_schedule.daily.schedule_expression == "cron(0 7 * * ? *)" && aws_scheduler_schedule.daily.schedule_expression_timezone == "Europe/London"
+    error_message = "the seed's 07:00 daily schedule is the default"
+  }
+  assert {
+    condition     = aws_scheduler_schedule.daily.target[0].retry_policy[0].maximum_retry_attempts == 3 && aws_scheduler_schedule.daily.target[0].dead_letter_config[0].arn == aws_sqs_queue.schedule_dlq.arn
+    error_message = "the schedule must retry and dead-letter"
+  }
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.daily.target[0].input).scheduled_time == "<aws.scheduler.scheduled-time>"
+    error_message = "the schedule passes its scheduled time so the run's ingest date is the schedule's date"
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.scheduler.policy).Statement : s.Action[0]] == ["states:StartExecution", "sqs:SendMessage", "kms:GenerateDataKey"]
+    error_message = "the scheduler role may only start the workflow and dead-letter"
+  }
+}
+
+run "workflow_role_statements" {
+  command = apply
+
+  assert {
+    condition     = [for s in output.workflow_policy_statements : s.sid] == ["InvokeFunctions", "RunGlueJobs", "RunCrawlers", "CountLayerTables", "StartQualityRun", "ReadQualityRun", "PassQualityRole", "PublishNotifications"]
+    error_message = "the workflow role has one statement per kind of call"
+  }
+  assert {
+    condition     = output.workflow_policy_statements[1].actions == ["glue:StartJobRun", "glue:GetJobRun", "glue:BatchStopJobRun"]
+    error_message = ".sync needs GetJobRun and BatchStopJobRun (the seeds' missing permission)"
+  }
+}
+
+run "rejects_five_field_cron" {
+  command = plan
+  variables {
+    schedule = { expression = "cron(0 7 * * ?)" }
+  }
+  expect_failures = [var.schedule]
+}
+
+run "rejects_cron_without_question_mark" {
+  command = plan
+  variables {
+    schedule = { expression = "cron(0 7 * * * *)" }
+  }
+  expect_failures = [var.schedule]
+}
+
+run "rejects_bad_timezone" {
+  command = plan
+  variables {
+    schedule = { timezone = "London time" }
+  }
+  expect_failures = [var.schedule]
+}
+
+run "rejects_bad_quality_and_datasets" {
+  command = plan
+  variables {
+    data_quality = { dataset = "posts", ruleset = "IsComplete \"id\"", number_of_workers = 1 }
+    datasets     = []
+  }
+  expect_failures = [var.data_quality, var.datasets]
+}
+
+run "rejects_bad_workflow_timings" {
+  command = plan
+  variables {
+    workflow = { crawler_poll_seconds = 0 }
+  }
+  expect_failures = [var.workflow]
+}
+
+run "rejects_plain_http_endpoints_except_local" {
+  command = plan
+  variables {
+    endpoints = { posts = "http://blog.example.com/wp-json/lakehouse/v1/posts" }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "accepts_the_local_sample_api" {
+  command = plan
+  variables {
+    endpoints = { posts = "http://127.0.0.1:8080/wp-json/lakehouse/v1/posts" }
+  }
+}

@@ -1,0 +1,278 @@
+variable "namespace" {
+  description = "Short project namespace; every name starts with \"<namespace>-<environment>\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.namespace))
+    error_message = "namespace must be 2-12 lower-case letters and digits, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (local, dev, prod, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lower-case letters and digits, starting with a letter."
+  }
+}
+
+variable "source_name" {
+  description = "Source system; the S3 prefix under every layer bucket and part of every name (for example wordpress_api)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{1,30}$", var.source_name))
+    error_message = "source_name must be 2-31 lower-case letters, digits and underscores, starting with a letter."
+  }
+}
+
+variable "datasets" {
+  description = "Datasets the source publishes; each lands in raw, bronze and silver and becomes one catalog table per layer."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.datasets) > 0 && alltrue([for d in var.datasets : can(regex("^[a-z][a-z0-9_]{0,62}$", d))]) && length(distinct(var.datasets)) == length(var.datasets)
+    error_message = "datasets must be a non-empty list of distinct lower-case names (letters, digits, underscores)."
+  }
+}
+
+variable "gold_datasets" {
+  description = "Datasets the gold job writes (one gold table each)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.gold_datasets) > 0 && alltrue([for d in var.gold_datasets : can(regex("^[a-z][a-z0-9_]{0,62}$", d))])
+    error_message = "gold_datasets must be a non-empty list of lower-case names (letters, digits, underscores)."
+  }
+}
+
+variable "endpoints" {
+  description = "Source endpoint per dataset (dataset => URL), published in Parameter Store and read by the raw function at run time."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for u in values(var.endpoints) : can(regex("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?/[^\\s]*)$", u))])
+    error_message = "endpoints values must be https:// URLs (plain http only for 127.0.0.1/localhost, the local sample API)."
+  }
+}
+
+variable "storage" {
+  description = "Outputs of modules/lakehouse_storage: bucket names/ARNs and Glue databases by layer (raw, bronze, silver, gold), the data KMS key, the access-log bucket."
+  type = object({
+    bucket_names           = map(string)
+    bucket_arns            = map(string)
+    database_names         = map(string)
+    kms_key_arn            = string
+    access_log_bucket_name = string
+  })
+
+  validation {
+    condition     = alltrue([for l in ["raw", "bronze", "silver", "gold"] : contains(keys(var.storage.bucket_names), l) && contains(keys(var.storage.bucket_arns), l)])
+    error_message = "storage.bucket_names and storage.bucket_arns must have raw, bronze, silver and gold entries."
+  }
+  validation {
+    condition     = alltrue([for l in ["bronze", "silver", "gold"] : contains(keys(var.storage.database_names), l)])
+    error_message = "storage.database_names must have bronze, silver and gold entries."
+  }
+}
+
+variable "notifications" {
+  description = "Outputs of modules/notifications: success and failure topic ARNs and their KMS key."
+  type = object({
+    success_topic_arn = string
+    failure_topic_arn = string
+    kms_key_arn       = string
+  })
+
+  validation {
+    condition     = alltrue([for a in [var.notifications.success_topic_arn, var.notifications.failure_topic_arn] : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", a))])
+    error_message = "notifications.success_topic_arn and failure_topic_arn must be SNS topic ARNs."
+  }
+}
+
+variable "lambdas" {
+  description = "Built zips of the raw and bronze functions (path + filebase64sha256) and shared function settings."
+  type = object({
+    raw = object({
+      filename         = string
+      source_code_hash = string
+      handler          = optional(string, "handler.handler")
+    })
+    bronze = object({
+      filename         = string
+      source_code_hash = string
+      handler          = optional(string, "handler.handler")
+    })
+    runtime       = optional(string, "python3.12")
+    architecture  = optional(string, "arm64")
+    memory_size   = optional(number, 512)
+    timeout       = optional(number, 120)
+    reserved      = optional(number, 1)
+    layer_enabled = optional(bool, true)
+    layer_version = optional(string, "3.17.1")
+    layer_arn     = optional(string)
+  })
+}
+
+variable "glue_scripts" {
+  description = "Built Glue artifacts: the silver and gold scripts and the shared package zip (tools/package.py -> dist/glue/)."
+  type = object({
+    silver         = string
+    gold           = string
+    common_package = string
+  })
+}
+
+variable "silver_job" {
+  description = "Silver Python-shell job settings (1/16 DPU is plenty at the seeds' volume) and extra arguments."
+  type = object({
+    max_capacity    = optional(number, 0.0625)
+    timeout_minutes = optional(number, 15)
+    arguments       = optional(map(string), {})
+  })
+  default = {}
+}
+
+variable "gold_job" {
+  description = "Gold Spark job settings: the smallest Spark cluster (2 x G.1X) on FLEX capacity by default."
+  type = object({
+    worker_type       = optional(string, "G.1X")
+    number_of_workers = optional(number, 2)
+    execution_class   = optional(string, "FLEX")
+    timeout_minutes   = optional(number, 30)
+    arguments         = optional(map(string), {})
+  })
+  default = {}
+}
+
+variable "data_quality" {
+  description = "DQDL ruleset evaluated on one silver dataset's table after the silver job; the run fails the workflow if any rule fails."
+  type = object({
+    dataset           = string
+    ruleset           = string
+    number_of_workers = optional(number, 2)
+    timeout_minutes   = optional(number, 15)
+  })
+
+  validation {
+    condition     = can(regex("Rules\\s*=\\s*\\[", var.data_quality.ruleset))
+    error_message = "data_quality.ruleset must be DQDL text containing \"Rules = [ ... ]\"."
+  }
+  validation {
+    condition     = var.data_quality.number_of_workers >= 2 && var.data_quality.number_of_workers <= 100 && floor(var.data_quality.number_of_workers) == var.data_quality.number_of_workers
+    error_message = "data_quality.number_of_workers must be a whole number from 2 to 100."
+  }
+  validation {
+    condition     = var.data_quality.timeout_minutes >= 1 && var.data_quality.timeout_minutes <= 2880
+    error_message = "data_quality.timeout_minutes must be from 1 to 2880."
+  }
+}
+
+variable "crawlers" {
+  description = <<-EOT
+    Catalog upkeep. every_run: crawl that layer on every run (otherwise only when its tables are missing,
+    or when the execution input says {"crawl": {"<layer>": true}}). bronze_recrawl_behavior: bronze gains a new
+    ingest_date folder per run, so CRAWL_NEW_FOLDERS_ONLY keeps its crawls short.
+  EOT
+  type = object({
+    every_run = optional(object({
+      bronze = optional(bool, false)
+      silver = optional(bool, false)
+      gold   = optional(bool, false)
+    }), {})
+    bronze_recrawl_behavior = optional(string, "CRAWL_NEW_FOLDERS_ONLY")
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"], var.crawlers.bronze_recrawl_behavior)
+    error_message = "crawlers.bronze_recrawl_behavior must be CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY."
+  }
+}
+
+variable "workflow" {
+  description = "Polling and retry settings of the workflow (tests shorten the waits to 1 s)."
+  type = object({
+    crawler_poll_seconds   = optional(number, 30)
+    crawler_max_polls      = optional(number, 60)
+    dq_poll_seconds        = optional(number, 30)
+    dq_max_polls           = optional(number, 60)
+    retry_interval_seconds = optional(number, 5)
+    retry_max_attempts     = optional(number, 3)
+    timeout_seconds        = optional(number, 10800)
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for v in [var.workflow.crawler_poll_seconds, var.workflow.dq_poll_seconds, var.workflow.retry_interval_seconds] :
+      v >= 1 && v <= 3600 && floor(v) == v
+    ])
+    error_message = "workflow poll and retry intervals must be whole seconds from 1 to 3600."
+  }
+  validation {
+    condition = alltrue([
+      for v in [var.workflow.crawler_max_polls, var.workflow.dq_max_polls, var.workflow.retry_max_attempts] :
+      v >= 1 && v <= 1000 && floor(v) == v
+    ])
+    error_message = "workflow max polls and retry attempts must be whole numbers from 1 to 1000."
+  }
+  validation {
+    condition     = var.workflow.timeout_seconds >= 60 && var.workflow.timeout_seconds <= 86400
+    error_message = "workflow.timeout_seconds must be from 60 to 86400 (a daily run must finish within a day)."
+  }
+}
+
+variable "schedule" {
+  description = "EventBridge Scheduler settings: cron(...) expression, IANA time zone, on/off, retries of the start call."
+  type = object({
+    expression             = optional(string, "cron(0 7 * * ? *)")
+    timezone               = optional(string, "Europe/London")
+    enabled                = optional(bool, true)
+    maximum_retry_attempts = optional(number, 3)
+    maximum_event_age      = optional(number, 3600)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^cron\\(([0-9*,/-]+) ([0-9*,/-]+) ([0-9*,/?LW-]+) ([0-9A-Za-z*,/-]+) ([0-9A-Za-z*,/?L#-]+)( [0-9*,/-]+)?\\)$", var.schedule.expression))
+    error_message = "schedule.expression must be an EventBridge cron expression with six fields, e.g. \"cron(0 7 * * ? *)\" (minutes hours day-of-month month day-of-week year)."
+  }
+  validation {
+    condition     = length(regexall("^cron\\(\\S+ \\S+ \\? ", var.schedule.expression)) + length(regexall("^cron\\(\\S+ \\S+ \\S+ \\S+ \\? ", var.schedule.expression)) == 1
+    error_message = "schedule.expression must use \"?\" in exactly one of day-of-month and day-of-week (EventBridge's rule)."
+  }
+  validation {
+    condition     = var.schedule.timezone == "UTC" || can(regex("^[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]+){1,2}$", var.schedule.timezone))
+    error_message = "schedule.timezone must be UTC or an IANA time zone such as Europe/London."
+  }
+  validation {
+    condition     = var.schedule.maximum_retry_attempts >= 0 && var.schedule.maximum_retry_attempts <= 185 && var.schedule.maximum_event_age >= 60 && var.schedule.maximum_event_age <= 86400
+    error_message = "schedule.maximum_retry_attempts must be 0-185 and schedule.maximum_event_age 60-86400 seconds (Scheduler's limits)."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group the pipeline creates."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let destroy empty the artifacts bucket (throwaway environments only)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

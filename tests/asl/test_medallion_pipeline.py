@@ -1,0 +1,428 @@
+"""asl/medallion_pipeline.asl.json executed on the emulator's interpreter.
+
+Real Glue crawlers, jobs (.sync), catalog, data-quality runs and SNS topics on the emulator; the
+two Lambda functions are deployed as real functions whose handler echoes the payload (the workflow
+only needs them to succeed or fail; their own behaviour is tested in tests/unit). Covered: every
+step succeeding, a failure at each step in turn (one failure notification naming that step,
+execution FAILED, later steps never entered), a crawler already running, data-quality rules
+failing, a throttling error absorbed by a Retry, the ingest date flowing into every step.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from typing import Any, Optional
+
+import pytest
+from asl_render import REPO_ROOT
+
+pytestmark = pytest.mark.emulator
+
+ASL = "medallion_pipeline.asl.json"
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+DATASETS = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+GOLD_DATASETS = ["statistics_postname"]
+LAYER_TABLES = {"bronze": DATASETS, "silver": DATASETS, "gold": GOLD_DATASETS}
+NAMES = {
+    "raw": "t-raw-wordpress-api",
+    "bronze": "t-bronze-wordpress-api",
+    "silver_job": "t-silver-wordpress-api",
+    "gold_job": "t-gold-wordpress-api",
+    "ruleset": "t-silver-wordpress-api-quality",
+}
+CRAWLERS = {layer: f"t-{layer}-wordpress-api-crawler" for layer in LAYER_TABLES}
+DATABASES = {layer: f"t_{layer}" for layer in LAYER_TABLES}
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/pipeline-test"
+INGEST_DATE = "2026-11-20"
+
+# The workflow's milestones in order: a failure at one must leave every later one unentered.
+MILESTONES = [
+    "RawIngest",
+    "BronzeLoad",
+    "CheckBronzeCatalog",
+    "StartBronzeCrawler",
+    "GetBronzeCrawler",
+    "RunSilverJob",
+    "CheckSilverCatalog",
+    "StartSilverQualityRun",
+    "GetSilverQualityRun",
+    "GetSilverQualityResult",
+    "StartSilverCrawler",
+    "GetSilverCrawler",
+    "RunGoldJob",
+    "CheckGoldCatalog",
+    "StartGoldCrawler",
+    "GetGoldCrawler",
+    "NotifySuccess",
+]
+RULES_TEMPLATE = (
+    REPO_ROOT / "modules" / "medallion_pipeline" / "rules" / "wordpress_api_silver_posts.dqdl.tftpl"
+)
+SILVER_BUCKET = "t-silver-data"
+
+
+def wordpress_rules(row_count_floor: int) -> str:
+    """The module's DQDL template with the values envs pass (the template has plain ${name} slots only)."""
+    values = {
+        "allowed_post_types": '"post", "page", "attachment", "revision", "nav_menu_item"',
+        "allowed_post_statuses": ", ".join(
+            f'"{s}"'
+            for s in ("publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit")
+        ),
+        "row_count_floor": str(row_count_floor),
+    }
+    text = RULES_TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    assert "${" not in text
+    return text
+
+
+def silver_posts_jsonl() -> bytes:
+    """The sample site's posts as the silver table holds them (catalog column names are lower case)."""
+    rows = json.loads((REPO_ROOT / "tests" / "fixtures" / "wordpress_small" / "posts.json").read_text())
+    return "\n".join(json.dumps({k.lower(): v for k, v in row.items()}) for row in rows).encode() + b"\n"
+
+
+def lambda_arn(name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+
+
+def _echo_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+class Pipeline:
+    """The pipeline's resources on the emulator plus the state machine built from the real ASL."""
+
+    def __init__(self, asl: Any) -> None:
+        self.asl = asl
+        self.glue = asl.glue
+        self.success = asl.create_topic("success")
+        self.failure = asl.create_topic("failure")
+        asl.emulator.configure(
+            glue_crawl={"seconds": 1.0}, glue_job_run={"seconds": 1.0}, glue_data_quality={"seconds": 1.0}
+        )
+
+    # --- resources ---------------------------------------------------------------------------
+    def deploy(
+        self,
+        skip: tuple[str, ...] = (),
+        tables: tuple[str, ...] = ("bronze", "silver", "gold"),
+        ruleset: Optional[str] = None,
+    ) -> None:
+        ruleset = ruleset if ruleset is not None else wordpress_rules(row_count_floor=10)
+        iam = self.asl.emulator.client("iam")
+        iam.create_role(
+            RoleName="pipeline-test",
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        )
+        lam = self.asl.emulator.client("lambda")
+        for step in ("raw", "bronze"):
+            if step not in skip:
+                lam.create_function(
+                    FunctionName=NAMES[step],
+                    Runtime="python3.12",
+                    Role=ROLE,
+                    Handler="handler.handler",
+                    Code={"ZipFile": _echo_zip()},
+                )
+        for layer, datasets in LAYER_TABLES.items():
+            if f"{layer}_database" in skip:
+                continue
+            self.glue.create_database(DatabaseInput={"Name": DATABASES[layer]})
+            if layer in tables:
+                for dataset in datasets:
+                    location = f"s3://{SILVER_BUCKET}/wordpress_api/{dataset}/"
+                    self.glue.create_table(
+                        DatabaseName=DATABASES[layer],
+                        TableInput={
+                            "Name": f"{layer}_{dataset}",
+                            "StorageDescriptor": {"Location": location},
+                        },
+                    )
+            if f"{layer}_crawler" not in skip:
+                self.glue.create_crawler(
+                    Name=CRAWLERS[layer],
+                    Role=ROLE,
+                    DatabaseName=DATABASES[layer],
+                    TablePrefix=f"{layer}_",
+                    Targets={"S3Targets": [{"Path": f"s3://t-{layer}/wordpress_api/{d}/"} for d in datasets]},
+                )
+        s3 = self.asl.emulator.client("s3")
+        s3.create_bucket(Bucket=SILVER_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket=SILVER_BUCKET, Key="wordpress_api/posts/part-0.json", Body=silver_posts_jsonl())
+        self.glue.create_job(
+            Name=NAMES["silver_job"],
+            Role=ROLE,
+            Command={"Name": "pythonshell", "ScriptLocation": "s3://t/s.py"},
+        )
+        self.glue.create_job(
+            Name=NAMES["gold_job"], Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": "s3://t/g.py"}
+        )
+        if "ruleset" not in skip:
+            self.glue.create_data_quality_ruleset(
+                Name=NAMES["ruleset"],
+                Ruleset=ruleset,
+                TargetTable={"DatabaseName": DATABASES["silver"], "TableName": "silver_posts"},
+            )
+
+    def state_machine(self, **overrides: Any) -> str:
+        variables: dict[str, Any] = {
+            "pipeline_name": "t-wordpress-api",
+            "source_name": "wordpress_api",
+            "raw_function_arn": lambda_arn(NAMES["raw"]),
+            "bronze_function_arn": lambda_arn(NAMES["bronze"]),
+            "lambda_task_timeout_seconds": 60,
+            "retry_interval_seconds": 1,
+            "retry_max_attempts": 2,
+            "workflow_timeout_seconds": 300,
+            **{f"{layer}_database": db for layer, db in DATABASES.items()},
+            **{f"{layer}_table_prefix": f"{layer}_" for layer in LAYER_TABLES},
+            **{f"{layer}_table_count": len(t) for layer, t in LAYER_TABLES.items()},
+            **{f"{layer}_crawler_name": name for layer, name in CRAWLERS.items()},
+            "crawl_bronze": False,
+            "crawl_silver": False,
+            "crawl_gold": False,
+            "crawler_poll_seconds": 1,
+            "crawler_max_polls": 20,
+            "silver_job_name": NAMES["silver_job"],
+            "gold_job_name": NAMES["gold_job"],
+            "silver_job_task_timeout_seconds": 120,
+            "gold_job_task_timeout_seconds": 120,
+            "dq_ruleset_name": NAMES["ruleset"],
+            "dq_role_arn": ROLE,
+            "dq_table_name": "silver_posts",
+            "dq_number_of_workers": 2,
+            "dq_timeout_minutes": 5,
+            "dq_poll_seconds": 1,
+            "dq_max_polls": 20,
+            "success_topic_arn": self.success.arn,
+            "failure_topic_arn": self.failure.arn,
+        }
+        variables.update(overrides)
+        return self.asl.create_state_machine("medallion", ASL, variables)
+
+    def run(
+        self, arn: str, payload: Optional[dict[str, Any]] = None, timeout: float = 90.0
+    ) -> tuple[dict[str, Any], list[str]]:
+        execution = self.asl.start(arn, payload if payload is not None else {"ingest_date": INGEST_DATE})
+        described = self.asl.wait(execution, timeout=timeout)
+        return described, self.asl.entered_states(execution)
+
+    def history(self, described: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.asl.history(described["executionArn"])
+
+
+@pytest.fixture
+def pipeline(asl: Any) -> Pipeline:
+    return Pipeline(asl)
+
+
+def failure_messages(pipeline: Pipeline) -> list[str]:
+    return [m["Message"] for m in pipeline.asl.messages(pipeline.failure, wait_seconds=3.0)]
+
+
+def assert_failed_at(
+    pipeline: Pipeline, described: dict[str, Any], entered: list[str], step: str, later_than: str
+) -> None:
+    assert described["status"] == "FAILED", described
+    messages = failure_messages(pipeline)
+    assert len(messages) == 1, messages
+    assert f"failed at step {step}:" in messages[0], messages[0]
+    assert described.get("error") == "MedallionPipeline.StepFailed", described
+    assert described.get("cause", "") == messages[0], "the execution's cause is the notification"
+    never = MILESTONES[MILESTONES.index(later_than) + 1 :]
+    assert not set(never) & set(entered), sorted(set(never) & set(entered))
+    assert pipeline.asl.messages(pipeline.success) == []
+
+
+# ---------------------------------------------------------------------------------------------
+def test_all_steps_succeed_and_ingest_date_reaches_every_step(pipeline):
+    pipeline.deploy()
+    arn = pipeline.state_machine()
+    described, entered = pipeline.run(
+        arn, {"ingest_date": INGEST_DATE, "crawl": {"bronze": True, "silver": True, "gold": True}}
+    )
+
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    for state in MILESTONES:
+        assert state in entered, state
+    assert (
+        entered.index("RawIngest")
+        < entered.index("BronzeLoad")
+        < entered.index("StartBronzeCrawler")
+        < entered.index("RunSilverJob")
+    )
+    assert (
+        entered.index("GetSilverQualityResult")
+        < entered.index("StartSilverCrawler")
+        < entered.index("RunGoldJob")
+        < entered.index("StartGoldCrawler")
+    )
+    scheduled = [
+        json.loads(e["taskScheduledEventDetails"]["parameters"])
+        for e in pipeline.history(described)
+        if "taskScheduledEventDetails" in e
+    ]
+    lambda_payloads = [p["Payload"] for p in scheduled if "FunctionName" in p]
+    assert [p["ingest_date"] for p in lambda_payloads] == [INGEST_DATE, INGEST_DATE]
+    for job in (NAMES["silver_job"], NAMES["gold_job"]):
+        runs = pipeline.glue.get_job_runs(JobName=job)["JobRuns"]
+        assert [r["Arguments"]["--ingest_date"] for r in runs] == [INGEST_DATE]
+    success = pipeline.asl.messages(pipeline.success, wait_seconds=3.0)
+    assert len(success) == 1 and INGEST_DATE in success[0]["Message"]
+    assert failure_messages(pipeline) == []
+
+
+def test_ingest_date_defaults_to_the_schedules_date(pipeline):
+    pipeline.deploy()
+    arn = pipeline.state_machine()
+    described, entered = pipeline.run(arn, {"scheduled_time": "2026-11-21T07:00:00Z"})
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    assert "UseScheduledDate" in entered
+    assert not {"StartBronzeCrawler", "StartSilverCrawler", "StartGoldCrawler"} & set(entered), (
+        "tables exist: no crawl"
+    )
+    runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
+    assert runs[0]["Arguments"]["--ingest_date"] == "2026-11-21"
+
+
+def test_missing_tables_are_crawled_and_silver_is_catalogued_before_quality(pipeline):
+    pipeline.deploy(tables=("bronze", "gold"))
+    pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
+    arn = pipeline.state_machine()
+    execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
+    # The emulator's crawls do not write tables; create what the silver crawl would, while it runs.
+    deadline = time.monotonic() + 60
+    while "StartSilverCrawler" not in pipeline.asl.entered_states(execution):
+        assert time.monotonic() < deadline, pipeline.asl.entered_states(execution)
+        time.sleep(0.2)
+    for dataset in DATASETS:
+        pipeline.glue.create_table(
+            DatabaseName=DATABASES["silver"],
+            TableInput={
+                "Name": f"silver_{dataset}",
+                "StorageDescriptor": {"Location": f"s3://{SILVER_BUCKET}/wordpress_api/{dataset}/"},
+            },
+        )
+    described = pipeline.asl.wait(execution, timeout=90)
+    entered = pipeline.asl.entered_states(execution)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    assert "StartBronzeCrawler" not in entered
+    assert (
+        entered.index("MarkSilverBootstrap")
+        < entered.index("StartSilverCrawler")
+        < entered.index("StartSilverQualityRun")
+    )
+    assert entered.count("StartSilverCrawler") == 1
+
+
+# Each case: the step named in the notification, the last milestone that may be entered, how the
+# failure is produced (a real AWS error from a missing resource, a failing job, or an injected fault).
+FAILURES = [
+    ("RawIngest", "RawIngest", {"skip": ("raw",)}, {}, None),
+    ("BronzeLoad", "BronzeLoad", {"skip": ("bronze",)}, {}, None),
+    ("CheckBronzeCatalog", "CheckBronzeCatalog", {"skip": ("bronze_database",)}, {}, None),
+    ("StartBronzeCrawler", "StartBronzeCrawler", {"skip": ("bronze_crawler",)}, {"bronze": True}, None),
+    (
+        "GetBronzeCrawler",
+        "GetBronzeCrawler",
+        {},
+        {"bronze": True},
+        ("glue", "GetCrawler", "AccessDeniedException"),
+    ),
+    ("RunSilverJob", "RunSilverJob", {}, {}, "silver_job"),
+    ("CheckSilverCatalog", "CheckSilverCatalog", {"skip": ("silver_database", "ruleset")}, {}, None),
+    ("StartSilverQualityRun", "StartSilverQualityRun", {"skip": ("ruleset",)}, {}, None),
+    (
+        "GetSilverQualityRun",
+        "GetSilverQualityRun",
+        {},
+        {},
+        ("glue", "GetDataQualityRulesetEvaluationRun", "AccessDeniedException"),
+    ),
+    (
+        "GetSilverQualityResult",
+        "GetSilverQualityResult",
+        {},
+        {},
+        ("glue", "GetDataQualityResult", "AccessDeniedException"),
+    ),
+    ("StartSilverCrawler", "StartSilverCrawler", {"skip": ("silver_crawler",)}, {"silver": True}, None),
+    ("RunGoldJob", "RunGoldJob", {}, {}, "gold_job"),
+    ("CheckGoldCatalog", "CheckGoldCatalog", {"skip": ("gold_database",)}, {}, None),
+    ("StartGoldCrawler", "StartGoldCrawler", {"skip": ("gold_crawler",)}, {"gold": True}, None),
+]
+
+
+@pytest.mark.parametrize(("step", "last", "deploy", "crawl", "fault"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_failure_at_each_step_notifies_once_and_fails(pipeline, step, last, deploy, crawl, fault):  # noqa: PLR0917
+    pipeline.deploy(**deploy)
+    arn = pipeline.state_machine()
+    if isinstance(fault, tuple):
+        pipeline.asl.emulator.inject_fault(fault[0], fault[1], fault[2], "injected for the test", 400, 1)
+    elif isinstance(fault, str):
+        pipeline.asl.emulator.configure(glue_job_run={"failed_jobs": [NAMES[fault]]})
+    described, entered = pipeline.run(arn, {"ingest_date": INGEST_DATE, "crawl": crawl})
+    assert_failed_at(pipeline, described, entered, step, last)
+    assert f"FailedAt{step}" in entered
+
+
+def test_failed_success_notification_still_fails_the_run(pipeline):
+    pipeline.deploy()
+    arn = pipeline.state_machine(success_topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:no-such-topic")
+    described, entered = pipeline.run(arn)
+    assert_failed_at(pipeline, described, entered, "NotifySuccess", "NotifySuccess")
+
+
+def test_crawler_already_running_is_waited_for_then_started(pipeline):
+    pipeline.deploy()
+    pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
+    arn = pipeline.state_machine()
+    execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE, "crawl": {"bronze": True}})
+    deadline = time.monotonic() + 60
+    while "BronzeLoad" not in pipeline.asl.entered_states(execution):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    pipeline.glue.start_crawler(Name=CRAWLERS["bronze"])  # someone else's crawl starts meanwhile
+    described = pipeline.asl.wait(execution, timeout=90)
+    entered = pipeline.asl.entered_states(execution)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    assert "BronzeCrawlerBusy" in entered
+    assert entered.count("StartBronzeCrawler") == 2, "our crawl starts after the running one ends"
+    last = pipeline.glue.get_crawler(Name=CRAWLERS["bronze"])["Crawler"]["LastCrawl"]["Status"]
+    assert last == "SUCCEEDED"
+
+
+def test_quality_rules_failing_fail_the_run(pipeline):
+    pipeline.deploy(ruleset=wordpress_rules(row_count_floor=1_000_000))
+    arn = pipeline.state_machine()
+    described, entered = pipeline.run(arn)
+    assert_failed_at(pipeline, described, entered, "SilverQuality", "GetSilverQualityResult")
+    assert "SilverQualityRulesFailed" in entered
+    assert described["error"] == "MedallionPipeline.StepFailed"
+    assert (
+        "SilverQuality: DataQuality.RulesFailed: ruleset t-silver-wordpress-api-quality score"
+        in described["cause"]
+    )
+    assert "RowCount >= 1000000" in described["cause"], "the cause lists the rule results"
+
+
+def test_throttling_is_absorbed_by_retry(pipeline):
+    pipeline.deploy()
+    arn = pipeline.state_machine()
+    pipeline.asl.emulator.inject_fault("glue", "StartCrawler", "ThrottlingException", "Rate exceeded", 400, 1)
+    described, entered = pipeline.run(arn, {"ingest_date": INGEST_DATE, "crawl": {"gold": True}})
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    failed = [e for e in pipeline.history(described) if e["type"] == "TaskFailed"]
+    assert [e["taskFailedEventDetails"]["error"] for e in failed] == ["Glue.ThrottlingException"]
+    assert entered.count("StartGoldCrawler") == 1, "a Retry re-runs the task without re-entering the state"
+    assert failure_messages(pipeline) == []

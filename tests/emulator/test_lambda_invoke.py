@@ -1,0 +1,126 @@
+"""lambda:Invoke runs the deployed handler (moto 5.2.1 without Docker: echoes the input)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+
+import pytest
+from botocore.config import Config
+
+from tests.emulator.conftest import create_state_machine, run_execution
+
+pytestmark = pytest.mark.emulator
+
+HANDLER = """
+import os, time
+import boto3
+
+def handler(event, context):
+    if event.get("fail"):
+        raise ValueError("bad input: " + event["fail"])
+    if event.get("sleep"):
+        time.sleep(event["sleep"])
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=os.environ["BUCKET"], Key="from-lambda.txt", Body=b"hi")
+    print("wrote object")
+    left = context.get_remaining_time_in_millis() > 0
+    return {"ok": True, "function": context.function_name, "left_ms": left}
+"""
+
+
+def _zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app/main.py", source)
+        archive.writestr("app/__init__.py", "")
+    return buffer.getvalue()
+
+
+def _function(emu, name="writer", timeout=5):
+    emu.client("s3").create_bucket(
+        Bucket="out", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = emu.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    lam = emu.client("lambda")
+    lam.create_function(
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="app.main.handler",
+        Code={"ZipFile": _zip(HANDLER)},
+        Timeout=timeout,
+        Environment={"Variables": {"BUCKET": "out"}},
+    )
+    return lam
+
+
+def test_invoke_runs_handler_with_env_and_aws_access(emu):
+    lam = _function(emu)
+    response = lam.invoke(FunctionName="writer", Payload=json.dumps({}), LogType="Tail")
+    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read()) == {"ok": True, "function": "writer", "left_ms": True}
+    assert "wrote object" in base64.b64decode(response["LogResult"]).decode()
+    body = emu.client("s3").get_object(Bucket="out", Key="from-lambda.txt")["Body"].read()
+    assert body == b"hi"
+
+
+def test_handler_exception_is_unhandled_function_error(emu):
+    lam = _function(emu)
+    response = lam.invoke(FunctionName="writer", Payload=json.dumps({"fail": "x"}))
+    assert response["FunctionError"] == "Unhandled"
+    payload = json.loads(response["Payload"].read())
+    assert payload["errorType"] == "ValueError"
+    assert payload["errorMessage"] == "bad input: x"
+    assert payload["stackTrace"]
+
+
+def test_timeout_reports_task_timed_out(emu):
+    lam = _function(emu, timeout=1)
+    response = lam.invoke(FunctionName="writer", Payload=json.dumps({"sleep": 3}))
+    assert response["FunctionError"] == "Unhandled"
+    payload = json.loads(response["Payload"].read())
+    assert payload["errorType"] == "Sandbox.Timedout"
+    assert payload["errorMessage"].endswith("Task timed out after 1.00 seconds")
+
+
+def test_step_functions_lambda_invoke_catches_handler_error(emu):
+    _function(emu)
+    sfn = emu.client("stepfunctions")
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "writer", "Payload.$": "$"},
+                "Catch": [{"ErrorEquals": ["ValueError"], "ResultPath": "$.error", "Next": "Caught"}],
+                "End": True,
+            },
+            "Caught": {"Type": "Pass", "End": True},
+        },
+    }
+    arn = create_state_machine(sfn, "call-lambda", definition)
+    ok = run_execution(sfn, arn, {})
+    assert ok["status"] == "SUCCEEDED", ok
+    assert json.loads(ok["output"])["Payload"]["function"] == "writer"
+    caught = run_execution(sfn, arn, {"fail": "y"})
+    assert json.loads(caught["output"])["error"]["Error"] == "ValueError"
+
+
+def test_missing_function_and_injected_fault(emu):
+    lam = _function(emu)
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.invoke(FunctionName="does-not-exist", Payload=b"{}")
+    emu.inject_fault("lambda", "Invoke", "TooManyRequestsException", "Rate exceeded", status=429, count=1)
+    with pytest.raises(lam.exceptions.TooManyRequestsException):
+        emu.client("lambda", config=Config(retries={"total_max_attempts": 1})).invoke(FunctionName="writer")
+    assert "FunctionError" not in lam.invoke(FunctionName="writer", Payload=b"{}")

@@ -1,0 +1,313 @@
+"""Bronze Lambda against in-process moto, with awswrangler reading and writing for real."""
+
+import datetime as dt
+import json
+import time
+
+import awswrangler as wr
+import pandas as pd
+import pytest
+from bronze_wordpress_api import handler as bronze
+from fixtures_lambda import FIXTURE_DIR
+from raw_wordpress_api import handler as raw
+
+from lakehouse_common.datasets import WORDPRESS_COLUMNS, WORDPRESS_DATASETS
+
+DATE = "2025-10-31"
+
+
+def settings(lambda_aws, datasets=WORDPRESS_DATASETS):
+    return bronze.BronzeSettings(
+        raw_bucket=lambda_aws.raw_bucket,
+        bronze_bucket=lambda_aws.bronze_bucket,
+        source="wordpress_api",
+        datasets=tuple(datasets),
+        failure_topic_arn=lambda_aws.topic_arn,
+    )
+
+
+def run(lambda_aws, date=DATE, datasets=WORDPRESS_DATASETS):
+    return bronze.run(
+        {"ingest_date": date}, settings(lambda_aws, datasets), wr=wr, s3=lambda_aws.s3, sns=lambda_aws.sns
+    )
+
+
+def put_raw(lambda_aws, dataset, body, run_id="run-1", date=DATE):
+    key = f"wordpress_api/{dataset}/ingest_date={date}/{run_id}.json"
+    # As the raw Lambda writes it: with the ingested-at stamp that orders same-second runs.
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    lambda_aws.s3.put_object(
+        Bucket=lambda_aws.raw_bucket, Key=key, Body=body, Metadata={"ingested-at": stamp}
+    )
+    return key
+
+
+def put_fixture(lambda_aws, run_id="run-1", date=DATE):
+    for dataset in WORDPRESS_DATASETS:
+        put_raw(lambda_aws, dataset, (FIXTURE_DIR / f"{dataset}.json").read_bytes(), run_id, date)
+
+
+def bronze_key(dataset, date=DATE):
+    return f"wordpress_api/{dataset}/ingest_date={date}/{dataset}.parquet"
+
+
+def read_bronze(lambda_aws, dataset, date=DATE):
+    frame = wr.s3.read_parquet(f"s3://{lambda_aws.bronze_bucket}/{bronze_key(dataset, date)}")
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def etags(lambda_aws, bucket):
+    pages = lambda_aws.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+    return {item["Key"]: item["ETag"] for page in pages for item in page.get("Contents", [])}
+
+
+def test_happy_path_writes_each_dataset_with_exact_rows_and_types(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws)
+
+    summary = run(lambda_aws)
+
+    assert summary["failed"] == {} and summary["ingest_date"] == DATE
+    assert sorted(etags(lambda_aws, lambda_aws.bronze_bucket)) == sorted(map(bronze_key, WORDPRESS_DATASETS))
+    for dataset in WORDPRESS_DATASETS:
+        assert read_bronze(lambda_aws, dataset) == wordpress_small[dataset]
+        assert summary["datasets"][dataset] == {
+            "objects": 1,
+            "rows": len(wordpress_small[dataset]),
+            "columns": len(WORDPRESS_COLUMNS[dataset]),
+            "path": f"s3://{lambda_aws.bronze_bucket}/wordpress_api/{dataset}/ingest_date={DATE}/",
+            "key": f"s3://{lambda_aws.bronze_bucket}/{bronze_key(dataset)}",
+            "raw_key": f"wordpress_api/{dataset}/ingest_date={DATE}/run-1.json",
+            "raw_runs": 1,
+        }
+    schema, _partitions = wr.s3.read_parquet_metadata(
+        f"s3://{lambda_aws.bronze_bucket}/{bronze_key('posts')}"
+    )
+    assert schema["ID"] == "bigint" and schema["post_title"] == "string" and schema["post_date"] == "string"
+    # HTML entities are silver's business: bronze keeps the text exactly as WordPress sent it.
+    titles = [row["post_title"] for row in read_bronze(lambda_aws, "posts")]
+    assert any("&amp;" in t for t in titles) and any("&#8217;" in t for t in titles)
+    assert lambda_aws.notifications() == []
+    json.dumps(summary)
+
+
+def test_running_twice_leaves_the_same_objects_and_data(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws)
+    run(lambda_aws)
+    first = etags(lambda_aws, lambda_aws.bronze_bucket)
+
+    run(lambda_aws)
+
+    assert etags(lambda_aws, lambda_aws.bronze_bucket) == first  # same keys, same bytes
+    assert read_bronze(lambda_aws, "terms") == wordpress_small["terms"]
+
+
+def test_uses_the_newest_raw_run_of_the_date(lambda_aws, wordpress_small):
+    put_raw(lambda_aws, "terms", json.dumps(wordpress_small["terms"]), run_id="zz-older")
+    time.sleep(0.01)  # LastModified decides, not the run id's sort order
+    put_raw(lambda_aws, "terms", json.dumps(wordpress_small["terms"][:3]), run_id="aa-newer")
+
+    summary = run(lambda_aws, datasets=["terms"])
+
+    assert read_bronze(lambda_aws, "terms") == wordpress_small["terms"][:3]
+    assert summary["datasets"]["terms"]["raw_key"].endswith("/aa-newer.json")
+    assert summary["datasets"]["terms"]["raw_runs"] == 2
+
+
+def test_choose_newest_orders_same_second_runs_by_ingested_at_then_key():
+    same, earlier = dt.datetime(2025, 10, 31, 7), dt.datetime(2025, 10, 31, 6)
+    runs = [
+        {"LastModified": same, "Key": "a"},
+        {"LastModified": same, "Key": "b"},
+        {"LastModified": earlier, "Key": "z"},
+    ]
+    assert bronze.same_second_ties(runs) == ["a", "b"]
+    assert bronze.choose_newest(runs) == "b"
+    stamps = {"a": "2025-10-31T07:00:00.900000+00:00", "b": "2025-10-31T07:00:00.100000+00:00"}
+    assert bronze.choose_newest(runs, stamps) == "a"
+    assert bronze.same_second_ties(runs[1:]) == []
+
+
+def test_replaces_only_its_own_partition(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws, date="2025-10-30")
+    run(lambda_aws, date="2025-10-30", datasets=["terms"])
+    other_day = etags(lambda_aws, lambda_aws.bronze_bucket)
+    stale = f"wordpress_api/terms/ingest_date={DATE}/part-00000-old.snappy.parquet"
+    lambda_aws.s3.put_object(Bucket=lambda_aws.bronze_bucket, Key=stale, Body=b"old layout")
+    put_raw(lambda_aws, "terms", json.dumps(wordpress_small["terms"][:2]))
+
+    run(lambda_aws, datasets=["terms"])
+
+    now = etags(lambda_aws, lambda_aws.bronze_bucket)
+    assert sorted(now) == sorted([*other_day, bronze_key("terms")])
+    assert all(now[key] == etag for key, etag in other_day.items())
+    assert read_bronze(lambda_aws, "terms") == wordpress_small["terms"][:2]
+
+
+def _bad(rows_or_body):
+    return rows_or_body if isinstance(rows_or_body, bytes) else json.dumps(rows_or_body).encode()
+
+
+# Two small datasets keep the many bad-input cases fast; one fails, the other must still load.
+SMALL = ("term_taxonomy", "terms")
+TERM = {"term_id": 1, "name": "A &amp; B", "slug": "a-b", "term_group": 0, "term_order": 0}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"[]", "has no rows"),
+        (b'[{"term_id": 1, "name": "x"', r"is not a JSON array of objects \(ValueError"),
+        (b'{"code": "rest_forbidden", "message": "no"}', "is not a JSON array of objects"),
+        (b'[{"term_id": 1}, 5]', "is not a JSON array of objects"),
+        (
+            _bad([{k: v for k, v in TERM.items() if k != "slug"}]),
+            r"missing expected column\(s\) \['slug'\]",
+        ),
+        (
+            _bad([TERM, {**TERM, "term_id": "two"}]),
+            r"column term_id must hold whole numbers; rows \[1\] hold \['two'\]",
+        ),
+        (
+            _bad([TERM, {**TERM, "term_id": 2.5}]),
+            r"column term_id must hold whole numbers; rows \[1\] hold \[2.5\]",
+        ),
+        (_bad([TERM, {**TERM, "term_id": True}]), "column term_id must hold whole numbers"),
+        (
+            _bad([TERM, {**TERM, "term_id": 2, "name": 7}]),
+            r"column name must hold text; rows \[1\] hold \[7\]",
+        ),
+        (_bad([TERM, {**TERM, "term_id": None}]), r"key column\(s\) \['term_id'\] are empty in rows \[1\]"),
+        (
+            _bad([TERM, {**TERM, "slug": "other"}]),
+            r'2 rows share a key \[\'term_id\'\]; .*\[\{"term_id": 1\}\]',
+        ),
+    ],
+    ids=[
+        "empty-array",
+        "invalid-json",
+        "object-not-array",
+        "non-object-row",
+        "missing-column",
+        "text-in-int-column",
+        "fraction-in-int-column",
+        "bool-in-int-column",
+        "number-in-text-column",
+        "null-key",
+        "duplicate-key",
+    ],
+)
+def test_bad_raw_data_fails_clearly_and_keeps_the_previous_partition(
+    lambda_aws, wordpress_small, body, reason
+):
+    put_fixture(lambda_aws)
+    run(lambda_aws, datasets=SMALL)
+    before = etags(lambda_aws, lambda_aws.bronze_bucket)
+    time.sleep(0.01)
+    bad_key = put_raw(lambda_aws, "terms", body, run_id="run-2")
+
+    with pytest.raises(
+        bronze.BronzeLoadError,
+        match=rf"1 of 2 datasets failed: terms: s3://lake-test-raw/{bad_key}: {reason}",
+    ):
+        run(lambda_aws, datasets=SMALL)
+
+    assert etags(lambda_aws, lambda_aws.bronze_bucket) == before
+    assert read_bronze(lambda_aws, "terms") == wordpress_small["terms"]
+    [note] = lambda_aws.notifications()
+    assert note["Subject"] == "bronze_wordpress_api failed: terms"
+    assert f"- terms: s3://lake-test-raw/{bad_key}: " in note["Message"]
+
+
+def test_malformed_dates_are_rejected(lambda_aws, wordpress_small):
+    rows = [dict(row) for row in wordpress_small["statistics_pages"][:3]]
+    rows[2]["date"] = "31/10/2025"
+    key = put_raw(lambda_aws, "statistics_pages", json.dumps(rows))
+
+    with pytest.raises(bronze.BronzeLoadError, match=rf"{key}: column date must hold YYYY-MM-DD; rows \[2\]"):
+        run(lambda_aws, datasets=["statistics_pages"])
+    assert etags(lambda_aws, lambda_aws.bronze_bucket) == {}
+
+
+def test_missing_raw_data_for_the_date_is_reported(lambda_aws):
+    put_fixture(lambda_aws, date="2025-10-30")
+
+    with pytest.raises(
+        bronze.BronzeLoadError, match=r"5 of 5 datasets failed: posts: no raw object under s3://"
+    ):
+        run(lambda_aws)
+    assert "did the raw stage run for 2025-10-31?" in lambda_aws.notifications()[0]["Message"]
+
+
+def test_other_datasets_are_still_loaded_when_one_fails(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws)
+    put_raw(lambda_aws, "posts", b"[]", run_id="run-9")
+
+    with pytest.raises(bronze.BronzeLoadError, match=r"posts: .*has no rows"):
+        run(lambda_aws)
+
+    assert sorted(etags(lambda_aws, lambda_aws.bronze_bucket)) == sorted(
+        bronze_key(d) for d in WORDPRESS_DATASETS if d != "posts"
+    )
+
+
+def test_handler_reads_its_environment(lambda_aws, wordpress_small, monkeypatch):
+    put_fixture(lambda_aws)
+    monkeypatch.setenv("RAW_BUCKET", lambda_aws.raw_bucket)
+    monkeypatch.setenv("BRONZE_BUCKET", lambda_aws.bronze_bucket)
+    monkeypatch.setenv("DATASETS", "terms, term_taxonomy")
+    monkeypatch.setenv("FAILURE_TOPIC_ARN", lambda_aws.topic_arn)
+
+    summary = bronze.handler({"ingest_date": DATE}, None)
+
+    assert sorted(summary["datasets"]) == ["term_taxonomy", "terms"]
+    assert read_bronze(lambda_aws, "term_taxonomy") == wordpress_small["term_taxonomy"]
+
+
+def test_unknown_dataset_setting_is_named():
+    environ = {"RAW_BUCKET": "r", "BRONZE_BUCKET": "b", "DATASETS": "posts,comments"}
+    with pytest.raises(ValueError, match=r"DATASETS names unknown dataset\(s\) \['comments'\]"):
+        bronze.load_settings(environ)
+
+
+def test_bad_event_date_is_reported(lambda_aws):
+    with pytest.raises(bronze.BronzeLoadError, match=r"configuration: .*ingest_date must be YYYY-MM-DD"):
+        bronze.run(
+            {"ingest_date": "yesterday"}, settings(lambda_aws), wr=wr, s3=lambda_aws.s3, sns=lambda_aws.sns
+        )
+    assert lambda_aws.notifications()[0]["Subject"] == "bronze_wordpress_api failed: configuration"
+
+
+def test_loads_what_the_raw_lambda_wrote(lambda_aws, wordpress_api, wordpress_small):
+    # Raw stores paged datasets re-serialised and single pages byte for byte: bronze reads both.
+    parameter = "/lake-test/wordpress/endpoints"
+    lambda_aws.ssm.put_parameter(
+        Name=parameter, Value=json.dumps(wordpress_api.endpoints(per_page=100)), Type="String"
+    )
+    raw_settings = raw.RawSettings(lambda_aws.raw_bucket, "wordpress_api", parameter, None, 5.0, 0, 0.1)
+    clients = {"ssm": lambda_aws.ssm, "s3": lambda_aws.s3, "sns": lambda_aws.sns}
+    raw.run(
+        {"ingest_date": DATE, "run_id": "exec-1"}, raw_settings, http=raw.build_http(raw_settings), **clients
+    )
+
+    summary = run(lambda_aws)
+
+    assert {name: info["rows"] for name, info in summary["datasets"].items()} == {
+        name: len(rows) for name, rows in wordpress_small.items()
+    }
+    assert read_bronze(lambda_aws, "statistics_pages") == wordpress_small["statistics_pages"]
+
+
+def test_unexpected_write_error_still_loads_the_others(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws)
+    # A nested object in an extra column passes the contract but pyarrow cannot write it mixed.
+    rows = [
+        dict(row, extra={"a": 1}) if i == 0 else dict(row, extra="text")
+        for i, row in enumerate(wordpress_small["terms"])
+    ]
+    put_raw(lambda_aws, "terms", json.dumps(rows), run_id="run-2")
+
+    with pytest.raises(bronze.BronzeLoadError, match=r"1 of 2 datasets failed: terms: unexpected Arrow"):
+        run(lambda_aws, datasets=SMALL)
+
+    assert sorted(etags(lambda_aws, lambda_aws.bronze_bucket)) == [bronze_key("term_taxonomy")]
+    assert "terms: unexpected Arrow" in lambda_aws.notifications()[0]["Message"]

@@ -1,0 +1,26 @@
+"""Fixed identity of the local emulator (region, account, credentials) and where it keeps state."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REGION = "eu-west-1"
+ACCOUNT_ID = "123456789012"
+ACCESS_KEY_ID = "test"
+SECRET_ACCESS_KEY = "test"
+HOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+MOTO_VERSION = "5.2.1"
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_port() -> int:
+    """Port from EMULATOR_PORT, else 4566."""
+    return int(os.environ.get("EMULATOR_PORT") or DEFAULT_PORT)
+
+
+def default_state_dir(port: int) -> Path:
+    """<repo>/.emulator/<port>/ holds ca.pem, key, pid and log of the server on that port."""
+    return REPO_ROOT / ".emulator" / str(port)

@@ -1,0 +1,36 @@
+"""Environment variables that point AWS clients (boto3, Terraform, jobs) at the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from local_emulator.constants import (
+    ACCESS_KEY_ID,
+    HOST,
+    REGION,
+    SECRET_ACCESS_KEY,
+    default_state_dir,
+)
+
+
+def https_endpoint(port: int) -> str:
+    return f"https://{HOST}:{port}"
+
+
+def http_endpoint(port: int) -> str:
+    """Plain-HTTP twin on port+1: only to prove TLS-only bucket policies deny insecure transport."""
+    return f"http://{HOST}:{port + 1}"
+
+
+def client_env(port: int, state_dir: Optional[Path] = None) -> dict[str, str]:
+    """AWS_* variables for a subprocess (terraform, a job) talking to the emulator on `port`."""
+    ca_bundle = (Path(state_dir) if state_dir else default_state_dir(port)) / "ca.pem"
+    return {
+        "AWS_ENDPOINT_URL": https_endpoint(port),
+        "AWS_CA_BUNDLE": str(ca_bundle),
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }

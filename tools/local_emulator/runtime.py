@@ -1,0 +1,112 @@
+"""Process-wide emulator state: settings, injected faults and the current request's transport."""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import threading
+from dataclasses import dataclass
+from typing import Any, Optional
+
+DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
+    # AWS takes tens of seconds; a short non-zero time keeps the PROVISIONING/STOPPING states real.
+    "glue_session": {"provisioning_seconds": 1.0, "stopping_seconds": 1.0},
+    "glue_job_run": {"seconds": 2.0, "failed_jobs": []},
+    "glue_crawl": {"seconds": 3.0},
+    "glue_data_quality": {"seconds": 1.0},
+    "lambda": {"timeout_cap_seconds": 60.0},
+}
+
+
+class Settings:
+    """Emulator settings changed through POST /_emulator/config."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values = copy.deepcopy(DEFAULT_SETTINGS)
+
+    def get(self, section: str, key: str) -> Any:
+        with self._lock:
+            return self._values[section][key]
+
+    def update(self, changes: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            for section, values in changes.items():
+                if section not in self._values:
+                    raise ValueError(f"unknown emulator setting section {section!r}")
+                if not isinstance(values, dict):
+                    raise ValueError(f"setting section {section!r} must be an object")
+                for key, value in values.items():
+                    if key not in self._values[section]:
+                        raise ValueError(f"unknown emulator setting {section}.{key}")
+                    self._values[section][key] = value
+            return copy.deepcopy(self._values)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._values = copy.deepcopy(DEFAULT_SETTINGS)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._values)
+
+
+@dataclass
+class Fault:
+    service: str
+    operation: str
+    error_code: str
+    message: str
+    status: int
+    remaining: int  # -1 = forever
+
+
+class Faults:
+    """Injected API errors: the next `count` calls of service+operation fail with error_code."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, service: str, operation: str) -> Optional[Fault]:
+        """Consume one matching fault (service compared case-insensitively, aliases applied)."""
+        service = normalise_service(service)
+        with self._lock:
+            for fault in self._faults:
+                if normalise_service(fault.service) == service and fault.operation == operation:
+                    if fault.remaining > 0:
+                        fault.remaining -= 1
+                        if fault.remaining == 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+    def listing(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [vars(f).copy() for f in self._faults]
+
+
+_SERVICE_ALIASES = {"awslambda": "lambda", "states": "stepfunctions", "sfn": "stepfunctions"}
+
+
+def normalise_service(name: str) -> str:
+    lowered = name.lower()
+    return _SERVICE_ALIASES.get(lowered, lowered)
+
+
+settings = Settings()
+faults = Faults()
+
+# True while serving a request that arrived over TLS (set by the WSGI middleware per request).
+secure_transport: contextvars.ContextVar[bool] = contextvars.ContextVar("secure_transport", default=True)
+
+# Filled in by the server at start: where internal callers (ASL aws-sdk tasks) reach the emulator.
+server_info: dict[str, Any] = {"port": None, "ca_bundle": None}

@@ -1,0 +1,162 @@
+"""The emulator server process: moto's WSGI app behind HTTPS (port) and plain HTTP (port+1)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import ssl
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from moto.moto_api import state_manager
+from moto.moto_api._internal.models import moto_api_backend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+from local_emulator import corrections, runtime
+from local_emulator.constants import HOST, REGION
+from local_emulator.tls import write_self_signed_cert
+
+LOG = logging.getLogger("local_emulator")
+
+StartResponse = Callable[..., Any]
+
+
+def _json_response(start_response: StartResponse, status: int, body: Any) -> list[bytes]:
+    payload = json.dumps(body).encode()
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "")
+    start_response(
+        f"{status} {reason}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+    )
+    return [payload]
+
+
+def _read_json(environ: dict[str, Any]) -> Any:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    return json.loads(raw or b"{}")
+
+
+def apply_moto_config() -> None:
+    """Moto switches the emulator relies on; must run before anything is created (moto keeps
+    state machines created without the interpreter in a different store)."""
+    moto_api_backend.set_config(
+        {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+    )
+    state_manager.set_transition(
+        "glue::crawl", {"progression": "time", "seconds": runtime.settings.get("glue_crawl", "seconds")}
+    )
+
+
+def reset_all() -> None:
+    moto_api_backend.reset()
+    runtime.faults.clear()
+    runtime.settings.reset()
+    apply_moto_config()
+
+
+class EmulatorApp:
+    """WSGI middleware: /_emulator/* control API; records TLS-ness of each request for moto."""
+
+    def __init__(self, moto_app: Callable[..., Iterable[bytes]]) -> None:
+        self.moto_app = moto_app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_emulator/"):
+            try:
+                return self._control(path, environ, start_response)
+            except (ValueError, KeyError, TypeError) as exc:
+                return _json_response(start_response, 400, {"error": str(exc)})
+        runtime.secure_transport.set(environ.get("wsgi.url_scheme") == "https")
+        return self.moto_app(environ, start_response)
+
+    def _control(self, path: str, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        handler = self._handlers().get((environ["REQUEST_METHOD"], path))
+        if handler is None:
+            message = f"no control endpoint {environ['REQUEST_METHOD']} {path}"
+            return _json_response(start_response, 404, {"error": message})
+        return _json_response(start_response, 200, handler(environ))
+
+    def _handlers(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
+        return {
+            ("GET", "/_emulator/health"): lambda _: {"status": "ok", "region": REGION},
+            ("POST", "/_emulator/faults"): _add_fault,
+            ("DELETE", "/_emulator/faults"): _clear_faults,
+            ("GET", "/_emulator/faults"): lambda _: {"faults": runtime.faults.listing()},
+            ("POST", "/_emulator/config"): _update_config,
+            ("GET", "/_emulator/config"): lambda _: runtime.settings.snapshot(),
+            ("POST", "/_emulator/reset"): _reset,
+        }
+
+
+def _add_fault(environ: dict[str, Any]) -> Any:
+    body = _read_json(environ)
+    count = int(body.get("count", 1))
+    if count == 0 or count < -1:
+        raise ValueError("count must be a positive number or -1 (always)")
+    runtime.faults.add(
+        runtime.Fault(
+            service=str(body["service"]),
+            operation=str(body["operation"]),
+            error_code=str(body["error_code"]),
+            message=str(body.get("message", "")),
+            status=int(body.get("status", 400)),
+            remaining=count,
+        )
+    )
+    return {"faults": runtime.faults.listing()}
+
+
+def _clear_faults(_: dict[str, Any]) -> Any:
+    runtime.faults.clear()
+    return {"faults": []}
+
+
+def _update_config(environ: dict[str, Any]) -> Any:
+    values = runtime.settings.update(_read_json(environ))
+    apply_moto_config()
+    return values
+
+
+def _reset(_: dict[str, Any]) -> Any:
+    reset_all()
+    return {"status": "ok"}
+
+
+def serve(port: int, state_dir: Path) -> None:
+    """Run in the foreground until SIGTERM/SIGINT."""
+    cert_path, key_path = write_self_signed_cert(state_dir)
+    runtime.server_info.update({"port": port, "ca_bundle": str(cert_path)})
+    os.environ["MOTO_PORT"] = str(port)
+
+    corrections.apply_all()
+    apply_moto_config()
+
+    app = EmulatorApp(DomainDispatcherApplication(create_backend_app))
+    ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ssl_context.load_cert_chain(str(cert_path), str(key_path))
+    https = make_server(HOST, port, app, threaded=True, ssl_context=ssl_context)
+    http = make_server(HOST, port + 1, app, threaded=True)
+    stop = threading.Event()
+
+    def _stop(*_: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (https, http)]
+    for thread in threads:
+        thread.start()
+    LOG.warning("local emulator serving https://%s:%s and http://%s:%s", HOST, port, HOST, port + 1)
+    while not stop.wait(0.5):
+        pass
+    https.shutdown()
+    http.shutdown()
+    logging.shutdown()
+    # Execution worker threads of moto's interpreter are not daemons; do not wait for them.
+    os._exit(0)

@@ -1,0 +1,171 @@
+"""A tiny WordPress-like REST API over the sample data, for tests and the local demo.
+
+Serves `/wp-json/lakehouse/v1/<dataset>` with WordPress REST pagination (`page`, `per_page`,
+`X-WP-Total`, `X-WP-TotalPages`; a page past the end is HTTP 400 like WordPress). Faults can be
+queued per dataset (status, body, delay) so tests exercise the raw Lambda's retries and errors
+against a real socket; urllib3 is not patched.
+
+    with WordPressApi(generate_site()) as api:
+        api.url("posts", per_page=100)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+ROUTE = "/wp-json/lakehouse/v1/"
+DEFAULT_PER_PAGE = 10  # WordPress's default
+MAX_PER_PAGE = 100  # WordPress's limit
+
+
+@dataclass
+class Fault:
+    """One canned answer for a dataset; `times` answers (None = every request from now on)."""
+
+    status: int = 500
+    body: bytes = b'{"code":"internal_server_error","message":"injected"}'
+    delay: float = 0.0
+    times: Optional[int] = 1
+    headers: Tuple[Tuple[str, str], ...] = ()
+
+
+class WordPressApi:
+    """Runs the API on 127.0.0.1 in a daemon thread (free port unless given)."""
+
+    def __init__(self, site: Dict[str, List[Dict[str, Any]]], port: int = 0) -> None:
+        self.site = site
+        self.faults: Dict[str, List[Fault]] = {}
+        self.requests: List[str] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{ROUTE}"
+
+    def url(self, dataset: str, per_page: Optional[int] = None) -> str:
+        return self.base_url + dataset + (f"?per_page={per_page}" if per_page else "")
+
+    def endpoints(self, per_page: Optional[int] = MAX_PER_PAGE) -> Dict[str, str]:
+        """dataset -> URL, the JSON the raw Lambda reads from Parameter Store."""
+        return {dataset: self.url(dataset, per_page) for dataset in self.site}
+
+    def add_fault(self, dataset: str, fault: Fault) -> None:
+        with self._lock:
+            self.faults.setdefault(dataset, []).append(fault)
+
+    def requests_for(self, dataset: str) -> List[str]:
+        with self._lock:
+            return [path for path in self.requests if urlsplit(path).path == ROUTE + dataset]
+
+    def start(self) -> WordPressApi:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> WordPressApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- request handling -------------------------------------------------------------------
+    def _next_fault(self, dataset: str) -> Optional[Fault]:
+        with self._lock:
+            queue = self.faults.get(dataset) or []
+            if not queue:
+                return None
+            fault = queue[0]
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    queue.pop(0)
+            return fault
+
+    def answer(self, path: str) -> Tuple[int, Dict[str, str], bytes, float]:
+        """(status, headers, body, delay) for one GET; pure apart from the fault queue."""
+        with self._lock:
+            self.requests.append(path)
+        parts = urlsplit(path)
+        if not parts.path.startswith(ROUTE) or parts.path[len(ROUTE) :] not in self.site:
+            return 404, {}, b'{"code":"rest_no_route","message":"No route was found"}', 0.0
+        dataset = parts.path[len(ROUTE) :]
+        fault = self._next_fault(dataset)
+        if fault is not None:
+            return fault.status, dict(fault.headers), fault.body, fault.delay
+        query = parse_qs(parts.query)
+        try:
+            page = int(query.get("page", ["1"])[0])
+            per_page = int(query.get("per_page", [str(DEFAULT_PER_PAGE)])[0])
+        except ValueError:
+            return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
+        if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
+            return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
+        rows = self.site[dataset]
+        total_pages = max(1, -(-len(rows) // per_page))
+        if page > total_pages:
+            return 400, {}, b'{"code":"rest_post_invalid_page_number"}', 0.0
+        chunk = rows[(page - 1) * per_page : page * per_page]
+        headers = {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(total_pages)}
+        return 200, headers, json.dumps(chunk, ensure_ascii=False).encode("utf-8"), 0.0
+
+    def _handler_class(self) -> type:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+            def do_GET(self) -> None:
+                status, headers, body, delay = api.answer(self.path)
+                if delay:
+                    time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=UTF-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test); nothing to answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Serve the sample site until interrupted: `python tools/wordpress_sample/server.py [port] [scale]`."""
+    from wordpress_sample.generate import generate_site  # noqa: PLC0415 - CLI only
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    port = int(args[0]) if args else 8080
+    scale = args[1] if len(args) > 1 else "small"
+    with WordPressApi(generate_site(scale=scale), port=port) as api:
+        print(json.dumps(api.endpoints()), flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    sys.exit(main())
