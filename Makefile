@@ -18,7 +18,7 @@ export PYTHONPATH := $(CURDIR)/src:$(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPA
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
-.PHONY: help venv test lint docs fmt tf-validate tf-test checkov pytest emulator-up emulator-down \
+.PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
         plan apply destroy demo package bench run clean
 
 help: ## list the verbs
@@ -43,6 +43,7 @@ test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform val
 	$(MAKE) --no-print-directory tf-validate
 	$(MAKE) --no-print-directory tf-test
 	$(MAKE) --no-print-directory checkov
+	$(MAKE) --no-print-directory py39
 	$(MAKE) --no-print-directory pytest
 
 lint: venv ## ruff + terraform fmt -check
@@ -60,21 +61,16 @@ fmt: venv ## format Python and Terraform in place
 	$(TF) fmt -recursive modules envs
 
 tf-validate: ## terraform init (offline mirror) + validate for every module and env
-	@for d in $(MODULES) $(ENVS); do \
-	  echo "== validate $$d"; \
-	  $(TF) -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
-	  $(TF) -chdir=$$d validate -no-color; \
-	done
+	./tools/tf_each.sh validate $(MODULES) $(ENVS)
 
 tf-test: ## terraform test for every module (mock provider, plan-level logic)
-	@for d in $(MODULES); do \
-	  echo "== terraform test $$d"; \
-	  $(TF) -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
-	  $(TF) -chdir=$$d test -no-color; \
-	done
+	./tools/tf_each.sh test $(MODULES)
 
 checkov: $(CHECKOV_VENV)/.installed ## checkov over modules and envs, zero failed checks
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
+
+py39: ## the silver job's tests on Python 3.9 (Glue Python shell), in .venv39 and .venv39-analytics
+	./tools/py39_check.sh
 
 pytest: venv ## pytest: unit, ASL-on-emulator and e2e suites
 	$(PY) -m pytest $(PYTEST_ARGS)
