@@ -29,8 +29,10 @@ find_mirror() {
 
 mirror="$(find_mirror)"
 config="${cache_dir}/terraform.rc"
+# Written under a per-process name, then renamed: parallel runs (tools/tf_each.sh) must not race.
+tmp_config="${config}.$$.tmp"
 if [[ -n "${mirror}" ]]; then
-  cat >"${config}.tmp" <<RC
+  cat >"${tmp_config}" <<RC
 provider_installation {
   filesystem_mirror {
     path    = "${mirror}"
@@ -43,9 +45,9 @@ provider_installation {
 RC
 else
   # No mirror: a normal machine with internet access uses the registry.
-  echo 'provider_installation { direct {} }' >"${config}.tmp"
+  echo 'provider_installation { direct {} }' >"${tmp_config}"
 fi
-mv -f "${config}.tmp" "${config}"
+mv -f "${tmp_config}" "${config}"
 export TF_CLI_CONFIG_FILE="${config}"
 export TF_IN_AUTOMATION="${TF_IN_AUTOMATION:-1}"
 exec terraform "$@"

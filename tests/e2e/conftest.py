@@ -1,7 +1,12 @@
-"""Session fixture: envs/local applied on the emulator, destroyed (and checked empty) at the end.
+"""Package fixture: envs/local applied on an emulator of its own, destroyed (and checked empty)
+after the last e2e test.
 
 The state and .terraform directory live in a temporary directory (backend-config path, TF_DATA_DIR),
 so the tests never touch a developer's own `make apply ENV=local` state.
+
+The local WordPress site (`local_site`: the committed sample tests/fixtures/wordpress_small served
+by tools/wordpress_sample/server.py in this process) runs on a free port for the whole session;
+the apply points the pipeline's endpoints at it (TF_VAR_wordpress_site_port).
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_emulator.cli import spawn, stop_pid, wait_healthy
+from local_emulator.pytest_plugin import Emulator, _free_port_pair
+from wordpress_sample.server import WordPressApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO_ROOT / "tools" / "terraform.sh"
 LOCAL_ENV = REPO_ROOT / "envs" / "local"
+SAMPLE_SITE = REPO_ROOT / "tests" / "fixtures" / "wordpress_small"
 
 
 @dataclass
@@ -29,6 +38,7 @@ class AppliedEnv:
     env: dict[str, str]
     outputs: dict[str, Any]
     apply_seconds: float
+    site: WordPressApi
 
     def terraform(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -58,17 +68,47 @@ def _build_artifacts() -> None:
         subprocess.run(["python", str(package)], check=True, stdout=subprocess.DEVNULL, cwd=REPO_ROOT)
 
 
-@pytest.fixture(scope="session")
-def applied_local_env(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppliedEnv]:
+def load_sample_site() -> dict[str, list[dict[str, Any]]]:
+    """The committed sample site, dataset -> rows (what the local site serves)."""
+    return {path.stem: json.loads(path.read_text()) for path in sorted(SAMPLE_SITE.glob("*.json"))}
+
+
+@pytest.fixture(scope="package")
+def local_site() -> Iterator[WordPressApi]:
+    with WordPressApi(load_sample_site()) as api:
+        yield api
+
+
+@pytest.fixture(scope="package")
+def e2e_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """An emulator of the e2e tests' own: the session `emulator` is reset by other suites'
+    tests, which would wipe the applied environment under these tests."""
+    port = _free_port_pair()
+    state_dir = tmp_path_factory.mktemp("e2e-emulator")
+    process = spawn(port, state_dir)
+    try:
+        wait_healthy(port, state_dir, process)
+        yield Emulator(port, state_dir)
+    finally:
+        if process.poll() is None:
+            stop_pid(process.pid, process=process)
+
+
+@pytest.fixture(scope="package")
+def applied_local_env(
+    e2e_emulator: Emulator, local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppliedEnv]:
+    emulator = e2e_emulator
     work_dir = tmp_path_factory.mktemp("envs-local")
     env = {
         **os.environ,
         **emulator.env,
         "TF_VAR_emulator_endpoint": emulator.endpoint,
+        "TF_VAR_wordpress_site_port": str(local_site.port),
         "TF_DATA_DIR": str(work_dir / ".terraform"),
         "TF_IN_AUTOMATION": "1",
     }
-    applied = AppliedEnv(emulator, work_dir, env, {}, 0.0)
+    applied = AppliedEnv(emulator, work_dir, env, {}, 0.0, local_site)
     _build_artifacts()
     applied.terraform(
         "init", "-input=false", "-no-color", f"-backend-config=path={work_dir / 'terraform.tfstate'}"
