@@ -1,0 +1,137 @@
+# Everything one environment runs for the WordPress source: shared topics, the lakehouse storage,
+# the Glue session guard and the medallion pipeline, wired together. envs/<env> only chooses values.
+
+locals {
+  name_prefix = "${var.namespace}-${var.environment}"
+  source_name = "wordpress_api"
+  datasets    = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+
+  dist = var.pipeline.dist_dir
+  zips = {
+    raw    = "${local.dist}/lambda/raw_wordpress_api.zip"
+    bronze = "${local.dist}/lambda/bronze_wordpress_api.zip"
+  }
+  # Before `make package` the zips do not exist; the pipeline's precondition then stops the plan
+  # with "build the artifacts first", while validate still works.
+  missing_hash = "0000000000000000000000000000000000000000000="
+
+  # WordPress core post types and statuses: anything else in silver posts fails the quality gate.
+  allowed_post_types = [
+    "post", "page", "attachment", "revision", "nav_menu_item", "wp_block", "wp_template", "wp_template_part",
+    "wp_navigation", "wp_global_styles", "custom_css", "customize_changeset", "oembed_cache", "user_request",
+  ]
+  allowed_post_statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit"]
+}
+
+module "notifications" {
+  source = "../notifications"
+
+  name_prefix              = local.name_prefix
+  success_emails           = var.emails.success
+  failure_emails           = var.emails.failure
+  kms_deletion_window_days = var.kms_deletion_window_days
+  tags                     = var.tags
+}
+
+module "storage" {
+  source = "../lakehouse_storage"
+
+  namespace                          = var.namespace
+  environment                        = var.environment
+  force_destroy                      = var.force_destroy
+  retention_days                     = var.storage.retention_days
+  layer_lifecycle                    = var.storage.layer_lifecycle
+  noncurrent_version_expiration_days = var.storage.noncurrent_version_expiration_days
+  access_log_retention_days          = var.storage.access_log_retention_days
+  kms_deletion_window_days           = var.kms_deletion_window_days
+  # The gold job (Spark) writes this dataset; its .spark-staging* leftovers expire after a day.
+  spark_staging_dataset_prefixes = { gold = ["${local.source_name}/statistics_postname/"] }
+  tags                           = var.tags
+}
+
+module "glue_session_guard" {
+  source = "../glue_session_guard"
+
+  name_prefix = local.name_prefix
+  environment = var.environment
+  notifications = {
+    success_topic_arn = module.notifications.success_topic_arn
+    failure_topic_arn = module.notifications.failure_topic_arn
+    kms_key_arn       = module.notifications.kms_key_arn
+  }
+  lifetime_seconds           = var.guard.lifetime_seconds
+  poll_interval_seconds      = var.guard.poll_interval_seconds
+  max_polls                  = var.guard.max_polls
+  sweeper_interval_minutes   = var.guard.sweeper_interval_minutes
+  dry_run                    = var.guard.dry_run
+  boundaries                 = var.guard.boundaries
+  exempt_tag                 = var.guard.exempt_tag
+  deny_data_preview_sessions = var.guard.deny_data_preview_sessions
+  create_trail               = var.guard.create_trail
+  trail_log_retention_days   = var.guard.trail_log_retention_days
+  # The trail bucket's S3 access logs go to the lakehouse access-log bucket.
+  trail_access_log_bucket = { bucket = module.storage.access_log_bucket_name, prefix = "s3-access/glue-guard-trail/" }
+  force_destroy           = var.force_destroy
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "pipeline" {
+  source = "../medallion_pipeline"
+
+  namespace     = var.namespace
+  environment   = var.environment
+  source_name   = local.source_name
+  datasets      = local.datasets
+  gold_datasets = ["statistics_postname"]
+  endpoints     = var.pipeline.wordpress_endpoints
+
+  storage = {
+    bucket_names           = module.storage.bucket_names
+    bucket_arns            = module.storage.bucket_arns
+    database_names         = module.storage.database_names
+    kms_key_arn            = module.storage.kms_key_arn
+    access_log_bucket_name = module.storage.access_log_bucket_name
+  }
+  notifications = {
+    success_topic_arn = module.notifications.success_topic_arn
+    failure_topic_arn = module.notifications.failure_topic_arn
+    kms_key_arn       = module.notifications.kms_key_arn
+  }
+
+  lambdas = {
+    raw = {
+      filename         = local.zips.raw
+      handler          = "raw_wordpress_api.handler.handler"
+      source_code_hash = fileexists(local.zips.raw) ? filebase64sha256(local.zips.raw) : local.missing_hash
+    }
+    bronze = {
+      filename         = local.zips.bronze
+      handler          = "bronze_wordpress_api.handler.handler"
+      source_code_hash = fileexists(local.zips.bronze) ? filebase64sha256(local.zips.bronze) : local.missing_hash
+    }
+    reserved      = var.pipeline.lambda_reserved
+    layer_enabled = var.pipeline.lambda_layer_enabled
+  }
+  glue_scripts = {
+    silver         = "${local.dist}/glue/silver_wordpress_api.py"
+    gold           = "${local.dist}/glue/gold_statistics_postname.py"
+    common_package = "${local.dist}/glue/lakehouse_common.zip"
+  }
+
+  data_quality = {
+    dataset = "posts"
+    ruleset = templatefile("${path.module}/../medallion_pipeline/rules/wordpress_api_silver_posts.dqdl.tftpl", {
+      allowed_post_types    = join(", ", [for t in local.allowed_post_types : "\"${t}\""])
+      allowed_post_statuses = join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])
+      row_count_floor       = var.pipeline.row_count_floor
+    })
+  }
+
+  crawlers           = { every_run = var.pipeline.crawl_every_run }
+  workflow           = var.pipeline.workflow
+  schedule           = var.pipeline.schedule
+  log_retention_days = var.log_retention_days
+  force_destroy      = var.force_destroy
+  tags               = var.tags
+}

@@ -1,0 +1,125 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20", insecure_value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock" }
+  }
+  mock_resource "aws_glue_job" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:job/mock" }
+  }
+  mock_resource "aws_glue_crawler" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mock" }
+  }
+  mock_resource "aws_glue_data_quality_ruleset" {
+    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:dataQualityRuleset/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mock", name = "mock" }
+  }
+  mock_resource "aws_ssm_parameter" {
+    defaults = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::frugal-test-wordpress-api-artifacts-123456789012" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:mock-topic" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/mock" }
+  }
+  mock_resource "aws_cloudtrail" {
+    defaults = { arn = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/mock" }
+  }
+}
+
+variables {
+  namespace   = "frugal"
+  environment = "test"
+  guard = {
+    lifetime_seconds = 900
+    boundaries       = { max_workers = 4 }
+  }
+  pipeline = {
+    wordpress_endpoints = {
+      posts              = "https://blog.example.com/wp-json/wp/v2/posts"
+      statistics_pages   = "https://blog.example.com/wp-json/lakehouse/v1/statistics_pages"
+      term_relationships = "https://blog.example.com/wp-json/lakehouse/v1/term_relationships"
+      term_taxonomy      = "https://blog.example.com/wp-json/lakehouse/v1/term_taxonomy"
+      terms              = "https://blog.example.com/wp-json/lakehouse/v1/terms"
+    }
+    dist_dir        = "tests/fixtures/dist"
+    row_count_floor = 25
+  }
+}
+
+run "one_environment_wires_storage_guard_and_pipeline_together" {
+  command = apply
+
+  assert {
+    condition     = output.guard_lifetime_seconds == 900 && output.guard_state_machine_name == "frugal-test-glue-session-guard"
+    error_message = "guard settings must reach the guard"
+  }
+  assert {
+    condition     = module.glue_session_guard.trail_bucket_name != null && length(module.storage.bucket_names) == 4
+    error_message = "the guard's trail and the four layer buckets must exist"
+  }
+  assert {
+    condition     = length(regexall("frugal-test-bronze-wordpress-api", module.pipeline.workflow_definition)) > 0 && length(regexall("frugal_test_silver", module.pipeline.workflow_definition)) > 0
+    error_message = "the workflow must use this environment's crawlers and catalog databases"
+  }
+  assert {
+    condition     = output.success_topic_arn == module.notifications.success_topic_arn && output.failure_topic_arn == module.notifications.failure_topic_arn
+    error_message = "one pair of topics serves the whole environment"
+  }
+}
+
+run "pipeline_reads_and_writes_this_environments_layers" {
+  command = apply
+
+  assert {
+    condition     = output.storage_database_names == module.storage.database_names && output.pipeline_job_names.silver == "frugal-test-silver-wordpress-api"
+    error_message = "the pipeline must be named for this environment and use its storage"
+  }
+}
+
+run "rejects_bad_environment_name" {
+  command = plan
+  variables {
+    environment = "Prod_1"
+  }
+  expect_failures = [var.environment]
+}
+
+run "rejects_bad_namespace" {
+  command = plan
+  variables {
+    namespace = "x"
+  }
+  expect_failures = [var.namespace]
+}

@@ -1,0 +1,122 @@
+variable "namespace" {
+  description = "First part of every resource name (e.g. \"frugal\")."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}[a-z0-9]$", var.namespace))
+    error_message = "namespace must be 3-16 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "environment" {
+  description = "Environment name, second part of every resource name (local, dev, prod, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits, starting with a letter (e.g. local, dev, prod)."
+  }
+}
+
+variable "emails" {
+  description = "Addresses subscribed to the success topic (sessions stopped, runs finished) and the failure topic (failures, alarms, dead letters)."
+  type = object({
+    success = optional(list(string), [])
+    failure = optional(list(string), [])
+  })
+  default = {}
+}
+
+variable "force_destroy" {
+  description = "Let destroy delete buckets that still hold objects (throwaway environments only)."
+  type        = bool
+  default     = false
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before a destroyed KMS key is deleted (7-30)."
+  type        = number
+  default     = 30
+}
+
+variable "log_retention_days" {
+  description = "Retention of the state machines', functions' and jobs' logs."
+  type        = number
+  default     = 30
+}
+
+variable "storage" {
+  description = "Lakehouse storage ageing (modules/lakehouse_storage): raw/bronze expiry, per-layer overrides, noncurrent versions, access logs."
+  type = object({
+    retention_days = optional(number, 730)
+    layer_lifecycle = optional(map(object({
+      infrequent_access_days     = optional(number)
+      infrequent_access_class    = optional(string)
+      archive_days               = optional(number)
+      archive_class              = optional(string)
+      expiration_days            = optional(number)
+      noncurrent_expiration_days = optional(number)
+    })), {})
+    noncurrent_version_expiration_days = optional(number, 30)
+    access_log_retention_days          = optional(number, 365)
+  })
+  default = {}
+}
+
+variable "guard" {
+  description = "Glue session guard settings (modules/glue_session_guard has the meaning and limits of each)."
+  type = object({
+    lifetime_seconds         = optional(number, 3600)
+    poll_interval_seconds    = optional(number, 10)
+    max_polls                = optional(number, 40)
+    sweeper_interval_minutes = optional(number, 15)
+    dry_run                  = optional(bool, false)
+    boundaries = optional(object({
+      max_workers              = optional(number)
+      allowed_worker_types     = optional(list(string), [])
+      max_idle_timeout_minutes = optional(number)
+      require_connection       = optional(bool, false)
+    }), {})
+    exempt_tag = optional(object({
+      key   = string
+      value = string
+    }))
+    deny_data_preview_sessions = optional(bool, false)
+    create_trail               = optional(bool, true)
+    trail_log_retention_days   = optional(number, 90)
+  })
+  default = {}
+}
+
+variable "pipeline" {
+  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): endpoints, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
+  type = object({
+    wordpress_endpoints = map(string)
+    dist_dir            = string
+    schedule = optional(object({
+      expression = optional(string, "cron(0 7 * * ? *)")
+      timezone   = optional(string, "Europe/London")
+      enabled    = optional(bool, true)
+    }), {})
+    crawl_every_run = optional(object({
+      bronze = optional(bool, false)
+      silver = optional(bool, false)
+      gold   = optional(bool, false)
+    }), {})
+    row_count_floor      = optional(number, 1)
+    lambda_reserved      = optional(number, 1)
+    lambda_layer_enabled = optional(bool, true)
+    workflow = optional(object({
+      crawler_poll_seconds   = optional(number)
+      dq_poll_seconds        = optional(number)
+      retry_interval_seconds = optional(number)
+      timeout_seconds        = optional(number)
+    }), {})
+  })
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
