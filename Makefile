@@ -19,7 +19,7 @@ MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
 .PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
-        plan apply destroy demo package bench run clean
+        plan apply destroy demo demo-failure package bench run clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -75,10 +75,12 @@ py39: ## the silver job's tests on Python 3.9 (Glue Python shell), in .venv39 an
 pytest: venv ## pytest: unit, ASL-on-emulator and e2e suites
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-emulator-up: venv ## start the local AWS emulator on 127.0.0.1:$(EMULATOR_PORT)
+emulator-up: venv ## start the local AWS emulator on 127.0.0.1:$(EMULATOR_PORT) and the sample WordPress site on +2
 	$(PY) -m local_emulator up --port $(EMULATOR_PORT)
+	$(PY) tools/local_site.py up
 
-emulator-down: venv ## stop the local AWS emulator
+emulator-down: venv ## stop the local AWS emulator and the sample WordPress site
+	$(PY) tools/local_site.py down
 	$(PY) -m local_emulator down --port $(EMULATOR_PORT)
 
 plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
@@ -92,6 +94,12 @@ bench: venv ## run every bench/ script
 
 demo: venv ## start the emulator, apply envs/local, run the workflows on sample data, tear down
 	$(PY) tools/demo.py
+
+demo-failure: venv ## the demo's failure scene: bad source data stopped by the data-quality gate
+	$(PY) tools/demo.py --failure
+
+run: venv ## start the pipeline workflow now, as its schedule would (ENV=local|dev|prod), and follow it
+	$(PY) tools/run_schedule.py --env $(ENV) --port $(EMULATOR_PORT) --wait
 
 clean: ## remove virtual environments, caches and build output
 	rm -rf $(VENV) $(CHECKOV_VENV) .cache dist .emulator .pytest_cache .ruff_cache

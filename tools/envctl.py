@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TERRAFORM = REPO_ROOT / "tools" / "terraform.sh"
@@ -43,6 +44,8 @@ def emulator_environment(port: int) -> dict[str, str]:
         raise SystemExit(f"The emulator is not running on port {port}: run `make emulator-up` first.")
     variables = client_env(port)
     variables["TF_VAR_emulator_endpoint"] = https_endpoint(port)
+    # The local WordPress site runs next to the emulator (tools/local_site.py).
+    variables["TF_VAR_wordpress_site_port"] = os.environ.get("WORDPRESS_PORT") or str(port + 2)
     return variables
 
 
@@ -81,11 +84,19 @@ def build_artifacts() -> None:
         subprocess.run([sys.executable, str(package)], check=True, stdout=subprocess.DEVNULL)
 
 
-def outputs(env: str, extra_env: Mapping[str, str]) -> dict[str, object]:
+def flatten_outputs(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """`terraform output -json` -> name: value, with the env's `lakehouse` object spread out
+    (every env exposes modules/lakehouse_environment's outputs as that one object)."""
+    values = {name: value["value"] for name, value in raw.items()}
+    lakehouse = values.pop("lakehouse", None) or {}
+    return {**lakehouse, **values}
+
+
+def outputs(env: str, extra_env: Mapping[str, str]) -> dict[str, Any]:
     result = terraform(env, ["output", "-json"], extra_env, capture=True)
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
-    return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
+    return flatten_outputs(json.loads(result.stdout or "{}"))
 
 
 def run(action: str, env: str, port: int, auto_approve: bool) -> int:

@@ -62,40 +62,58 @@ variable "failure_emails" {
   default     = []
 }
 
+variable "wordpress_endpoints" {
+  description = "WordPress REST endpoint per dataset (posts, statistics_pages, term_relationships, term_taxonomy, terms)."
+  type        = map(string)
+}
+
 provider "aws" {
   region = var.region
 
   default_tags {
-    tags = local.tags
+    tags = {
+      project     = "frugal-lakehouse"
+      env         = var.environment
+      owner       = var.owner
+      cost-centre = var.cost_centre
+    }
   }
 }
 
-locals {
-  name_prefix = "${var.namespace}-${var.environment}"
-  tags = {
-    project     = "frugal-lakehouse"
-    env         = var.environment
-    owner       = var.owner
-    cost-centre = var.cost_centre
+module "lakehouse" {
+  source = "../../modules/lakehouse_environment"
+
+  namespace                = var.namespace
+  environment              = var.environment
+  emails                   = { success = var.success_emails, failure = var.failure_emails }
+  force_destroy            = false
+  kms_deletion_window_days = 7
+  log_retention_days       = 30
+
+  storage = {
+    retention_days                     = 180
+    layer_lifecycle                    = { raw = { archive_days = 60 }, bronze = { archive_days = 60 } }
+    noncurrent_version_expiration_days = 7
+    access_log_retention_days          = 30
   }
-  # S3 server access logs of the guard's trail bucket go to the lakehouse access-log bucket.
-  access_log_target = { bucket = module.storage.access_log_bucket_name, prefix = "s3-access/glue-guard-trail/" }
+
+  # Dev: report for a week before enforcing (flip dry_run once the notifications look right).
+  guard = {
+    lifetime_seconds         = 7200
+    dry_run                  = true
+    boundaries               = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"], max_idle_timeout_minutes = 60 }
+    exempt_tag               = { key = "guard", value = "exempt" }
+    trail_log_retention_days = 30
+  }
+
+  pipeline = {
+    wordpress_endpoints = var.wordpress_endpoints
+    dist_dir            = "${path.root}/../../dist"
+  }
+  tags = {}
 }
 
-module "notifications" {
-  source = "../../modules/notifications"
-
-  name_prefix    = local.name_prefix
-  success_emails = var.success_emails
-  failure_emails = var.failure_emails
-}
-
-output "success_topic_arn" {
-  description = "Topic for success / action-taken notifications."
-  value       = module.notifications.success_topic_arn
-}
-
-output "failure_topic_arn" {
-  description = "Topic for failures and alarms."
-  value       = module.notifications.failure_topic_arn
+output "lakehouse" {
+  description = "Everything the environment created: topics, storage, guard and pipeline names/ARNs (modules/lakehouse_environment outputs)."
+  value       = module.lakehouse
 }

@@ -73,10 +73,24 @@ provider "aws" {
   }
 }
 
+variable "wordpress_site_port" {
+  description = "Port of the local WordPress sample site on 127.0.0.1 (tools/local_site.py: EMULATOR_PORT + 2)."
+  type        = number
+  default     = 4568
+
+  validation {
+    condition     = var.wordpress_site_port >= 1024 && var.wordpress_site_port <= 65535 && floor(var.wordpress_site_port) == var.wordpress_site_port
+    error_message = "wordpress_site_port must be a whole number from 1024 to 65535 (the sample site runs unprivileged on 127.0.0.1)."
+  }
+}
+
+variable "dist_dir" {
+  description = "Directory holding the built artifacts (lambda/*.zip, glue/*); empty = the repo's dist/ (make package)."
+  type        = string
+  default     = ""
+}
+
 locals {
-  name_prefix = "${var.namespace}-${var.environment}"
-  # S3 server access logs of the guard's trail bucket go to the lakehouse access-log bucket.
-  access_log_target = { bucket = module.storage.access_log_bucket_name, prefix = "s3-access/glue-guard-trail/" }
   tags = {
     project     = "frugal-lakehouse"
     env         = var.environment
@@ -85,20 +99,50 @@ locals {
   }
 }
 
-module "notifications" {
-  source = "../../modules/notifications"
+module "lakehouse" {
+  source = "../../modules/lakehouse_environment"
 
-  name_prefix = local.name_prefix
-  # Local: no e-mail (the emulator cannot deliver); tests subscribe queues instead.
+  namespace   = var.namespace
+  environment = var.environment
+  # Throwaway environment on the emulator: everything can be destroyed at once.
+  force_destroy            = true
   kms_deletion_window_days = 7
+  log_retention_days       = 7
+
+  storage = {
+    retention_days                     = 180
+    layer_lifecycle                    = { raw = { archive_days = 60 }, bronze = { archive_days = 60 } }
+    noncurrent_version_expiration_days = 7
+    access_log_retention_days          = 30
+  }
+
+  # Seconds, not hours: the e2e test and the demo watch a session get stopped.
+  guard = {
+    lifetime_seconds         = 5
+    poll_interval_seconds    = 1
+    max_polls                = 30
+    sweeper_interval_minutes = 5
+    boundaries               = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"] }
+    exempt_tag               = { key = "guard", value = "exempt" }
+    trail_log_retention_days = 7
+  }
+
+  pipeline = {
+    # The local sample site (tools/wordpress_sample/server.py) serves every dataset under this
+    # route; 100 rows per page is WordPress's maximum.
+    wordpress_endpoints = {
+      for dataset in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
+      dataset => "http://127.0.0.1:${var.wordpress_site_port}/wp-json/lakehouse/v1/${dataset}?per_page=100"
+    }
+    dist_dir             = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
+    lambda_reserved      = -1
+    lambda_layer_enabled = false # no AWS SDK for pandas layer on the emulator: its Lambda runner uses the repo venv
+    workflow             = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
+  }
+  tags = {}
 }
 
-output "success_topic_arn" {
-  description = "Topic for success / action-taken notifications."
-  value       = module.notifications.success_topic_arn
-}
-
-output "failure_topic_arn" {
-  description = "Topic for failures and alarms."
-  value       = module.notifications.failure_topic_arn
+output "lakehouse" {
+  description = "Everything the environment created: topics, storage, guard and pipeline names/ARNs (modules/lakehouse_environment outputs)."
+  value       = module.lakehouse
 }

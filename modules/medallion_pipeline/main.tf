@@ -510,7 +510,9 @@ resource "aws_scheduler_schedule" "daily" {
     arn      = module.workflow.arn
     role_arn = aws_iam_role.scheduler.arn
     # The workflow derives ingest_date (YYYY-MM-DD) from the scheduled time.
-    input = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
+    # A literal string: jsonencode() would escape < and > as \u003c/\u003e, and Scheduler only
+    # replaces the placeholder where it appears verbatim.
+    input = "{\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"}"
 
     retry_policy {
       maximum_retry_attempts       = var.schedule.maximum_retry_attempts

@@ -108,7 +108,10 @@ class Pipeline:
         self.success = asl.create_topic("success")
         self.failure = asl.create_topic("failure")
         asl.emulator.configure(
-            glue_crawl={"seconds": 1.0}, glue_job_run={"seconds": 1.0}, glue_data_quality={"seconds": 1.0}
+            glue_crawl={"seconds": 1.0},
+            # The jobs here have no scripts: simulated runs (timing + failed_jobs), not executed ones.
+            glue_job_run={"execute": False, "seconds": 1.0},
+            glue_data_quality={"seconds": 1.0},
         )
 
     # --- resources ---------------------------------------------------------------------------
@@ -300,7 +303,7 @@ def test_missing_tables_are_crawled_and_silver_is_catalogued_before_quality(pipe
     pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
     arn = pipeline.state_machine()
     execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
-    # The emulator's crawls do not write tables; create what the silver crawl would, while it runs.
+    # The crawl targets hold no Parquet here, so the crawl creates no table; create what it would.
     deadline = time.monotonic() + 60
     while "StartSilverCrawler" not in pipeline.asl.entered_states(execution):
         assert time.monotonic() < deadline, pipeline.asl.entered_states(execution)

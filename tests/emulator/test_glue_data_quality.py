@@ -8,6 +8,7 @@ import time
 import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
+from local_emulator.corrections.glue_data_quality import evaluate_rule
 
 pytestmark = pytest.mark.emulator
 
@@ -100,3 +101,10 @@ def test_unsupported_rule_fails_the_run(emu):
     assert run["Status"] == "FAILED"
     assert "CustomSql" in run["ErrorString"]
     assert "ResultIds" not in run
+
+
+def test_rule_columns_resolve_case_insensitively_like_spark():
+    frame = pd.DataFrame({"id": [1, 2], "post_title": ["a", None]})
+    assert evaluate_rule('IsUnique "ID"', frame)[0]
+    assert not evaluate_rule('IsComplete "POST_TITLE"', frame)[0]
+    assert evaluate_rule('ColumnExists "missing"', frame) == (False, "Column missing does not exist")

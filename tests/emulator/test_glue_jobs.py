@@ -39,7 +39,7 @@ def _job(glue, name):
 
 
 def test_job_run_states_progress_in_time(emu):
-    emu.configure(glue_job_run={"seconds": 1.0})
+    emu.configure(glue_job_run={"execute": False, "seconds": 1.0})
     glue = emu.client("glue")
     _job(glue, "bronze")
     run_id = glue.start_job_run(JobName="bronze")["JobRunId"]
@@ -57,7 +57,7 @@ def test_job_run_states_progress_in_time(emu):
 
 
 def test_start_job_run_sync_success_and_failure(emu):
-    emu.configure(glue_job_run={"seconds": 0.5, "failed_jobs": ["silver"]})
+    emu.configure(glue_job_run={"execute": False, "seconds": 0.5, "failed_jobs": ["silver"]})
     glue = emu.client("glue")
     sfn = emu.client("stepfunctions")
     _job(glue, "bronze")

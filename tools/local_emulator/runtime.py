@@ -11,7 +11,7 @@ from typing import Any, Optional
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     # AWS takes tens of seconds; a short non-zero time keeps the PROVISIONING/STOPPING states real.
     "glue_session": {"provisioning_seconds": 1.0, "stopping_seconds": 1.0},
-    "glue_job_run": {"seconds": 2.0, "failed_jobs": []},
+    "glue_job_run": {"execute": True, "seconds": 2.0, "failed_jobs": []},
     "glue_crawl": {"seconds": 3.0},
     "glue_data_quality": {"seconds": 1.0},
     "lambda": {"timeout_cap_seconds": 60.0},
@@ -109,4 +109,4 @@ faults = Faults()
 secure_transport: contextvars.ContextVar[bool] = contextvars.ContextVar("secure_transport", default=True)
 
 # Filled in by the server at start: where internal callers (ASL aws-sdk tasks) reach the emulator.
-server_info: dict[str, Any] = {"port": None, "ca_bundle": None}
+server_info: dict[str, Any] = {"port": None, "ca_bundle": None, "state_dir": None}

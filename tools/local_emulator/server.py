@@ -14,10 +14,11 @@ from typing import Any, Callable, Iterable
 from moto.moto_api import state_manager
 from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
 from local_emulator import corrections, runtime
 from local_emulator.constants import HOST, REGION
+from local_emulator.retry_replay import RetryReplay
 from local_emulator.tls import write_self_signed_cert
 
 LOG = logging.getLogger("local_emulator")
@@ -128,19 +129,56 @@ def _reset(_: dict[str, Any]) -> Any:
     return {"status": "ok"}
 
 
+class LoggingRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler, but a dropped connection is logged instead of silently ignored."""
+
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        request = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}" if environ else "-"
+        target = (environ or {}).get("HTTP_X_AMZ_TARGET", "")
+        LOG.warning("connection dropped (%s: %s) during %s %s", type(error).__name__, error, request, target)
+
+
+class ThreadedTLSServer(ThreadedWSGIServer):
+    """HTTPS server that does each TLS handshake in the connection's own thread.
+
+    werkzeug wraps the listening socket, so every handshake runs inside accept() on the single
+    accept thread, and its server closes each connection after one response: every request (one
+    connection each) waits for all handshakes queued before it, and one client that stalls its
+    handshake blocks the server. Here a handshake has a timeout and blocks only its own thread.
+    """
+
+    handshake_timeout_seconds = 10.0
+
+    def __init__(self, host: str, port: int, app: Any, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(host, port, app, handler=LoggingRequestHandler)
+        # werkzeug reads server.ssl_context for wsgi.url_scheme and SSL error handling.
+        self.ssl_context = ssl_context
+        self._tls = ssl_context
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            request.settimeout(self.handshake_timeout_seconds)
+            request = self._tls.wrap_socket(request, server_side=True)
+            request.settimeout(None)
+        except (OSError, ssl.SSLError):
+            self.shutdown_request(request)
+            return
+        super().process_request_thread(request, client_address)
+
+
 def serve(port: int, state_dir: Path) -> None:
     """Run in the foreground until SIGTERM/SIGINT."""
     cert_path, key_path = write_self_signed_cert(state_dir)
-    runtime.server_info.update({"port": port, "ca_bundle": str(cert_path)})
+    runtime.server_info.update({"port": port, "ca_bundle": str(cert_path), "state_dir": str(state_dir)})
     os.environ["MOTO_PORT"] = str(port)
 
     corrections.apply_all()
     apply_moto_config()
 
-    app = EmulatorApp(DomainDispatcherApplication(create_backend_app))
+    app = EmulatorApp(RetryReplay(DomainDispatcherApplication(create_backend_app)))
     ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ssl_context.load_cert_chain(str(cert_path), str(key_path))
-    https = make_server(HOST, port, app, threaded=True, ssl_context=ssl_context)
+    https = ThreadedTLSServer(HOST, port, app, ssl_context)
     http = make_server(HOST, port + 1, app, threaded=True)
     stop = threading.Event()
 

@@ -5,6 +5,14 @@ Serves `/wp-json/lakehouse/v1/<dataset>` with WordPress REST pagination (`page`,
 queued per dataset (status, body, delay) so tests exercise the raw Lambda's retries and errors
 against a real socket; urllib3 is not patched.
 
+A *corruption* changes what the site serves from now on, as a broken plugin or a bad import
+would (the failure demo): `unknown_post_status` gives one published article the status
+`publised`, which every layer before silver's data-quality gate accepts (it is a well-formed
+string) and the gate's `ColumnValues "post_status" in [...]` rule rejects. Switch it with
+`api.corrupt(kind)` / `api.corrupt(None)`, over HTTP with `POST /_site/corruption {"kind": ...}` /
+`DELETE /_site/corruption` (the detached demo site), or at start with `--corrupt KIND`.
+`GET /_site/health` answers `{"status": "ok", "corruption": ...}`.
+
     with WordPressApi(generate_site()) as api:
         api.url("posts", per_page=100)
 """
@@ -12,17 +20,41 @@ against a real socket; urllib3 is not patched.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 ROUTE = "/wp-json/lakehouse/v1/"
+CONTROL = "/_site/"
 DEFAULT_PER_PAGE = 10  # WordPress's default
 MAX_PER_PAGE = 100  # WordPress's limit
+# Not one of WordPress's statuses (publish, future, draft, pending, private, trash, auto-draft,
+# inherit): a typo as a faulty import would write it.
+CORRUPT_POST_STATUS = "publised"
+
+
+def corrupt_unknown_post_status(rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The first published article (post_type `post`) gets an unknown status; other rows as given."""
+    target = next(
+        (i for i, row in enumerate(rows) if row["post_type"] == "post" and row["post_status"] == "publish"),
+        None,
+    )
+    if target is None:
+        raise ValueError("no published article to corrupt")
+    changed = list(rows)
+    changed[target] = {**rows[target], "post_status": CORRUPT_POST_STATUS}
+    return changed
+
+
+# kind -> (dataset it changes, pure row transform)
+CORRUPTIONS: Dict[str, Tuple[str, Callable[[List[Dict[str, Any]]], List[Dict[str, Any]]]]] = {
+    "unknown_post_status": ("posts", corrupt_unknown_post_status),
+}
 
 
 @dataclass
@@ -43,10 +75,15 @@ class WordPressApi:
         self.site = site
         self.faults: Dict[str, List[Fault]] = {}
         self.requests: List[str] = []
+        self.corruption: Optional[str] = None
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
 
     @property
     def base_url(self) -> str:
@@ -63,6 +100,21 @@ class WordPressApi:
     def add_fault(self, dataset: str, fault: Fault) -> None:
         with self._lock:
             self.faults.setdefault(dataset, []).append(fault)
+
+    def corrupt(self, kind: Optional[str]) -> None:
+        """Serve the site with corruption `kind` (see CORRUPTIONS) from now on; None = as generated."""
+        if kind is not None and kind not in CORRUPTIONS:
+            raise ValueError(f"unknown corruption {kind!r}; known: {', '.join(sorted(CORRUPTIONS))}")
+        with self._lock:
+            self.corruption = kind
+
+    def rows(self, dataset: str) -> List[Dict[str, Any]]:
+        """The rows the site serves for `dataset` now (corruption applied)."""
+        with self._lock:
+            kind = self.corruption
+        if kind is not None and CORRUPTIONS[kind][0] == dataset:
+            return CORRUPTIONS[kind][1](self.site[dataset])
+        return self.site[dataset]
 
     def requests_for(self, dataset: str) -> List[str]:
         with self._lock:
@@ -114,13 +166,29 @@ class WordPressApi:
             return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
         if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
             return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
-        rows = self.site[dataset]
+        rows = self.rows(dataset)
         total_pages = max(1, -(-len(rows) // per_page))
         if page > total_pages:
             return 400, {}, b'{"code":"rest_post_invalid_page_number"}', 0.0
         chunk = rows[(page - 1) * per_page : page * per_page]
         headers = {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(total_pages)}
         return 200, headers, json.dumps(chunk, ensure_ascii=False).encode("utf-8"), 0.0
+
+    def control(self, method: str, path: str, body: bytes) -> Tuple[int, bytes]:
+        """The site's own control routes (`/_site/health`, `/_site/corruption`)."""
+        route = urlsplit(path).path[len(CONTROL) :]
+        if method == "GET" and route == "health":
+            return 200, json.dumps({"status": "ok", "corruption": self.corruption}).encode()
+        if route != "corruption" or method not in ("POST", "DELETE"):
+            return 404, b'{"code":"rest_no_route"}'
+        try:
+            kind = json.loads(body or b"{}").get("kind") if method == "POST" else None
+            if method == "POST" and not kind:
+                raise ValueError('body must be {"kind": "<corruption>"}')
+            self.corrupt(kind)
+        except (ValueError, AttributeError) as exc:
+            return 400, json.dumps({"code": "invalid_corruption", "message": str(exc)}).encode()
+        return 200, json.dumps({"corruption": kind}).encode()
 
     def _handler_class(self) -> type:
         api = self
@@ -130,9 +198,25 @@ class WordPressApi:
             disable_nagle_algorithm = True  # headers and body go out in separate writes
 
             def do_GET(self) -> None:
+                if self.path.startswith(CONTROL):
+                    status, body = api.control("GET", self.path, b"")
+                    self._send(status, {}, body)
+                    return
                 status, headers, body, delay = api.answer(self.path)
                 if delay:
                     time.sleep(delay)
+                self._send(status, headers, body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                status, body = api.control("POST", self.path, self.rfile.read(length))
+                self._send(status, {}, body)
+
+            def do_DELETE(self) -> None:
+                status, body = api.control("DELETE", self.path, b"")
+                self._send(status, {}, body)
+
+            def _send(self, status: int, headers: Dict[str, str], body: bytes) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -150,14 +234,31 @@ class WordPressApi:
         return Handler
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    """Serve the sample site until interrupted: `python tools/wordpress_sample/server.py [port] [scale]`."""
+    """Serve the sample site until interrupted or terminated.
+
+    `python tools/wordpress_sample/server.py [port] [scale] [--corrupt KIND]`
+    """
     from wordpress_sample.generate import generate_site  # noqa: PLC0415 - CLI only
 
     args = list(sys.argv[1:] if argv is None else argv)
+    corruption = None
+    if "--corrupt" in args:
+        at = args.index("--corrupt")
+        corruption = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
     port = int(args[0]) if args else 8080
     scale = args[1] if len(args) > 1 else "small"
-    with WordPressApi(generate_site(scale=scale), port=port) as api:
+    api = WordPressApi(generate_site(scale=scale), port=port)
+    if corruption is not None:
+        api.corrupt(corruption)
+    # SIGTERM (local_site.py down) ends the process through the same clean path as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    with api:
         print(json.dumps(api.endpoints()), flush=True)
         try:
             while True:

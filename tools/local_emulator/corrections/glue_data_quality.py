@@ -15,7 +15,8 @@ The emulator evaluates a subset of DQDL against the table's files in the emulato
 CSV, JSON lines): RowCount, ColumnCount, ColumnExists, IsComplete, IsUnique, IsPrimaryKey,
 Completeness, Uniqueness and ColumnValues (comparison, `between`, `in [...]`). A ruleset with any
 other rule type makes the run FAILED with an ErrorString naming the unsupported rules: never a
-silent PASS. Run duration: `glue_data_quality.seconds` (default 1 s).
+silent PASS. Column names resolve case-insensitively, as in Spark (`IsComplete "ID"` checks a
+column `id`). Run duration: `glue_data_quality.seconds` (default 1 s).
 """
 
 from __future__ import annotations
@@ -153,7 +154,12 @@ def evaluate_rule(rule: str, frame: pd.DataFrame) -> tuple[bool, str]:
     if kind == "ColumnCount":
         return _check(condition, len(frame.columns)), f"Value: {len(frame.columns)}"
     if column not in frame.columns:
-        return False, f"Column {column} does not exist"
+        # Glue DQ runs on Spark, which resolves column names case-insensitively by default
+        # (spark.sql.caseSensitive=false): "ID" finds the catalog's lower-case "id".
+        same = [c for c in frame.columns if str(c).lower() == column.lower()]
+        if len(same) != 1:
+            return False, f"Column {column} does not exist"
+        column = same[0]
     series = frame[column]
     checks: dict[str, Callable[[], tuple[bool, str]]] = {
         "ColumnExists": lambda: (True, ""),

@@ -16,9 +16,11 @@ model) and report invented values (ExecutionTime 123, GlueVersion "0.9", Complet
 the callback base class releases a wait-for-task-token endpoint that the Glue integration never
 creates).
 
-Emulator settings (POST /_emulator/config): `glue_job_run.seconds` is how long a run takes
-(default 2 s; STARTING for the first quarter, at most 0.5 s); job names listed in
-`glue_job_run.failed_jobs` end FAILED with an ErrorMessage, so failure paths can be tested.
+Runs execute the job's script (correction `glue_job_execution`, setting `glue_job_run.execute`,
+default true); the state, ExecutionTime, CompletedOn and ErrorMessage then come from the process.
+Simulated runs (`execute: false`): `glue_job_run.seconds` is how long a run takes (default 2 s;
+STARTING for the first quarter, at most 0.5 s). Job names listed in `glue_job_run.failed_jobs` end
+FAILED with an ErrorMessage without running, in both modes, so failure paths can be tested.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ FAILED_MESSAGE = "Emulator: job configured to fail (glue_job_run.failed_jobs)"
 
 
 def _run_status(self: Any) -> str:
+    execution = getattr(self, "_emu_execution", None)
+    if execution is not None:  # the script really runs (glue_job_execution)
+        return execution.state
     if getattr(self, "_emu_forced_status", None):
         return self._emu_forced_status
     elapsed = time.monotonic() - self._emu_started
@@ -66,12 +71,20 @@ def _as_dict(self: Any, original: Any) -> dict[str, Any]:
     out["JobRunState"] = status
     out["GlueVersion"] = self._emu_glue_version
     out["LogGroupName"] = "/aws-glue/jobs"
-    out["ExecutionTime"] = int(min(time.monotonic() - self._emu_started, self._emu_seconds))
+    execution = getattr(self, "_emu_execution", None)
+    seconds = (
+        execution.seconds
+        if execution is not None
+        else min(time.monotonic() - self._emu_started, self._emu_seconds)
+    )
+    out["ExecutionTime"] = round(seconds)
     if status in ("STARTING", "RUNNING"):
         out.pop("CompletedOn", None)
     else:
-        out["CompletedOn"] = self.started_on + datetime.timedelta(seconds=self._emu_seconds)
-    if status == "FAILED":
+        out["CompletedOn"] = self.started_on + datetime.timedelta(seconds=seconds)
+    if execution is not None and execution.error:
+        out["ErrorMessage"] = execution.error
+    elif execution is None and status == "FAILED":
         out["ErrorMessage"] = FAILED_MESSAGE
     return out
 

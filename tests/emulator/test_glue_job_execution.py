@@ -1,0 +1,210 @@
+"""Glue job runs execute the deployed script (moto 5.2.1 never runs it and always SUCCEEDS)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+from local_emulator import runtime
+from local_emulator.corrections.glue_job_execution import JobExecution
+
+from tests.emulator.conftest import create_state_machine, run_execution
+
+pytestmark = pytest.mark.emulator
+
+ROLE = "arn:aws:iam::123456789012:role/glue"
+REGION = "eu-west-1"
+
+# Uses a module from --extra-py-files, reads its arguments, writes to S3 through the emulator.
+SHELL_SCRIPT = """
+import sys, boto3
+from helper_pkg import greeting
+
+args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+if args.get("--fail"):
+    raise ValueError("bad input: " + args["--fail"])
+body = "|".join([greeting(), args["--JOB_NAME"], args["--JOB_RUN_ID"], args["--mode"], args["--fixed"]])
+boto3.client("s3").put_object(Bucket=args["--out_bucket"], Key="result.txt", Body=body.encode())
+print("wrote result")
+"""
+
+# A small glueetl script: GlueContext(sc) from the emulator's stand-in, data staged via --storage_root.
+SPARK_SCRIPT = """
+import sys
+from awsglue.context import GlueContext
+from pyspark.context import SparkContext
+
+args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+root = args["--storage_root"]
+spark = GlueContext(SparkContext.getOrCreate()).spark_session
+frame = spark.read.json(f"{root}/{args['--in_bucket']}/input/")
+frame.groupBy("kind").count().write.mode("overwrite").parquet(f"{root}/{args['--out_bucket']}/counts/")
+"""
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _bucket(s3, name):
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+
+
+def _wait_run(glue, job, run_id, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
+        if run["JobRunState"] not in ("STARTING", "RUNNING") or time.monotonic() > deadline:
+            return run
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def shell_job(emu):
+    s3 = emu.client("s3")
+    _bucket(s3, "artifacts")
+    _bucket(s3, "out")
+    s3.put_object(Bucket="artifacts", Key="jobs/shell.py", Body=SHELL_SCRIPT.encode())
+    helper = _zip({"helper_pkg/__init__.py": "def greeting():\n    return 'hello'\n"})
+    s3.put_object(Bucket="artifacts", Key="jobs/helper.zip", Body=helper)
+    emu.client("glue").create_job(
+        Name="shell",
+        Role=ROLE,
+        Command={
+            "Name": "pythonshell",
+            "ScriptLocation": "s3://artifacts/jobs/shell.py",
+            "PythonVersion": "3.9",
+        },
+        DefaultArguments={
+            "--extra-py-files": "s3://artifacts/jobs/helper.zip",
+            "--out_bucket": "out",
+            "--mode": "default",
+            "library-set": "analytics",
+        },
+        NonOverridableArguments={"--fixed": "always"},
+        MaxCapacity=0.0625,
+    )
+    return emu
+
+
+def test_python_shell_run_executes_script_with_merged_arguments(shell_job):
+    glue, s3 = shell_job.client("glue"), shell_job.client("s3")
+    run_id = glue.start_job_run(JobName="shell", Arguments={"--mode": "run", "--fixed": "ignored"})[
+        "JobRunId"
+    ]
+    assert glue.get_job_run(JobName="shell", RunId=run_id)["JobRun"]["JobRunState"] in ("STARTING", "RUNNING")
+    run = _wait_run(glue, "shell", run_id)
+    assert run["JobRunState"] == "SUCCEEDED", run
+    assert "ErrorMessage" not in run
+    assert run["CompletedOn"] >= run["StartedOn"]
+    body = s3.get_object(Bucket="out", Key="result.txt")["Body"].read().decode()
+    # run Arguments over DefaultArguments, NonOverridableArguments last, --JOB_NAME/--JOB_RUN_ID added
+    assert body == f"hello|shell|{run_id}|run|always"
+    logs = (shell_job.state_dir / "glue-job-runs" / "shell" / f"{run_id}.log").read_text()
+    assert "wrote result" in logs
+    events = shell_job.client("logs").get_log_events(
+        logGroupName="/aws-glue/python-jobs/output", logStreamName=run_id
+    )
+    assert any("wrote result" in e["message"] for e in events["events"])
+
+
+def test_failing_script_and_missing_script_fail_the_run(shell_job):
+    glue = shell_job.client("glue")
+    run_id = glue.start_job_run(JobName="shell", Arguments={"--fail": "no rows"})["JobRunId"]
+    run = _wait_run(glue, "shell", run_id)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "ValueError: bad input: no rows"
+    assert "CompletedOn" in run
+
+    glue.create_job(
+        Name="ghost", Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://artifacts/nope.py"}
+    )
+    ghost = _wait_run(glue, "ghost", glue.start_job_run(JobName="ghost")["JobRunId"])
+    assert ghost["JobRunState"] == "FAILED"
+    assert "s3://artifacts/nope.py" in ghost["ErrorMessage"]
+
+
+def test_sync_task_sees_the_real_outcome(shell_job):
+    sfn = shell_job.client("stepfunctions")
+    definition = {
+        "StartAt": "Run",
+        "States": {
+            "Run": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                "Parameters": {"JobName": "shell", "Arguments.$": "$.args"},
+                "End": True,
+            }
+        },
+    }
+    arn = create_state_machine(sfn, "run-shell", definition)
+    ok = run_execution(sfn, arn, {"args": {"--mode": "sync"}})
+    assert ok["status"] == "SUCCEEDED", ok
+    assert json.loads(ok["output"])["JobRunState"] == "SUCCEEDED"
+    failed = run_execution(sfn, arn, {"args": {"--fail": "x"}})
+    assert failed["status"] == "FAILED"
+    assert failed["error"] == "States.TaskFailed"
+    assert json.loads(failed["cause"])["ErrorMessage"] == "ValueError: bad input: x"
+
+
+def test_execute_false_keeps_the_simulated_runs(emu):
+    emu.configure(glue_job_run={"execute": False, "seconds": 0.3})
+    glue = emu.client("glue")
+    glue.create_job(Name="sim", Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": "s3://none/x.py"})
+    run = _wait_run(glue, "sim", glue.start_job_run(JobName="sim")["JobRunId"])
+    assert run["JobRunState"] == "SUCCEEDED"
+
+
+@pytest.mark.spark
+def test_glueetl_run_stages_buckets_and_mirrors_output_back(emu):
+    s3, glue = emu.client("s3"), emu.client("glue")
+    for name in ("artifacts", "in-data", "out-data"):
+        _bucket(s3, name)
+    s3.put_object(Bucket="artifacts", Key="jobs/spark.py", Body=SPARK_SCRIPT.encode())
+    rows = "\n".join(json.dumps({"kind": k}) for k in ("a", "a", "b"))
+    s3.put_object(Bucket="in-data", Key="input/part-0.json", Body=rows.encode())
+    s3.put_object(Bucket="out-data", Key="counts/part-old.snappy.parquet", Body=b"stale")
+    glue.create_job(
+        Name="spark",
+        Role=ROLE,
+        GlueVersion="5.0",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://artifacts/jobs/spark.py"},
+        DefaultArguments={"--in_bucket": "in-data", "--out_bucket": "out-data"},
+    )
+    run = _wait_run(glue, "spark", glue.start_job_run(JobName="spark")["JobRunId"], timeout=120)
+    assert run["JobRunState"] == "SUCCEEDED", run
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="out-data")["Contents"]]
+    assert keys and all(k.startswith("counts/part-") and k.endswith(".parquet") for k in keys), keys
+    assert "counts/part-old.snappy.parquet" not in keys  # the overwrite deleted it locally
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="in-data")["Contents"]] == ["input/part-0.json"]
+
+
+def test_run_over_its_timeout_is_killed_and_ends_timeout(emu, tmp_path, monkeypatch):
+    """The runner itself, in-process (Timeout is whole minutes in the API: too slow for a test)."""
+    s3 = emu.client("s3")
+    _bucket(s3, "artifacts")
+    s3.put_object(
+        Bucket="artifacts",
+        Key="jobs/slow.py",
+        Body=b"import time\nprint('started', flush=True)\ntime.sleep(60)\n",
+    )
+    monkeypatch.setattr(
+        runtime, "server_info", {"port": emu.port, "ca_bundle": emu.ca_bundle, "state_dir": str(tmp_path)}
+    )
+    job = SimpleNamespace(
+        name="slow", command={"Name": "pythonshell", "ScriptLocation": "s3://artifacts/jobs/slow.py"}
+    )
+    run = SimpleNamespace(job_run_id="jr_" + "0" * 64, arguments={}, timeout=0.02)  # 1.2 s
+    execution = JobExecution(run, job)
+    execution._run()
+    assert execution.state == "TIMEOUT"
+    assert 1.0 < execution.seconds < 10
+    assert "started" in (tmp_path / "glue-job-runs" / "slow" / f"{run.job_run_id}.log").read_text()

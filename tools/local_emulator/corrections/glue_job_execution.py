@@ -1,0 +1,380 @@
+"""Glue job runs execute the deployed script, like AWS Glue (moto 5.2.1 never runs any code).
+
+AWS behaviour (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html,
+https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html,
+https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html#aws-glue-api-jobs-runs-JobRun):
+- a run executes `Command.ScriptLocation` (downloaded from S3; a missing script fails the run);
+- its arguments are the job's DefaultArguments overlaid with the run's Arguments, then the
+  NonOverridableArguments; Glue adds `--JOB_ID`, `--JOB_RUN_ID` and `--JOB_NAME` and passes them
+  to the script as `sys.argv` (`--key value` pairs);
+- `--extra-py-files` (comma-separated S3 paths of .zip/.whl/.egg/.py) are downloaded and put on the
+  Python path;
+- the run is STARTING, RUNNING while the script runs, then SUCCEEDED (exit 0) or FAILED with
+  `ErrorMessage` = the script's exception line (e.g. `ValueError: ...`); `ExecutionTime` is in
+  seconds, `CompletedOn` set at the end; a run that exceeds `Timeout` (minutes) is stopped: TIMEOUT.
+
+Emulator specifics (documented in the README, local emulator section):
+- the script runs in a subprocess of the emulator's own Python (`sys.executable`: Python 3.11 with
+  the project's pinned packages, standing in for both Glue Python shell and Glue 5 Spark); its AWS
+  calls go back to the emulator over HTTPS (AWS_ENDPOINT_URL + AWS_CA_BUNDLE);
+- `pythonshell` jobs: `python script.py <args>`;
+- `glueetl` jobs: a bootstrap starts a local SparkSession (local[2]) and makes
+  `awsglue.context.GlueContext(sc)` return a stand-in exposing that session (`spark_session`,
+  `getSparkSession()`, `sparkSession`; every other GlueContext method raises NotImplementedError,
+  the Glue jars are not available). Local Spark cannot read s3:// (no hadoop-aws), so before the run
+  every bucket named by an argument ending in `_bucket` (e.g. `--silver_bucket`, `--gold_bucket`)
+  is copied to `<run dir>/storage/<bucket>/<key>` (file mtimes = S3 LastModified) and the script
+  gets `--storage_root file://<run dir>/storage`; after a successful run those folders are mirrored
+  back: new or changed files are uploaded, objects whose staged file the job deleted are deleted
+  from S3; Hadoop side files (names starting with `.` or `_`: `.*.crc`, `_SUCCESS`, `_temporary`)
+  are never uploaded. A failed run changes nothing in S3.
+- logs: stdout/stderr of each run are kept in `<state dir>/glue-job-runs/<job>/<run id>.log`
+  (named in the server log) and written to CloudWatch Logs `/aws-glue/jobs/output` and
+  `/aws-glue/jobs/error` (python shell: `/aws-glue/python-jobs/...`), stream = run id, as Glue does;
+- setting `glue_job_run.execute` (default true). With false, runs are simulated (the timing of
+  `glue_jobs`: `glue_job_run.seconds`, `glue_job_run.failed_jobs`) and no script is needed.
+  Names in `glue_job_run.failed_jobs` fail without running in both modes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import boto3
+
+from local_emulator import runtime
+from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.patching import target
+
+LOG = logging.getLogger("local_emulator.glue")
+
+# Runs a glueetl script with a local SparkSession behind awsglue's GlueContext name.
+_SPARK_BOOTSTRAP = r"""
+import runpy, sys, types
+
+from pyspark.sql import SparkSession
+
+spark = (
+    SparkSession.builder.master("local[2]").appName(sys.argv[2])
+    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+    .config("spark.sql.shuffle.partitions", "2").config("spark.sql.session.timeZone", "UTC")
+    .config("spark.sql.catalogImplementation", "in-memory")
+    .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+    .getOrCreate()
+)
+
+
+class GlueContext:
+    # Local stand-in: the Glue jars (DynamicFrame, Glue catalog, S3 connectors) do not exist here.
+    def __init__(self, spark_context, **_options):
+        self._sc = spark_context
+        self.spark_session = spark
+        self.sparkSession = spark
+
+    def getSparkSession(self):
+        return spark
+
+    def __getattr__(self, name):
+        raise NotImplementedError(f"GlueContext.{name} is not available in the local emulator")
+
+
+try:
+    import awsglue.context as context_module
+except ImportError:
+    sys.modules["awsglue"] = types.ModuleType("awsglue")
+    context_module = types.ModuleType("awsglue.context")
+    sys.modules["awsglue.context"] = context_module
+context_module.GlueContext = GlueContext
+script = sys.argv[1]
+sys.argv = [script] + sys.argv[3:]
+try:
+    runpy.run_path(script, run_name="__main__")
+finally:
+    spark.stop()
+"""
+
+_EXCEPTION_LINE = re.compile(
+    r"^(?:__main__\.)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\w*)(:.*)?$"
+)
+_MAX_ERROR = 2000
+
+
+class JobExecution:
+    """One run's process and outcome; read by the run's status/as_dict (glue_jobs)."""
+
+    def __init__(self, run: Any, job: Any) -> None:
+        self.run = run
+        self.job = job
+        self.state = "STARTING"
+        self.error: Optional[str] = None
+        self.started = time.monotonic()
+        self.finished: Optional[float] = None
+        self.log_path: Optional[Path] = None
+        self._process: Optional[subprocess.Popen[str]] = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    def finish(self, state: str, error: Optional[str] = None) -> None:
+        self.error = error[:_MAX_ERROR] if error else None
+        self.finished = time.monotonic()
+        self.state = state
+
+    def start(self) -> None:
+        threading.Thread(
+            target=self._run_safely, name=f"glue-run-{self.run.job_run_id[:12]}", daemon=True
+        ).start()
+
+    def _run_safely(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # the run must end in a terminal state whatever happens
+            LOG.exception("glue job run %s crashed in the emulator", self.run.job_run_id)
+            self.finish("FAILED", f"Emulator error: {type(exc).__name__}: {exc}")
+
+    def _run(self) -> None:
+        run_dir = Path(tempfile.mkdtemp(prefix=f"glue-{self.job.name}-"))
+        try:
+            self._run_in(run_dir)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+    def _run_in(self, run_dir: Path) -> None:
+        s3 = _s3_client()
+        command = self.job.command or {}
+        kind = command.get("Name", "glueetl")
+        arguments = dict(self.run.arguments or {})
+        script_location = str(command.get("ScriptLocation") or "")
+        try:
+            script = _download(s3, script_location, run_dir / "script")
+            extra = [
+                _download(s3, uri.strip(), run_dir / "extra")
+                for uri in str(arguments.get("--extra-py-files", "")).split(",")
+                if uri.strip()
+            ]
+        except _DownloadError as exc:
+            self.finish("FAILED", str(exc))
+            return
+        staged: dict[str, dict[str, tuple[int, int]]] = {}
+        storage = run_dir / "storage"
+        if kind == "glueetl":
+            for bucket in _bucket_arguments(arguments):
+                staged[bucket] = _stage_bucket(s3, bucket, storage / bucket)
+            arguments.setdefault("--storage_root", f"file://{storage}")
+        argv = _script_argv(self.job.name, self.run.job_run_id, arguments)
+        if kind == "glueetl":
+            cmd = [sys.executable, "-c", _SPARK_BOOTSTRAP, str(script), self.job.name, *argv]
+        else:
+            cmd = [sys.executable, str(script), *argv]
+        env = _environment([*extra, script.parent])
+        self.log_path = _log_path(self.job.name, self.run.job_run_id)
+        LOG.warning("glue job %s run %s: log %s", self.job.name, self.run.job_run_id, self.log_path)
+        timeout = float(self.run.timeout) * 60 if self.run.timeout else None
+        self.state = "RUNNING"
+        with open(self.log_path, "w") as log_file:
+            log_file.write(f"$ {' '.join(cmd[:2])} ... {' '.join(argv)}\n")
+            log_file.flush()
+            self._process = subprocess.Popen(
+                cmd, cwd=run_dir, env=env, stdout=log_file, stderr=subprocess.PIPE, text=True
+            )
+            try:
+                _, stderr = self._process.communicate(timeout=timeout)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                _, stderr = self._process.communicate()
+                timed_out = True
+            log_file.write(stderr)
+        output = self.log_path.read_text(errors="replace")
+        _write_cloudwatch(kind, self.run.job_run_id, output, stderr)
+        if timed_out:
+            minutes = self.run.timeout
+            self.finish("TIMEOUT", f"Job run timed out after {minutes} minute(s) (Timeout = {minutes}).")
+        elif self._process.returncode != 0:
+            self.finish("FAILED", _error_message(stderr, self._process.returncode))
+        else:
+            try:
+                for bucket, before in staged.items():
+                    _mirror_back(s3, bucket, storage / bucket, before)
+            except Exception as exc:
+                self.finish("FAILED", f"Emulator could not copy the job's output back to S3: {exc}")
+                return
+            self.finish("SUCCEEDED")
+
+
+class _DownloadError(Exception):
+    pass
+
+
+def _s3_client() -> Any:
+    port = runtime.server_info["port"]
+    return boto3.client(
+        "s3",
+        endpoint_url=f"https://127.0.0.1:{port}",
+        verify=str(runtime.server_info["ca_bundle"]),
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY_ID,
+        aws_secret_access_key=SECRET_ACCESS_KEY,
+    )
+
+
+def _split_s3_uri(uri: str) -> tuple[str, str]:
+    match = re.match(r"^s3://([^/]+)/(.+)$", uri)
+    if not match:
+        raise _DownloadError(f"{uri!r} is not an s3://bucket/key location")
+    return match.group(1), match.group(2)
+
+
+def _download(s3: Any, uri: str, folder: Path) -> Path:
+    bucket, key = _split_s3_uri(uri)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / key.rsplit("/", 1)[-1]
+    try:
+        s3.download_file(bucket, key, str(path))
+    except Exception as exc:
+        raise _DownloadError(f"Failed to download {uri}: {exc}") from exc
+    return path
+
+
+def _bucket_arguments(arguments: dict[str, str]) -> list[str]:
+    return sorted({value for key, value in arguments.items() if key.endswith("_bucket") and value})
+
+
+def _is_side_file(relative: str) -> bool:
+    """Hadoop/Spark bookkeeping (`.part-0.crc`, `_SUCCESS`, `_temporary/`): never an S3 object."""
+    return any(part.startswith((".", "_")) for part in relative.split("/"))
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _stage_bucket(s3: Any, bucket: str, folder: Path) -> dict[str, tuple[int, int]]:
+    """Copy every object of `bucket` to folder/<key>; return key -> (size, mtime_ns)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: dict[str, tuple[int, int]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            key = item["Key"]
+            if key.endswith("/"):
+                continue
+            path = folder / key
+            path.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, key, str(path))
+            modified = item["LastModified"].timestamp()
+            os.utime(path, (modified, modified))
+            staged[key] = _fingerprint(path)
+    return staged
+
+
+def _mirror_back(s3: Any, bucket: str, folder: Path, before: dict[str, tuple[int, int]]) -> None:
+    after = {
+        path.relative_to(folder).as_posix(): path
+        for path in folder.rglob("*")
+        if path.is_file() and not _is_side_file(path.relative_to(folder).as_posix())
+    }
+    for key, path in sorted(after.items()):
+        if before.get(key) != _fingerprint(path):
+            s3.upload_file(str(path), bucket, key)
+    for key in sorted(set(before) - set(after)):
+        if not (folder / key).exists():
+            s3.delete_object(Bucket=bucket, Key=key)
+
+
+def _script_argv(job_name: str, run_id: str, arguments: dict[str, str]) -> list[str]:
+    """Glue passes `--key value` pairs; keys without `--` (e.g. `library-set`) configure Glue itself."""
+    merged = {"--JOB_ID": f"j_{run_id[3:]}", "--JOB_RUN_ID": run_id, "--JOB_NAME": job_name}
+    merged.update({key: value for key, value in arguments.items() if key.startswith("--")})
+    argv: list[str] = []
+    for key, value in merged.items():
+        argv += [key, str(value)]
+    return argv
+
+
+def _environment(python_path: list[Path]) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON", "MOTO_"))}
+    port = runtime.server_info["port"]
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": f"https://127.0.0.1:{port}",
+            "AWS_CA_BUNDLE": str(runtime.server_info["ca_bundle"]),
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "PYTHONPATH": os.pathsep.join(str(p) for p in python_path),
+            "PYTHONUNBUFFERED": "1",
+            "PYSPARK_PYTHON": sys.executable,
+            "PYSPARK_DRIVER_PYTHON": sys.executable,
+        }
+    )
+    return env
+
+
+def _state_dir() -> Path:
+    configured = runtime.server_info.get("state_dir")
+    if configured:
+        return Path(configured)
+    return Path(str(runtime.server_info["ca_bundle"])).parent
+
+
+def _log_path(job_name: str, run_id: str) -> Path:
+    folder = _state_dir() / "glue-job-runs" / job_name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{run_id}.log"
+
+
+def _error_message(stderr: str, returncode: int) -> str:
+    """The last exception line of the traceback, as Glue shows it (e.g. `ValueError: ...`)."""
+    for line in reversed(stderr.splitlines()):
+        match = _EXCEPTION_LINE.match(line.strip())
+        if match:
+            return match.group(1) + (match.group(2) or "")
+    return f"Command failed with exit code {returncode}"
+
+
+def _write_cloudwatch(kind: str, run_id: str, output: str, stderr: str) -> None:
+    prefix = "/aws-glue/python-jobs" if kind == "pythonshell" else "/aws-glue/jobs"
+    try:
+        from moto.logs.models import logs_backends  # noqa: PLC0415 - moto loaded lazily like the server
+
+        backend = logs_backends["123456789012"][REGION]
+        now = int(time.time() * 1000)
+        for group, text in ((f"{prefix}/output", output), (f"{prefix}/error", stderr)):
+            backend.ensure_log_group(group)
+            if run_id not in backend.groups[group].streams:
+                backend.create_log_stream(group, run_id)
+            events = [{"timestamp": now, "message": line} for line in text.splitlines()[-5000:] if line]
+            if events:
+                backend.put_log_events(group, run_id, events)
+    except Exception:  # logging must never change the run's outcome
+        LOG.debug("could not write CloudWatch logs for %s", run_id, exc_info=True)
+
+
+def apply() -> None:
+    models = "moto.glue.models"
+    owner, attr, start_job_run = target(models, "FakeJob.start_job_run")
+
+    def start_and_execute(self: Any, *args: Any, **kwargs: Any) -> str:
+        run_id = start_job_run(self, *args, **kwargs)
+        run = next(r for r in self.job_runs if r.job_run_id == run_id)
+        forced_failure = self.name in runtime.settings.get("glue_job_run", "failed_jobs")
+        if runtime.settings.get("glue_job_run", "execute") and not forced_failure:
+            execution = JobExecution(run, self)
+            run._emu_execution = execution
+            execution.start()
+        return run_id
+
+    setattr(owner, attr, start_and_execute)
