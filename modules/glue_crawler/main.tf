@@ -65,24 +65,14 @@ locals {
   ]
 }
 
-resource "aws_iam_role" "this" {
-  name = local.role_name
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "glue.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "this" {
-  name   = "least-privilege"
-  role   = aws_iam_role.this.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+  name        = local.role_name
+  service     = "glue.amazonaws.com"
+  policy_name = "least-privilege"
+  policy_json = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+  tags        = var.tags
 }
 
 resource "aws_glue_security_configuration" "this" {
@@ -107,7 +97,7 @@ resource "aws_glue_security_configuration" "this" {
 resource "aws_glue_crawler" "this" {
   name                   = var.name
   description            = var.description
-  role                   = aws_iam_role.this.arn
+  role                   = module.role.arn
   database_name          = var.database_name
   table_prefix           = var.table_prefix
   security_configuration = aws_glue_security_configuration.this.name
@@ -141,5 +131,5 @@ resource "aws_glue_crawler" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [module.role]
 }

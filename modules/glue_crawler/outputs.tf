@@ -10,7 +10,7 @@ output "arn" {
 
 output "role_arn" {
   description = "ARN of the crawler's role."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "table_names" {

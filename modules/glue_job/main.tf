@@ -143,24 +143,14 @@ resource "aws_s3_object" "extra_py_files" {
   }
 }
 
-resource "aws_iam_role" "this" {
-  name = local.role_name
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "glue.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "this" {
-  name   = "least-privilege"
-  role   = aws_iam_role.this.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+  name        = local.role_name
+  service     = "glue.amazonaws.com"
+  policy_name = "least-privilege"
+  policy_json = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+  tags        = var.tags
 }
 
 resource "aws_glue_security_configuration" "this" {
@@ -195,7 +185,7 @@ resource "aws_cloudwatch_log_group" "continuous" {
 resource "aws_glue_job" "this" {
   name         = var.name
   description  = var.description
-  role_arn     = aws_iam_role.this.arn
+  role_arn     = module.role.arn
   glue_version = local.glue_version
 
   command {
@@ -224,5 +214,5 @@ resource "aws_glue_job" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this, aws_s3_object.extra_py_files]
+  depends_on = [module.role, aws_s3_object.extra_py_files]
 }

@@ -10,12 +10,12 @@ output "arn" {
 
 output "role_arn" {
   description = "ARN of the job's role."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "role_name" {
   description = "Name of the job's role."
-  value       = aws_iam_role.this.name
+  value       = module.role.name
 }
 
 output "script_s3_uri" {

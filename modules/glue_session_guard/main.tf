@@ -149,7 +149,7 @@ resource "aws_cloudwatch_event_target" "guard" {
   rule      = aws_cloudwatch_event_rule.create_session.name
   target_id = "glue-session-guard"
   arn       = module.guard.arn
-  role_arn  = aws_iam_role.events.arn
+  role_arn  = module.events_role.arn
 
   # Placeholders outside quotes: EventBridge writes strings JSON-quoted and objects/arrays/numbers
   # as JSON, so the guard receives typed values (missing fields arrive as null).
@@ -179,24 +179,13 @@ resource "aws_cloudwatch_event_target" "guard" {
   }
 }
 
-resource "aws_iam_role" "events" {
-  name = "${var.name_prefix}-glue-guard-events"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "events.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "events_role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "events" {
-  name = "start-guard"
-  role = aws_iam_role.events.id
-  policy = jsonencode({
+  name        = "${var.name_prefix}-glue-guard-events"
+  service     = "events.amazonaws.com"
+  policy_name = "start-guard"
+  policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Sid      = "StartGuard"
@@ -205,6 +194,7 @@ resource "aws_iam_role_policy" "events" {
       Resource = [module.guard.arn]
     }]
   })
+  tags = var.tags
 }
 
 # --- Dead letters: events and schedules that could not start an execution --------------------
@@ -272,7 +262,7 @@ resource "aws_scheduler_schedule" "sweeper" {
 
   target {
     arn      = module.sweeper.arn
-    role_arn = aws_iam_role.scheduler.arn
+    role_arn = module.scheduler_role.arn
     input    = jsonencode({ trigger = "schedule" })
 
     retry_policy {
@@ -286,24 +276,13 @@ resource "aws_scheduler_schedule" "sweeper" {
   }
 }
 
-resource "aws_iam_role" "scheduler" {
-  name = "${var.name_prefix}-glue-sweeper-scheduler"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "scheduler.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "scheduler_role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "scheduler" {
-  name = "start-sweeper"
-  role = aws_iam_role.scheduler.id
-  policy = jsonencode({
+  name        = "${var.name_prefix}-glue-sweeper-scheduler"
+  service     = "scheduler.amazonaws.com"
+  policy_name = "start-sweeper"
+  policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
@@ -327,6 +306,7 @@ resource "aws_iam_role_policy" "scheduler" {
       },
     ]
   })
+  tags = var.tags
 }
 
 # --- Prevention to go with the cure ----------------------------------------------------------

@@ -58,27 +58,17 @@ locals {
   ]
 }
 
-resource "aws_iam_role" "this" {
-  name = "${var.name}-role"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "this" {
-  name = "least-privilege"
-  role = aws_iam_role.this.id
-  policy = jsonencode({
+  name        = "${var.name}-role"
+  service     = "lambda.amazonaws.com"
+  policy_name = "least-privilege"
+  policy_json = jsonencode({
     Version   = "2012-10-17"
     Statement = concat(local.caller_statements, local.own_statements)
   })
+  tags = var.tags
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -95,7 +85,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:Code signing needs AWS Signer profiles per account; the zip is built deterministically and its hash pinned in Terraform instead.
   function_name    = var.name
   description      = var.description
-  role             = aws_iam_role.this.arn
+  role             = module.role.arn
   filename         = var.filename
   source_code_hash = var.source_code_hash
   handler          = var.handler
@@ -119,7 +109,7 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   # The role must be able to write logs before the first invocation.
-  depends_on = [aws_iam_role_policy.this, aws_cloudwatch_log_group.this]
+  depends_on = [module.role, aws_cloudwatch_log_group.this]
 
   lifecycle {
     precondition {

@@ -10,12 +10,12 @@ output "arn" {
 
 output "role_arn" {
   description = "ARN of the execution role."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "role_name" {
   description = "Name of the execution role."
-  value       = aws_iam_role.this.name
+  value       = module.role.name
 }
 
 output "log_group_name" {

@@ -315,24 +315,13 @@ resource "aws_glue_data_quality_ruleset" "silver" {
   tags = var.tags
 }
 
-resource "aws_iam_role" "data_quality" {
-  name = "${local.prefix}-silver-${local.src}-dq"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "glue.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "data_quality_role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "data_quality" {
-  name = "least-privilege"
-  role = aws_iam_role.data_quality.id
-  policy = jsonencode({
+  name        = "${local.prefix}-silver-${local.src}-dq"
+  service     = "glue.amazonaws.com"
+  policy_name = "least-privilege"
+  policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
@@ -378,6 +367,7 @@ resource "aws_iam_role_policy" "data_quality" {
       },
     ]
   })
+  tags = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +407,7 @@ locals {
     silver_job_task_timeout_seconds = tostring(var.silver_job.timeout_minutes * 60 + 300)
     gold_job_task_timeout_seconds   = tostring(var.gold_job.timeout_minutes * 60 + 900)
     dq_ruleset_name                 = aws_glue_data_quality_ruleset.silver.name
-    dq_role_arn                     = aws_iam_role.data_quality.arn
+    dq_role_arn                     = module.data_quality_role.arn
     dq_table_name                   = local.dq_table_name
     dq_number_of_workers            = tostring(var.data_quality.number_of_workers)
     dq_timeout_minutes              = tostring(var.data_quality.timeout_minutes)
@@ -439,7 +429,7 @@ module "workflow_iam" {
   crawler_arns     = [for l in ["bronze", "silver", "gold"] : local.crawler_arns[l]]
   database_names   = [for l in ["bronze", "silver", "gold"] : local.dbs[l]]
   ruleset_arn      = aws_glue_data_quality_ruleset.silver.arn
-  quality_role_arn = aws_iam_role.data_quality.arn
+  quality_role_arn = module.data_quality_role.arn
   topic_arns       = [var.notifications.success_topic_arn, var.notifications.failure_topic_arn]
 }
 
@@ -467,24 +457,13 @@ resource "aws_sqs_queue" "schedule_dlq" {
   tags                              = var.tags
 }
 
-resource "aws_iam_role" "scheduler" {
-  name = "${local.base}-scheduler"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "scheduler.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
+module "scheduler_role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "scheduler" {
-  name = "least-privilege"
-  role = aws_iam_role.scheduler.id
-  policy = jsonencode({
+  name        = "${local.base}-scheduler"
+  service     = "scheduler.amazonaws.com"
+  policy_name = "least-privilege"
+  policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       { Sid = "StartWorkflow", Effect = "Allow", Action = ["states:StartExecution"], Resource = [module.workflow.arn] },
@@ -492,6 +471,7 @@ resource "aws_iam_role_policy" "scheduler" {
       { Sid = "DeadLetterKey", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = [var.notifications.kms_key_arn] },
     ]
   })
+  tags = var.tags
 }
 
 resource "aws_scheduler_schedule" "daily" {
@@ -508,7 +488,7 @@ resource "aws_scheduler_schedule" "daily" {
 
   target {
     arn      = module.workflow.arn
-    role_arn = aws_iam_role.scheduler.arn
+    role_arn = module.scheduler_role.arn
     # The workflow derives ingest_date (YYYY-MM-DD) from the scheduled time.
     # A literal string: jsonencode() would escape < and > as \u003c/\u003e, and Scheduler only
     # replaces the placeholder where it appears verbatim.
@@ -524,7 +504,7 @@ resource "aws_scheduler_schedule" "daily" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.scheduler]
+  depends_on = [module.scheduler_role]
 }
 
 resource "aws_cloudwatch_metric_alarm" "schedule_dlq" {

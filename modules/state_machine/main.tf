@@ -59,31 +59,18 @@ locals {
   }
 }
 
-resource "aws_iam_role" "this" {
-  name = "${var.name}-sfn"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "states.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      # Confused-deputy guard: only this account's state machines may assume the role.
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:states:*:${local.account_id}:stateMachine:${var.name}" }
-      }
-    }]
-  })
-  tags = var.tags
-}
+module "role" {
+  source = "../iam_service_role"
 
-resource "aws_iam_role_policy" "this" {
-  name = "least-privilege"
-  role = aws_iam_role.this.id
-  policy = jsonencode({
+  name            = "${var.name}-sfn"
+  service         = "states.amazonaws.com"
+  source_arn_like = "arn:${local.partition}:states:*:${local.account_id}:stateMachine:${var.name}"
+  policy_name     = "least-privilege"
+  policy_json = jsonencode({
     Version   = "2012-10-17"
     Statement = concat(local.declared_statements, local.platform_statements)
   })
+  tags = var.tags
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -97,7 +84,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_sfn_state_machine" "this" {
   name       = var.name
-  role_arn   = aws_iam_role.this.arn
+  role_arn   = module.role.arn
   type       = "STANDARD"
   definition = local.definition
 
@@ -123,7 +110,7 @@ resource "aws_sfn_state_machine" "this" {
   tags = var.tags
 
   # The role policy must exist before the first execution can call anything.
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [module.role]
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {

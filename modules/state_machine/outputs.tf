@@ -10,17 +10,17 @@ output "name" {
 
 output "role_arn" {
   description = "Execution role ARN."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "role_name" {
   description = "Execution role name."
-  value       = aws_iam_role.this.name
+  value       = module.role.name
 }
 
 output "role_policy_json" {
   description = "The execution role's inline policy (for reviews and least-privilege tests)."
-  value       = aws_iam_role_policy.this.policy
+  value       = module.role.policy_json
 }
 
 output "definition" {

@@ -57,15 +57,15 @@ run "role_limited_to_targets" {
   command = apply
 
   assert {
-    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[1].Resource == ["arn:aws:s3:::frugal-test-bronze-123456789012/wordpress_api/posts/*", "arn:aws:s3:::frugal-test-bronze-123456789012/wordpress_api/terms/*"]
+    condition     = jsondecode(module.role.policy_json).Statement[1].Resource == ["arn:aws:s3:::frugal-test-bronze-123456789012/wordpress_api/posts/*", "arn:aws:s3:::frugal-test-bronze-123456789012/wordpress_api/terms/*"]
     error_message = "object reads must be limited to the targets"
   }
   assert {
-    condition     = contains(jsondecode(aws_iam_role_policy.this.policy).Statement[2].Resource, "arn:aws:glue:eu-west-1:123456789012:table/frugal_test_bronze/bronze_*")
+    condition     = contains(jsondecode(module.role.policy_json).Statement[2].Resource, "arn:aws:glue:eu-west-1:123456789012:table/frugal_test_bronze/bronze_*")
     error_message = "catalog writes must be limited to the prefixed tables of the database"
   }
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : alltrue([for r in flatten([s.Resource]) : r != "*"])])
+    condition     = alltrue([for s in jsondecode(module.role.policy_json).Statement : alltrue([for r in flatten([s.Resource]) : r != "*"])])
     error_message = "no statement may use a \"*\" resource"
   }
 }

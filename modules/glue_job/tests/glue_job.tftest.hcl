@@ -79,11 +79,11 @@ run "role_limited_to_prefixes_and_logs" {
   command = apply
 
   assert {
-    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[2].Resource == ["arn:aws:s3:::frugal-test-silver-123456789012/wordpress_api/*"]
+    condition     = jsondecode(module.role.policy_json).Statement[2].Resource == ["arn:aws:s3:::frugal-test-silver-123456789012/wordpress_api/*"]
     error_message = "writes must be limited to the write prefixes"
   }
   assert {
-    condition = toset(jsondecode(aws_iam_role_policy.this.policy).Statement[1].Resource) == toset([
+    condition = toset(jsondecode(module.role.policy_json).Statement[1].Resource) == toset([
       "arn:aws:s3:::frugal-test-artifacts-123456789012/glue/frugal-test-silver-wordpress-api/*",
       "arn:aws:s3:::frugal-test-bronze-123456789012/wordpress_api/*",
       "arn:aws:s3:::frugal-test-silver-123456789012/wordpress_api/*",
@@ -91,11 +91,11 @@ run "role_limited_to_prefixes_and_logs" {
     error_message = "reads must be limited to the job's artifacts and the given prefixes"
   }
   assert {
-    condition     = alltrue([for r in jsondecode(aws_iam_role_policy.this.policy).Statement[4].Resource : strcontains(r, "frugal-test-silver-wordpress-api")])
+    condition     = alltrue([for r in jsondecode(module.role.policy_json).Statement[4].Resource : strcontains(r, "frugal-test-silver-wordpress-api")])
     error_message = "log permissions must name this job's own log groups"
   }
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")])])
+    condition     = alltrue([for s in jsondecode(module.role.policy_json).Statement : alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")])])
     error_message = "no wildcard actions"
   }
 }

@@ -106,7 +106,7 @@ run "guard_role_is_least_privilege" {
     error_message = "session actions must be limited to this account's sessions in this region"
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.events.policy).Statement[0].Resource == [module.guard.arn]
+    condition     = jsondecode(module.events_role.policy_json).Statement[0].Resource == [module.guard.arn]
     error_message = "EventBridge may only start the guard"
   }
 }

@@ -91,15 +91,15 @@ run "role_is_caller_statements_plus_own_logs" {
   command = apply
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Sid] == ["RawObjectsWrite", "OwnLogStreams", "XRayTraces", "EnvironmentKeyDecrypt"]
+    condition     = [for s in jsondecode(module.role.policy_json).Statement : s.Sid] == ["RawObjectsWrite", "OwnLogStreams", "XRayTraces", "EnvironmentKeyDecrypt"]
     error_message = "the role must hold the caller's statements, its log streams, X-Ray and the env key only"
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[1].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/frugal-test-raw-wordpress-api:*"]
+    condition     = jsondecode(module.role.policy_json).Statement[1].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/frugal-test-raw-wordpress-api:*"]
     error_message = "log permissions must be limited to the function's own log group"
   }
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : !contains(flatten([s.Action]), "*")])
+    condition     = alltrue([for s in jsondecode(module.role.policy_json).Statement : !contains(flatten([s.Action]), "*")])
     error_message = "no statement may allow every action"
   }
   assert {

@@ -163,7 +163,7 @@ run "schedule_retries_and_dead_letters" {
     error_message = "the schedule passes its scheduled time so the run's ingest date is the schedule's date"
   }
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.scheduler.policy).Statement : s.Action[0]] == ["states:StartExecution", "sqs:SendMessage", "kms:GenerateDataKey"]
+    condition     = [for s in jsondecode(module.scheduler_role.policy_json).Statement : s.Action[0]] == ["states:StartExecution", "sqs:SendMessage", "kms:GenerateDataKey"]
     error_message = "the scheduler role may only start the workflow and dead-letter"
   }
 }

@@ -54,15 +54,15 @@ run "role_has_exactly_declared_statements_plus_platform" {
   command = apply
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Sid] == ["PublishSuccess", "LogDelivery", "XRayTraces", "StateMachineDataKey"]
+    condition     = [for s in jsondecode(module.role.policy_json).Statement : s.Sid] == ["PublishSuccess", "LogDelivery", "XRayTraces", "StateMachineDataKey"]
     error_message = "role policy must hold the declared statements and only the platform ones"
   }
   assert {
-    condition     = alltrue(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [for a in s.Action : !strcontains(a, "*")]]))
+    condition     = alltrue(flatten([for s in jsondecode(module.role.policy_json).Statement : [for a in s.Action : !strcontains(a, "*")]]))
     error_message = "no wildcard actions"
   }
   assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    condition     = jsondecode(module.role.assume_role_policy_json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
     error_message = "trust policy must be limited to this account"
   }
 }
@@ -91,7 +91,7 @@ run "conditions_are_rendered" {
     }]
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[0].Condition.StringEquals["aws:ResourceAccount"] == ["123456789012"]
+    condition     = jsondecode(module.role.policy_json).Statement[0].Condition.StringEquals["aws:ResourceAccount"] == ["123456789012"]
     error_message = "statement conditions must be rendered in IAM's shape"
   }
 }
