@@ -73,7 +73,7 @@ variables {
       term_taxonomy      = "https://blog.example.com/wp-json/lakehouse/v1/term_taxonomy"
       terms              = "https://blog.example.com/wp-json/lakehouse/v1/terms"
     }
-    dist_dir        = "tests/fixtures/dist"
+    dist_dir        = "tests/fixtures/artifacts"
     row_count_floor = 25
   }
 }
