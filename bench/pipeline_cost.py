@@ -44,6 +44,7 @@ MINIMUM_BILLED_SECONDS = 60  # Glue 2.0+ Spark, Python shell and data-quality ru
 
 # Assumed durations at the seeds' volume.
 SILVER_SECONDS = 60  # seeds: "the job only takes around 60 seconds to process all five objects"
+SILVER_PUBLISH_SECONDS = 10  # five server-side copies; billed as the 1-minute minimum
 GOLD_SECONDS = (
     90  # seeds' residual $0.11/day at 10 x G.1X STANDARD = 0.25 DPU-h -> ~90 s; Spark start-up dominates
 )
@@ -65,6 +66,7 @@ class Scenario:
     crawled_layers: tuple[str, ...]
     crawl_cost_each: float
     data_quality_workers: int  # 0: no data-quality run
+    silver_publish: bool  # write-audit-publish: a second, short silver job run after the gate
     lines: list[tuple[str, float]] = field(default_factory=list)
 
     def total(self) -> float:
@@ -99,17 +101,17 @@ def run_path(definition: dict[str, Any], crawled: tuple[str, ...]) -> list[str]:
     quality_loop = ["WaitForSilverQualityRun", "GetSilverQualityRun", "SilverQualityRunFinished"]
     path += [
         "RunSilverJob",
-        "CheckSilverCatalog",
-        "SilverCatalogReady",
         "StartSilverQualityRun",
         "InitSilverQualityPoll",
         *([*quality_loop, "CountSilverQualityPoll", "SilverQualityPollLimit"] * (DQ_POLLS - 1)),
         *quality_loop,
         "GetSilverQualityResult",
         "SilverQualityPassed",
+        "PublishSilver",
+        "CheckSilverCatalog",
         "SilverCrawlNeeded",
     ]
-    path += crawl("silver", "AfterSilverCrawl")[:] if "silver" in crawled else []
+    path += crawl("silver", "RunGoldJob")[:-1] if "silver" in crawled else []
     path += ["RunGoldJob", "CheckGoldCatalog", "GoldCrawlNeeded"]
     path += crawl("gold", "NotifySuccess")[:-1] if "gold" in crawled else []
     path += ["NotifySuccess", "PipelineSucceeded"]
@@ -125,6 +127,15 @@ def model(scenario: Scenario, definition: dict[str, Any]) -> Scenario:
     add = scenario.lines.append
     dpu_s, cost = glue_cost(scenario.silver_dpu, SILVER_SECONDS, PRICES["glue_dpu_hour"])
     add((f"silver job: Python shell {scenario.silver_dpu} DPU x {SILVER_SECONDS}s = {dpu_s:.2f} DPU-s", cost))
+    if scenario.silver_publish:
+        dpu_s, cost = glue_cost(scenario.silver_dpu, SILVER_PUBLISH_SECONDS, PRICES["glue_dpu_hour"])
+        add(
+            (
+                f"silver publish: Python shell {scenario.silver_dpu} DPU x {SILVER_PUBLISH_SECONDS}s "
+                f"(min {MINIMUM_BILLED_SECONDS}s) = {dpu_s:.2f} DPU-s",
+                cost,
+            )
+        )
     rate = PRICES["glue_flex_dpu_hour"] if scenario.gold_flex else PRICES["glue_dpu_hour"]
     dpu_s, cost = glue_cost(scenario.gold_workers, GOLD_SECONDS, rate)
     kind = "FLEX" if scenario.gold_flex else "STANDARD"
@@ -182,10 +193,11 @@ def main() -> None:
             ("bronze", "silver", "gold"),
             SEED_CRAWL_COST,
             0,
+            False,
         ),
         definition,
     )
-    ours = model(Scenario("this repo's defaults", 0.0625, 2, True, (), SEED_CRAWL_COST, 2), definition)
+    ours = model(Scenario("this repo's defaults", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, True), definition)
     for scenario in (seeds, ours):
         print(f"\n{scenario.name}")
         for label, cost in scenario.lines:
@@ -207,16 +219,23 @@ def main() -> None:
     steps = [
         (
             "gold 10 -> 2 G.1X workers",
-            Scenario("", 0.0625, 2, False, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0),
+            Scenario("", 0.0625, 2, False, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0, False),
         ),
-        ("gold on FLEX", Scenario("", 0.0625, 2, True, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0)),
+        (
+            "gold on FLEX",
+            Scenario("", 0.0625, 2, True, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0, False),
+        ),
         (
             "crawl only when tables are missing or asked",
-            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 0),
+            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 0, False),
         ),
         (
             "add the silver data-quality run (2 workers)",
-            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 2),
+            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, False),
+        ),
+        (
+            "add the silver publish run (write-audit-publish)",
+            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, True),
         ),
     ]
     previous = seeds.total()

@@ -1,28 +1,49 @@
-"""Silver job (Glue Python shell, Python 3.9): newest bronze WordPress partition -> silver snapshot.
+"""Silver job (Glue Python shell, Python 3.9): newest bronze WordPress partition -> silver snapshot,
+published write-audit-publish style.
 
 For each mapped dataset (posts, statistics_pages, term_relationships, term_taxonomy, terms):
-  source  s3://<bronze>/<source>/<dataset>/ingest_date=YYYY-MM-DD/   (newest, or --ingest_date)
-  sink    s3://<silver>/<source>/<dataset>/<dataset>.snappy.parquet   (the current snapshot)
+  source     s3://<bronze>/<source>/<dataset>/ingest_date=YYYY-MM-DD/   (newest, or --ingest_date)
+  candidate  s3://<silver>/_candidate/<source>/<dataset>/<dataset>.snappy.parquet
+  live       s3://<silver>/<source>/<dataset>/<dataset>.snappy.parquet  (the current snapshot)
 Transform (pure pandas, `transform_dataset`): drop unneeded columns, split each date column into
 <col>_todate/_year/_month/_day, decode HTML entities (html.unescape) in text columns, set types.
+
+Two stages (--stage), because the data-quality gate (Glue Data Quality, run by Step Functions
+between them) must judge data BEFORE it replaces live silver, and must judge the exact bytes that
+are then published:
+- write (default): delete the manifest, then per dataset read + transform bronze, write the
+  candidate, record its VersionId/ETag and (with --candidate_database) register it as the Glue
+  table <candidate_table_prefix><dataset> over the candidate folder (the gate's data source; its
+  schema is what the job wrote). Only when every requested dataset succeeded, write
+  s3://<silver>/_candidate/<source>/_manifest.json. Live silver is never touched.
+- publish: read the manifest, check it (source, --ingest_date, every requested dataset present),
+  check ALL candidates still exist unchanged (recorded version, else ETag), then server-side copy
+  each recorded version over its live key and delete older files of the live folder. The manifest
+  stays, so publishing again is idempotent.
 
 Bad input never replaces good data: a dataset whose bronze rows fail validation (missing column,
 null/malformed date, null/non-integer number, conflicting duplicate keys) is not written, its error
 names the bronze object and the field, the other datasets still run, and the job then publishes
-one failure notification and fails. Exact duplicate rows are dropped and logged (documented rule).
+one failure notification and fails (without a manifest). Exact duplicate rows are dropped and
+logged (documented rule). Publish failures also notify once and fail the run.
 
-Arguments (Glue style --name value): --bronze_bucket, --silver_bucket, [--source_name wordpress_api],
-[--datasets a,b,c], [--ingest_date YYYY-MM-DD], [--failure_topic_arn arn].
+Arguments (Glue style --name value): --bronze_bucket, --silver_bucket, [--stage write|publish],
+[--source_name wordpress_api], [--datasets a,b,c], [--ingest_date YYYY-MM-DD] (write: partition to
+read; publish: the date every candidate must come from), [--candidate_database db],
+[--candidate_table_prefix candidate_], [--failure_topic_arn arn].
 """
 
+import datetime as dt
 import html
+import json
 import logging
 import sys
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
+from botocore.exceptions import ClientError
 
 from lakehouse_common import layout
 from lakehouse_common.datasets import SOURCE_WORDPRESS, WORDPRESS_DATASETS, WORDPRESS_KEYS
@@ -312,131 +333,594 @@ def load_bronze_partition(path: str) -> pd.DataFrame:
     return wr.s3.read_parquet(files, pyarrow_additional_kwargs={"types_mapper": bronze_types_mapper})
 
 
-# ---- sinks -----------------------------------------------------------------------------------
-
-
-def silver_object_path(silver_bucket: str, source: str, dataset: str) -> str:
-    """One fixed key per dataset: a re-run replaces it atomically (readers see old or new)."""
-    return f"{layout.dataset_prefix(silver_bucket, source, dataset)}{dataset}.snappy.parquet"
-
-
-def save_silver_snapshot(
-    df: pd.DataFrame, silver_bucket: str, source: str, dataset: str, job_start: Any
-) -> List[str]:
-    """Write the snapshot, then delete whatever else the dataset folder held before the job began."""
-    target = silver_object_path(silver_bucket, source, dataset)
-    _wr().s3.to_parquet(df, path=target, compression="snappy", index=False)
-    folder = layout.dataset_prefix(silver_bucket, source, dataset)
-    return delete_files_before(folder, job_start, keep=[target])
-
-
-# ---- main ------------------------------------------------------------------------------------
-
-
-@dataclass
-class SilverRunResult:
-    """What one run did, per dataset."""
-
-    written: Dict[str, str]
-    failed: Dict[str, str]
-    skipped: List[str]
-
-
-def process_dataset(
-    dataset: str,
-    *,
-    bronze_bucket: str,
-    silver_bucket: str,
-    source: str,
-    ingest_date: Optional[str],
-    job_start: Any,
-) -> str:
-    """Read, transform and save one dataset; returns the silver object written."""
-    date = ingest_date or newest_ingest_date(bronze_bucket, source, dataset)
-    partition = layout.partition_prefix(bronze_bucket, source, dataset, date)
-    bronze = load_bronze_partition(partition)
-    silver = transform_dataset(bronze, dataset, partition)
-    LOGGER.info("%s: %d bronze rows -> %d silver rows", partition, len(bronze), len(silver))
-    save_silver_snapshot(silver, silver_bucket, source, dataset, job_start)
-    return silver_object_path(silver_bucket, source, dataset)
-
-
-def run_silver(
-    bronze_bucket: str,
-    silver_bucket: str,
-    source: str,
-    datasets: Sequence[str],
-    ingest_date: Optional[str] = None,
-) -> SilverRunResult:
-    """Process every requested dataset; failures are collected, not raised (see `main`)."""
-    job_start = job_start_utc()
-    if ingest_date:
-        layout.validate_ingest_date(ingest_date)
-    result = SilverRunResult(written={}, failed={}, skipped=[])
-    for dataset in datasets:
-        if dataset not in SILVER_SPECS:
-            LOGGER.warning("%s is not currently mapped. Skipping transform...", dataset)
-            result.skipped.append(dataset)
-            continue
-        try:
-            result.written[dataset] = process_dataset(
-                dataset,
-                bronze_bucket=bronze_bucket,
-                silver_bucket=silver_bucket,
-                source=source,
-                ingest_date=ingest_date,
-                job_start=job_start,
-            )
-        except Exception as error:  # one bad dataset must not stop the others
-            LOGGER.exception("%s failed", dataset)
-            result.failed[dataset] = f"{type(error).__name__}: {error}"
-    return result
+# ---- the candidate contract: paths, manifest, catalog table (pure) --------------------------
 
 
 class SilverJobError(RuntimeError):
     """At least one dataset failed; the message lists each with its cause."""
 
 
-def main(argv: Optional[Sequence[str]] = None, sns_client: Any = None) -> SilverRunResult:
-    """Glue entry point: read arguments, run, notify and fail if any dataset failed."""
+class SilverPublishError(SilverJobError):
+    """The publish stage refused or failed; the message names the manifest or candidate and why.
+
+    `failed` maps dataset -> cause where the problem is per dataset (it names them in the
+    notification's subject); `published` lists what was copied before a failure.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        failed: Optional[Mapping[str, str]] = None,
+        published: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.failed: Dict[str, str] = dict(failed or {})
+        self.published: Dict[str, str] = dict(published or {})
+
+
+SNAPSHOT_SUFFIX = ".snappy.parquet"
+# Hive's Parquet classes, as Glue crawlers set them for Parquet tables (Athena and Glue Data
+# Quality read tables through them).
+PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+
+
+def silver_object_path(silver_bucket: str, source: str, dataset: str) -> str:
+    """The live snapshot: one fixed key per dataset, replaced atomically (readers see old or new)."""
+    return f"{layout.dataset_prefix(silver_bucket, source, dataset)}{dataset}{SNAPSHOT_SUFFIX}"
+
+
+def candidate_object_path(silver_bucket: str, source: str, dataset: str) -> str:
+    """The dataset's candidate snapshot (same file name as the live one, under _candidate/)."""
+    return f"{layout.candidate_prefix(silver_bucket, source, dataset)}{dataset}{SNAPSHOT_SUFFIX}"
+
+
+def split_s3_uri(uri: str) -> Tuple[str, str]:
+    """s3://bucket/key -> (bucket, key)."""
+    bucket, _, key = uri[len("s3://") :].partition("/") if uri.startswith("s3://") else ("", "", "")
+    if not bucket or not key:
+        raise ValueError(f"expected s3://<bucket>/<key>, got {uri!r}")
+    return bucket, key
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    """One audited candidate as the manifest records it: the exact object the gate evaluated."""
+
+    bucket: str
+    key: str
+    version_id: Optional[str]  # None when the bucket is unversioned: the ETag pins the content
+    etag: str
+    rows: int
+    ingest_date: str  # the bronze partition actually read
+    bronze_partition: str
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+    def describe(self) -> str:
+        pin = f"version {self.version_id}" if self.version_id else f"ETag {self.etag}"
+        return f"{self.uri} ({pin})"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What one complete write stage produced (written only when every dataset succeeded)."""
+
+    source: str
+    written_at: str
+    datasets: Mapping[str, CandidateRecord]
+
+
+_RECORD_FIELDS: Tuple[Tuple[str, Any, str], ...] = (
+    ("bucket", str, "a string"),
+    ("key", str, "a string"),
+    ("version_id", (str, type(None)), "a string or null"),
+    ("etag", str, "a string"),
+    ("rows", int, "an integer"),
+    ("ingest_date", str, "a string"),
+    ("bronze_partition", str, "a string"),
+)
+
+
+def manifest_json(manifest: Manifest) -> bytes:
+    """The manifest document: sorted keys, UTF-8."""
+    document = {
+        "source": manifest.source,
+        "written_at": manifest.written_at,
+        "datasets": {name: asdict(record) for name, record in manifest.datasets.items()},
+    }
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def _field(container: Any, name: str, kind: Any, label: str, *, where: str, uri: str) -> Any:
+    """container[name] when present and of type `kind`, else an error naming the manifest and field."""
+    path = f"{where}.{name}" if where else name
+    if not isinstance(container, dict) or name not in container:
+        raise SilverPublishError(f"manifest {uri} is malformed: field {path!r} is missing")
+    value = container[name]
+    if not isinstance(value, kind) or isinstance(value, bool):  # bool is an int to isinstance
+        raise SilverPublishError(
+            f"manifest {uri} is malformed: field {path!r} must be {label}, got {value!r}"
+        )
+    return value
+
+
+def _parse_record(entry: Any, where: str, uri: str) -> CandidateRecord:
+    values = {
+        name: _field(entry, name, kind, label, where=where, uri=uri) for name, kind, label in _RECORD_FIELDS
+    }
+    try:
+        layout.validate_ingest_date(values["ingest_date"])
+    except ValueError as error:
+        raise SilverPublishError(
+            f"manifest {uri} is malformed: field '{where}.ingest_date': {error}"
+        ) from None
+    return CandidateRecord(**values)
+
+
+def parse_manifest(body: bytes, uri: str) -> Manifest:
+    """The manifest at `uri` from its bytes; SilverPublishError naming the manifest and the field."""
+    try:
+        document = json.loads(body)
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        raise SilverPublishError(f"manifest {uri} is not valid UTF-8 JSON: {error}") from None
+    source = _field(document, "source", str, "a string", where="", uri=uri)
+    written_at = _field(document, "written_at", str, "a string", where="", uri=uri)
+    entries = _field(document, "datasets", dict, "an object", where="", uri=uri)
+    records = {name: _parse_record(entry, f"datasets.{name}", uri) for name, entry in entries.items()}
+    return Manifest(source=source, written_at=written_at, datasets=records)
+
+
+def select_candidates(
+    manifest: Manifest,
+    uri: str,
+    *,
+    silver_bucket: str,
+    source: str,
+    datasets: Sequence[str],
+    ingest_date: Optional[str],
+) -> Dict[str, CandidateRecord]:
+    """The manifest's records for `datasets` (mapped ones), after the checks that make publishing
+    safe: same source, every candidate from `ingest_date` (when given: protects against publishing
+    yesterday's candidate), none missing, each at its dataset's candidate key."""
+    if manifest.source != source:
+        raise SilverPublishError(f"manifest {uri} is for source {manifest.source!r}, not {source!r}")
+    if ingest_date:
+        stale = {
+            name: f"candidate is from ingest_date {record.ingest_date}, publish asked for {ingest_date}"
+            for name, record in sorted(manifest.datasets.items())
+            if record.ingest_date != ingest_date
+        }
+        if stale:
+            details = "; ".join(f"{name}: {cause}" for name, cause in stale.items())
+            raise SilverPublishError(
+                f"manifest {uri}: {details}; run the write stage for {ingest_date} first", failed=stale
+            )
+    missing = [name for name in datasets if name not in manifest.datasets]
+    if missing:
+        raise SilverPublishError(
+            f"manifest {uri} has no candidate for dataset(s) {', '.join(missing)} (it holds: "
+            f"{', '.join(sorted(manifest.datasets)) or 'none'}); run the write stage for them first",
+            failed={name: "no candidate in the manifest" for name in missing},
+        )
+    chosen = {name: manifest.datasets[name] for name in datasets}
+    # The manifest lives in the silver bucket; a record pointing elsewhere is a bug or tampering.
+    misplaced = {
+        name: f"candidate {record.uri} is not {candidate_object_path(silver_bucket, source, name)}"
+        for name, record in chosen.items()
+        if record.uri != candidate_object_path(silver_bucket, source, name)
+    }
+    if misplaced:
+        raise SilverPublishError(f"manifest {uri}: {'; '.join(misplaced.values())}", failed=misplaced)
+    return chosen
+
+
+def candidate_table_input(
+    table_name: str, location: str, columns: Sequence[Tuple[str, str]]
+) -> Dict[str, Any]:
+    """Glue TableInput of one candidate: a Parquet table over the candidate folder whose columns
+    are exactly what the job wrote (the quality run reads its data through this table)."""
+    return {
+        "Name": table_name,
+        "Description": "Unpublished silver candidate (silver job write stage), evaluated before publish.",
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": {"classification": "parquet"},
+        "StorageDescriptor": {
+            "Columns": [{"Name": name, "Type": kind} for name, kind in columns],
+            "Location": location,
+            "InputFormat": PARQUET_INPUT_FORMAT,
+            "OutputFormat": PARQUET_OUTPUT_FORMAT,
+            "SerdeInfo": {"SerializationLibrary": PARQUET_SERDE},
+        },
+    }
+
+
+def athena_column_types(df: pd.DataFrame) -> List[Tuple[str, str]]:
+    """(column, Athena/Hive type) in DataFrame order, as awswrangler maps them when writing."""
+    types, _partitions = _wr().catalog.extract_athena_types(df=df, index=False)
+    return [(str(name), types[name]) for name in df.columns]
+
+
+# ---- S3 and Glue I/O -------------------------------------------------------------------------
+
+
+def _client(service: str) -> Any:
+    """A boto3 client; region and endpoint (emulator) come from the environment."""
+    import boto3  # noqa: PLC0415 - provided by Glue; only needed when the job runs
+
+    return boto3.client(service)
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", "unknown"))
+
+
+def save_candidate(df: pd.DataFrame, silver_bucket: str, source: str, dataset: str, job_start: Any) -> str:
+    """Write the candidate, then delete whatever else its folder held before the job began."""
+    target = candidate_object_path(silver_bucket, source, dataset)
+    _wr().s3.to_parquet(df, path=target, compression="snappy", index=False)
+    delete_files_before(layout.candidate_prefix(silver_bucket, source, dataset), job_start, keep=[target])
+    return target
+
+
+def object_version(s3: Any, uri: str) -> Tuple[Optional[str], str]:
+    """(VersionId, ETag) of the object at `uri`; VersionId None when the bucket is unversioned."""
+    bucket, key = split_s3_uri(uri)
+    head = s3.head_object(Bucket=bucket, Key=key)
+    version = head.get("VersionId")
+    # "null" is the version of an object written without versioning: the next write replaces it,
+    # so it pins nothing; the ETag check covers that case.
+    return (None if version in (None, "null") else str(version)), str(head["ETag"])
+
+
+def register_candidate_table(glue: Any, database: str, table_input: Mapping[str, Any]) -> str:
+    """Update the candidate table, creating it on first use; returns "updated" or "created".
+
+    UpdateTable and CreateTable are the only Glue calls the job's role allows. SkipArchive: the
+    table is rewritten every run, and archived versions would only pile up.
+    """
+    try:
+        glue.update_table(DatabaseName=database, TableInput=table_input, SkipArchive=True)
+        return "updated"
+    except glue.exceptions.EntityNotFoundException:
+        glue.create_table(DatabaseName=database, TableInput=table_input)
+        return "created"
+
+
+def delete_manifest(s3: Any, uri: str) -> None:
+    """Remove the manifest (no error when there is none)."""
+    bucket, key = split_s3_uri(uri)
+    s3.delete_object(Bucket=bucket, Key=key)
+
+
+def put_manifest(s3: Any, uri: str, manifest: Manifest) -> None:
+    bucket, key = split_s3_uri(uri)
+    s3.put_object(Bucket=bucket, Key=key, Body=manifest_json(manifest), ContentType="application/json")
+
+
+def read_manifest(s3: Any, uri: str) -> Manifest:
+    """The manifest at `uri`; a missing one means no complete write stage to publish."""
+    bucket, key = split_s3_uri(uri)
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        code = _error_code(error)
+        if code in ("NoSuchKey", "404"):
+            raise SilverPublishError(
+                f"no candidate manifest at {uri}: run the write stage (--stage write) first; it writes "
+                "the manifest only when every dataset succeeded"
+            ) from None
+        if code in ("AccessDenied", "403"):  # how S3 reports a missing key to a role without ListBucket
+            raise SilverPublishError(
+                f"cannot read candidate manifest {uri} ({code}): it may be missing; run the write stage "
+                "(--stage write) first, or check the job role"
+            ) from error
+        raise SilverPublishError(f"cannot read candidate manifest {uri}: {code}: {error}") from error
+    return parse_manifest(body, uri)
+
+
+def candidate_problem(s3: Any, record: CandidateRecord) -> Optional[str]:
+    """Why `record` cannot be published as audited (missing, or changed), or None."""
+    request = {"Bucket": record.bucket, "Key": record.key}
+    if record.version_id:
+        request["VersionId"] = record.version_id
+    try:
+        head = s3.head_object(**request)
+    except ClientError as error:
+        return f"candidate {record.describe()} is missing or unreadable ({_error_code(error)})"
+    if head.get("ETag") != record.etag:
+        return f"candidate {record.describe()} changed after the write stage (ETag now {head.get('ETag')})"
+    return None
+
+
+def copy_candidate(s3: Any, record: CandidateRecord, live_uri: str) -> None:
+    """Server-side copy of exactly the audited candidate over the live snapshot.
+
+    One CopyObject request: atomic per object (readers see old or new) and no bytes pass through
+    the job; a single-request copy handles objects up to 5 GB, far above what a Python-shell job
+    can hold in memory.
+    """
+    bucket, key = split_s3_uri(live_uri)
+    copy_source = {"Bucket": record.bucket, "Key": record.key}
+    extra: Dict[str, str] = {}
+    if record.version_id:
+        copy_source["VersionId"] = record.version_id
+    else:  # unversioned bucket: S3 refuses the copy if the candidate changed since the check
+        extra["CopySourceIfMatch"] = record.etag
+    s3.copy_object(Bucket=bucket, Key=key, CopySource=copy_source, **extra)
+
+
+# ---- stages ----------------------------------------------------------------------------------
+
+
+STAGES = ("write", "publish")
+PUBLISH_STAGE = f"{STAGE} publish"
+DEFAULT_CANDIDATE_TABLE_PREFIX = "candidate_"
+
+
+@dataclass(frozen=True)
+class SilverConfig:
+    """The job's arguments, checked."""
+
+    stage: str
+    bronze_bucket: str
+    silver_bucket: str
+    source: str
+    datasets: Tuple[str, ...]
+    ingest_date: Optional[str] = None
+    candidate_database: Optional[str] = None
+    candidate_table_prefix: str = DEFAULT_CANDIDATE_TABLE_PREFIX
+
+
+def read_config(argv: Sequence[str]) -> SilverConfig:
+    """Glue arguments -> SilverConfig; ValueError (ConfigError) naming a bad or missing argument."""
+    args = get_job_arguments(
+        required=["bronze_bucket", "silver_bucket"],
+        optional={
+            "stage": "write",
+            "source_name": SOURCE_WORDPRESS,
+            "datasets": ",".join(WORDPRESS_DATASETS),
+            "ingest_date": None,
+            "candidate_database": None,
+            "candidate_table_prefix": DEFAULT_CANDIDATE_TABLE_PREFIX,
+        },
+        argv=argv,
+    )
+    stage = str(args["stage"]).strip()
+    if stage not in STAGES:
+        raise ValueError(f"--stage must be one of {', '.join(STAGES)}, got {stage!r}")
+    ingest_date = args["ingest_date"] or None
+    if ingest_date:
+        layout.validate_ingest_date(ingest_date)
+    return SilverConfig(
+        stage=stage,
+        bronze_bucket=str(args["bronze_bucket"]),
+        silver_bucket=str(args["silver_bucket"]),
+        source=str(args["source_name"]),
+        datasets=tuple(name.strip() for name in str(args["datasets"]).split(",") if name.strip()),
+        ingest_date=ingest_date,
+        candidate_database=args["candidate_database"] or None,
+        candidate_table_prefix=str(args["candidate_table_prefix"] or ""),
+    )
+
+
+def split_mapped(datasets: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """(mapped, skipped): datasets without a silver mapping are skipped with a warning."""
+    mapped: List[str] = []
+    skipped: List[str] = []
+    for dataset in datasets:
+        if dataset in SILVER_SPECS:
+            mapped.append(dataset)
+        else:
+            LOGGER.warning("%s is not currently mapped. Skipping transform...", dataset)
+            skipped.append(dataset)
+    return mapped, skipped
+
+
+@dataclass
+class SilverRunResult:
+    """What one write stage did, per dataset (`written`: dataset -> candidate object)."""
+
+    written: Dict[str, str]
+    failed: Dict[str, str]
+    skipped: List[str]
+    candidates: Dict[str, CandidateRecord] = field(default_factory=dict)
+    manifest_uri: Optional[str] = None  # set only when the manifest was written
+
+
+@dataclass
+class SilverPublishResult:
+    """What one publish stage did (`published`: dataset -> live object)."""
+
+    manifest_uri: str
+    published: Dict[str, str]
+    versions: Dict[str, Optional[str]]  # dataset -> candidate version copied (None: unversioned)
+    skipped: List[str]
+
+
+def write_candidate(
+    dataset: str, config: SilverConfig, job_start: Any, s3: Any, glue: Any = None
+) -> CandidateRecord:
+    """Read, transform and write one dataset's candidate (and register its table)."""
+    date = config.ingest_date or newest_ingest_date(config.bronze_bucket, config.source, dataset)
+    partition = layout.partition_prefix(config.bronze_bucket, config.source, dataset, date)
+    bronze = load_bronze_partition(partition)
+    silver = transform_dataset(bronze, dataset, partition)
+    LOGGER.info("%s: %d bronze rows -> %d silver rows", partition, len(bronze), len(silver))
+    target = save_candidate(silver, config.silver_bucket, config.source, dataset, job_start)
+    version_id, etag = object_version(s3, target)
+    if config.candidate_database:
+        table = f"{config.candidate_table_prefix}{dataset}"
+        folder = layout.candidate_prefix(config.silver_bucket, config.source, dataset)
+        table_input = candidate_table_input(table, folder, athena_column_types(silver))
+        action = register_candidate_table(glue, config.candidate_database, table_input)
+        LOGGER.info("%s table %s.%s -> %s", action, config.candidate_database, table, folder)
+    bucket, key = split_s3_uri(target)
+    return CandidateRecord(bucket, key, version_id, etag, len(silver), date, partition)
+
+
+def run_write(config: SilverConfig, s3: Any, glue: Any = None) -> SilverRunResult:
+    """Write stage: a candidate per requested dataset, then the manifest if all succeeded.
+
+    Dataset failures are collected, not raised (see `main`); live silver is never touched.
+    """
+    job_start = job_start_utc()
+    manifest_uri = layout.candidate_manifest_uri(config.silver_bucket, config.source)
+    # First of all: until this run's manifest exists, nothing can be published, so a failed or
+    # partial write never is (and yesterday's manifest cannot pair with today's candidates).
+    delete_manifest(s3, manifest_uri)
+    mapped, skipped = split_mapped(config.datasets)
+    result = SilverRunResult(written={}, failed={}, skipped=skipped)
+    for dataset in mapped:
+        try:
+            record = write_candidate(dataset, config, job_start, s3, glue)
+        except Exception as error:  # one bad dataset must not stop the others
+            LOGGER.exception("%s failed", dataset)
+            result.failed[dataset] = f"{type(error).__name__}: {error}"
+            continue
+        result.candidates[dataset] = record
+        result.written[dataset] = record.uri
+    if not result.failed:
+        written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        put_manifest(s3, manifest_uri, Manifest(config.source, written_at, result.candidates))
+        result.manifest_uri = manifest_uri
+    return result
+
+
+def publish_dataset(
+    s3: Any, record: CandidateRecord, config: SilverConfig, dataset: str, job_start: Any
+) -> str:
+    """Copy one audited candidate over the live snapshot, then clean the live folder."""
+    live = silver_object_path(config.silver_bucket, config.source, dataset)
+    copy_candidate(s3, record, live)
+    delete_files_before(
+        layout.dataset_prefix(config.silver_bucket, config.source, dataset), job_start, keep=[live]
+    )
+    LOGGER.info("published %s from %s", live, record.describe())
+    return live
+
+
+def run_publish(config: SilverConfig, s3: Any) -> SilverPublishResult:
+    """Publish stage: the manifest's candidates over the live snapshots; raises SilverPublishError."""
+    job_start = job_start_utc()
+    manifest_uri = layout.candidate_manifest_uri(config.silver_bucket, config.source)
+    mapped, skipped = split_mapped(config.datasets)
+    manifest = read_manifest(s3, manifest_uri)
+    chosen = select_candidates(
+        manifest,
+        manifest_uri,
+        silver_bucket=config.silver_bucket,
+        source=config.source,
+        datasets=mapped,
+        ingest_date=config.ingest_date,
+    )
+    # Every candidate is checked before the first copy: a missing or changed one leaves all of
+    # live silver as it was.
+    problems = {name: candidate_problem(s3, record) for name, record in chosen.items()}
+    refused = {name: problem for name, problem in problems.items() if problem}
+    if refused:
+        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(refused.items()))
+        raise SilverPublishError(f"{PUBLISH_STAGE}: nothing published: {details}", failed=refused)
+    result = SilverPublishResult(manifest_uri=manifest_uri, published={}, versions={}, skipped=skipped)
+    failed: Dict[str, str] = {}
+    for name, record in chosen.items():
+        try:
+            result.published[name] = publish_dataset(s3, record, config, name, job_start)
+        except Exception as error:  # the others were audited too: publish them
+            LOGGER.exception("publishing %s failed", name)
+            failed[name] = f"{type(error).__name__}: {error}"
+            continue
+        result.versions[name] = record.version_id
+    if failed:
+        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(failed.items()))
+        raise SilverPublishError(
+            f"{PUBLISH_STAGE}: {len(failed)} dataset(s) failed: {details}",
+            failed=failed,
+            published=result.published,
+        )
+    return result
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+
+def _notify_error(topic: Optional[str], stage: str, error: Exception, note: str, sns_client: Any) -> None:
+    """One notification for an error that is not a list of failed datasets."""
+    message = f"{stage} failed: {type(error).__name__}: {error}" + (f"\n\n{note}" if note else "")
+    publish_failure(topic, f"{stage} failed", message, sns_client)
+
+
+def _main_write(config: SilverConfig, topic: Optional[str], clients: Mapping[str, Any]) -> SilverRunResult:
+    try:
+        s3 = clients.get("s3") or _client("s3")
+        glue = clients.get("glue") or (_client("glue") if config.candidate_database else None)
+        result = run_write(config, s3, glue)
+    except Exception as error:  # e.g. S3 refused the manifest: still say so on the topic
+        _notify_error(topic, STAGE, error, "", clients.get("sns"))
+        raise
+    if result.failed:
+        message = failure_message(
+            STAGE, config.ingest_date or "newest partition", result.failed, result.written
+        )
+        message += "\nNo manifest was written: nothing from this run can be published."
+        publish_failure(topic, failure_subject(STAGE, result.failed), message, clients.get("sns"))
+        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(result.failed.items()))
+        raise SilverJobError(f"{STAGE}: {len(result.failed)} dataset(s) failed: {details}")
+    LOGGER.info(
+        "%s write complete: %d candidate(s), %d skipped, manifest %s",
+        STAGE,
+        len(result.written),
+        len(result.skipped),
+        result.manifest_uri,
+    )
+    return result
+
+
+def _main_publish(
+    config: SilverConfig, topic: Optional[str], clients: Mapping[str, Any]
+) -> SilverPublishResult:
+    manifest_uri = layout.candidate_manifest_uri(config.silver_bucket, config.source)
+    note = f"The manifest {manifest_uri} was left in place: publishing again is safe."
+    try:
+        result = run_publish(config, clients.get("s3") or _client("s3"))
+    except Exception as error:
+        LOGGER.exception("%s failed", PUBLISH_STAGE)
+        if isinstance(error, SilverPublishError) and error.failed:  # name the datasets
+            date = config.ingest_date or "recorded in the manifest"
+            message = failure_message(PUBLISH_STAGE, date, error.failed, error.published) + "\n" + note
+            publish_failure(topic, failure_subject(PUBLISH_STAGE, error.failed), message, clients.get("sns"))
+        else:
+            _notify_error(topic, PUBLISH_STAGE, error, note, clients.get("sns"))
+        raise
+    LOGGER.info(
+        "%s complete: %d published, %d skipped", PUBLISH_STAGE, len(result.published), len(result.skipped)
+    )
+    return result
+
+
+def main(
+    argv: Optional[Sequence[str]] = None,
+    sns_client: Any = None,
+    s3_client: Any = None,
+    glue_client: Any = None,
+) -> Union[SilverRunResult, SilverPublishResult]:
+    """Glue entry point: read arguments, run the stage, notify once and fail on any failure."""
     configure_logging("silver_wordpress_api")
     arguments = list(sys.argv if argv is None else argv)
     # Read the topic on its own first, so even a missing required argument is reported.
     topic = get_job_arguments([], {"failure_topic_arn": None}, arguments)["failure_topic_arn"]
+    clients = {"sns": sns_client, "s3": s3_client, "glue": glue_client}
     try:
-        args = get_job_arguments(
-            required=["bronze_bucket", "silver_bucket"],
-            optional={
-                "source_name": SOURCE_WORDPRESS,
-                "datasets": ",".join(WORDPRESS_DATASETS),
-                "ingest_date": None,
-            },
-            argv=arguments,
-        )
-        datasets = [name.strip() for name in str(args["datasets"]).split(",") if name.strip()]
-        result = run_silver(
-            str(args["bronze_bucket"]),
-            str(args["silver_bucket"]),
-            str(args["source_name"]),
-            datasets,
-            args["ingest_date"],
-        )
-    except Exception as error:  # bad arguments etc.: still say so on the topic
-        publish_failure(
-            topic, f"{STAGE} failed", f"{STAGE} failed: {type(error).__name__}: {error}", sns_client
-        )
+        config = read_config(arguments)
+    except Exception as error:  # bad arguments: still say so on the topic
+        _notify_error(topic, STAGE, error, "", sns_client)
         raise
-    if result.failed:
-        publish_failure(
-            topic,
-            failure_subject(STAGE, result.failed),
-            failure_message(STAGE, args["ingest_date"] or "newest partition", result.failed, result.written),
-            sns_client,
-        )
-        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(result.failed.items()))
-        raise SilverJobError(f"{STAGE}: {len(result.failed)} dataset(s) failed: {details}")
-    LOGGER.info("%s complete: %d written, %d skipped", STAGE, len(result.written), len(result.skipped))
-    return result
+    if config.stage == "publish":
+        return _main_publish(config, topic, clients)
+    return _main_write(config, topic, clients)
 
 
 if __name__ == "__main__":

@@ -248,16 +248,19 @@ def failure_scene(outputs: dict[str, Any], inbox: str) -> None:
         for rule in rule_results(note["Message"]):
             print(f"    {rule.get('Result', '?'):<4}  {rule.get('Description', '')[:90]}")
     print(flush=True)
+    changed_layers = []
     for layer, digests in before.items():
         now = layer_digests(s3, buckets[layer])
         changed = sorted(k for k in set(now) | set(digests) if now.get(k) != digests.get(k))
         verdict = "byte-identical to before" if not changed else f"CHANGED: {', '.join(changed)}"
         say(f"{layer}: {len(now)} objects, {verdict}")
-        if layer == "silver" and changed:
-            print(
-                "    (the workflow evaluates silver after the silver job has replaced it, so the rejected\n"
-                "     snapshot is in silver; the gate kept it from gold and the next good run replaces it)"
-            )
+        changed_layers += [layer] if changed else []
+    say(
+        f"the rejected candidate stays for inspection: s3://{buckets['silver']}/_candidate/{SOURCE}/ "
+        "(write-audit-publish: the gate evaluated it, the publish step never ran)"
+    )
+    if changed_layers:
+        raise SystemExit(f"bad data reached {', '.join(changed_layers)}")
 
 
 def rule_results(message: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ PROFILES=${PY39_PROFILES:-pinned analytics}
 COMMON=(
   "boto3==1.42.97"
   "botocore==1.42.97"
-  "moto[s3,sns,sqs]==5.1.22"
+  "moto[s3,sns,sqs,glue]==5.1.22"
   "pytest==8.3.5"
   "pytest-timeout==2.4.0"
 )

@@ -18,6 +18,11 @@ output "role_name" {
   value       = module.role.name
 }
 
+output "role_policy_json" {
+  description = "The job role's inline least-privilege policy (JSON)."
+  value       = module.role.policy_json
+}
+
 output "script_s3_uri" {
   description = "S3 URI of the uploaded script."
   value       = aws_glue_job.this.command[0].script_location

@@ -118,6 +118,11 @@ output "pipeline_table_names" {
   value       = module.pipeline.table_names
 }
 
+output "pipeline_candidate_table_names" {
+  description = "Silver candidate tables (write-audit-publish): what the quality gate evaluates before the silver job publishes."
+  value       = module.pipeline.candidate_table_names
+}
+
 output "pipeline_data_quality_ruleset_name" {
   description = "Silver DQDL ruleset."
   value       = module.pipeline.data_quality_ruleset_name

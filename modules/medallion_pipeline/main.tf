@@ -24,7 +24,13 @@ locals {
     silver = var.datasets
     gold   = var.gold_datasets
   }
-  dq_table_name = "${local.table_prefix.silver}${var.data_quality.dataset}"
+  # Write-audit-publish: the silver job writes candidates under _candidate/<source>/ (the leading
+  # underscore keeps Hive/Spark/Athena readers of the bucket away) and registers each as table
+  # candidate_<dataset>; the quality gate evaluates that table, then the job publishes.
+  candidate_prefix       = "_candidate/${local.source_prefix}"
+  candidate_table_prefix = "candidate_"
+  candidate_tables       = [for d in var.datasets : "${local.candidate_table_prefix}${d}"]
+  dq_table_name          = "${local.candidate_table_prefix}${var.data_quality.dataset}"
 
   topic_statements = [
     {
@@ -234,13 +240,35 @@ module "silver_job" {
     "--source_name"       = var.source_name
     "--datasets"          = join(",", var.datasets)
     "--failure_topic_arn" = var.notifications.failure_topic_arn
+    # The workflow passes --stage write / --stage publish; a run started by hand writes candidates only.
+    "--candidate_database"     = local.dbs.silver
+    "--candidate_table_prefix" = local.candidate_table_prefix
   }, var.silver_job.arguments)
   data_access = {
-    read         = [{ bucket_arn = local.arns.bronze, prefix = local.source_prefix }]
-    write        = [{ bucket_arn = local.arns.silver, prefix = local.source_prefix }]
+    read = [{ bucket_arn = local.arns.bronze, prefix = local.source_prefix }]
+    write = [
+      { bucket_arn = local.arns.silver, prefix = local.source_prefix },
+      { bucket_arn = local.arns.silver, prefix = local.candidate_prefix },
+    ]
     kms_key_arns = [var.storage.kms_key_arn]
   }
-  policy_statements  = local.job_topic_statements
+  policy_statements = concat(local.job_topic_statements, [
+    {
+      # Publish copies the exact candidate version the quality gate evaluated (versioned bucket).
+      sid       = "ReadAuditedCandidateVersions"
+      actions   = ["s3:GetObjectVersion"]
+      resources = ["${local.arns.silver}/${local.candidate_prefix}*"]
+    },
+    {
+      # The write stage registers each candidate as a table (schema = what it wrote) for the gate.
+      sid     = "RegisterCandidateTables"
+      actions = ["glue:CreateTable", "glue:UpdateTable"]
+      resources = concat(
+        ["${local.glue_arn}:catalog", "${local.glue_arn}:database/${local.dbs.silver}"],
+        [for t in local.candidate_tables : "${local.glue_arn}:table/${local.dbs.silver}/${t}"],
+      )
+    },
+  ])
   log_retention_days = var.log_retention_days
   tags               = var.tags
 }
@@ -304,7 +332,7 @@ module "crawler" {
 # ---------------------------------------------------------------------------------------------
 resource "aws_glue_data_quality_ruleset" "silver" {
   name        = "${local.prefix}-silver-${local.src}-quality"
-  description = "Silver ${var.source_name} ${var.data_quality.dataset}: keys, allowed values, counts, row floor."
+  description = "Silver ${var.source_name} ${var.data_quality.dataset} candidate (before publish): keys, allowed values, row floor."
   ruleset     = var.data_quality.ruleset
 
   target_table {
@@ -325,7 +353,7 @@ module "data_quality_role" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "ReadSilverTable"
+        Sid    = "ReadCandidateTable"
         Effect = "Allow"
         Action = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
         Resource = [
@@ -341,17 +369,17 @@ module "data_quality_role" {
         Resource = [aws_glue_data_quality_ruleset.silver.arn]
       },
       {
-        Sid       = "ListSilverDataset"
+        Sid       = "ListCandidateDataset"
         Effect    = "Allow"
         Action    = ["s3:ListBucket"]
         Resource  = [local.arns.silver]
-        Condition = { StringLike = { "s3:prefix" = ["${local.source_prefix}${var.data_quality.dataset}/", "${local.source_prefix}${var.data_quality.dataset}/*"] } }
+        Condition = { StringLike = { "s3:prefix" = ["${local.candidate_prefix}${var.data_quality.dataset}/", "${local.candidate_prefix}${var.data_quality.dataset}/*"] } }
       },
       {
-        Sid      = "ReadSilverDataset"
+        Sid      = "ReadCandidateDataset"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = ["${local.arns.silver}/${local.source_prefix}${var.data_quality.dataset}/*"]
+        Resource = ["${local.arns.silver}/${local.candidate_prefix}${var.data_quality.dataset}/*"]
       },
       {
         Sid      = "LakehouseKey"

@@ -43,6 +43,11 @@ output "table_names" {
   value       = { for k, m in module.crawler : k => m.table_names }
 }
 
+output "candidate_table_names" {
+  description = "Silver candidate tables the silver job registers (write stage) and the quality gate evaluates, in the silver database."
+  value       = local.candidate_tables
+}
+
 output "data_quality_ruleset_name" {
   description = "Name of the silver DQDL ruleset."
   value       = aws_glue_data_quality_ruleset.silver.name

@@ -148,7 +148,7 @@ variable "gold_job" {
 }
 
 variable "data_quality" {
-  description = "DQDL ruleset evaluated on one silver dataset's table after the silver job; the run fails the workflow if any rule fails."
+  description = "DQDL ruleset evaluated on one silver dataset's candidate (table candidate_<dataset>) before it is published; any failed rule fails the workflow and leaves live silver and gold as they were."
   type = object({
     dataset           = string
     ruleset           = string
@@ -156,6 +156,10 @@ variable "data_quality" {
     timeout_minutes   = optional(number, 15)
   })
 
+  validation {
+    condition     = contains(var.datasets, var.data_quality.dataset)
+    error_message = "data_quality.dataset must be one of var.datasets (the silver job writes a candidate only for those)."
+  }
   validation {
     condition     = can(regex("Rules\\s*=\\s*\\[", var.data_quality.ruleset))
     error_message = "data_quality.ruleset must be DQDL text containing \"Rules = [ ... ]\"."

@@ -3,6 +3,11 @@
 - raw:    .../ingest_date=YYYY-MM-DD/<run_id>.json   (immutable history, never overwritten)
 - bronze: .../ingest_date=YYYY-MM-DD/                 (Parquet; a re-run replaces that partition)
 - silver: .../                                         (current snapshot, rebuilt idempotently)
+- silver candidates: s3://<silver bucket>/_candidate/<source>/<dataset>/ and
+          s3://<silver bucket>/_candidate/<source>/_manifest.json
+          (write-audit-publish: the silver job writes candidates, the quality gate evaluates them,
+          only then are they copied over the live snapshot; the leading underscore keeps
+          Hive/Spark/Athena readers of the bucket from treating them as data)
 - gold:   .../                                         (current snapshot, rebuilt idempotently)
 """
 
@@ -15,6 +20,9 @@ INGEST_DATE_KEY = "ingest_date"
 # User metadata on each raw object: when the run wrote it (UTC, microseconds), because S3 listings
 # give LastModified to the second only and the newest run of a date must be found reliably.
 INGESTED_AT_METADATA = "ingested-at"
+# Top-level folder of the silver bucket holding unpublished candidates (see the module docstring).
+CANDIDATE_ROOT = "_candidate"
+CANDIDATE_MANIFEST_NAME = "_manifest.json"
 
 
 def validate_ingest_date(ingest_date: str) -> str:
@@ -41,6 +49,22 @@ def dataset_prefix(bucket: str, source: str, dataset: str) -> str:
     if not bucket:
         raise ValueError("bucket must not be empty")
     return f"s3://{bucket}/{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+
+
+def candidate_prefix(bucket: str, source: str, dataset: str) -> str:
+    """s3://bucket/_candidate/source/dataset/ — one dataset's unpublished silver candidate."""
+    if not bucket:
+        raise ValueError("bucket must not be empty")
+    return (
+        f"s3://{bucket}/{CANDIDATE_ROOT}/{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+    )
+
+
+def candidate_manifest_uri(bucket: str, source: str) -> str:
+    """s3://bucket/_candidate/source/_manifest.json — what one complete write stage produced."""
+    if not bucket:
+        raise ValueError("bucket must not be empty")
+    return f"s3://{bucket}/{CANDIDATE_ROOT}/{_check_name('source', source)}/{CANDIDATE_MANIFEST_NAME}"
 
 
 def partition_prefix(bucket: str, source: str, dataset: str, ingest_date: str) -> str:

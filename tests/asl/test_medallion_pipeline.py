@@ -2,10 +2,12 @@
 
 Real Glue crawlers, jobs (.sync), catalog, data-quality runs and SNS topics on the emulator; the
 two Lambda functions are deployed as real functions whose handler echoes the payload (the workflow
-only needs them to succeed or fail; their own behaviour is tested in tests/unit). Covered: every
-step succeeding, a failure at each step in turn (one failure notification naming that step,
-execution FAILED, later steps never entered), a crawler already running, data-quality rules
-failing, a throttling error absorbed by a Retry, the ingest date flowing into every step.
+only needs them to succeed or fail; their own behaviour is tested in tests/unit). The silver job
+runs twice: `--stage write` (candidates), then, only if the quality gate on the candidate table
+passed, `--stage publish`. Covered: every step succeeding, a failure at each step in turn (one
+failure notification naming that step, execution FAILED, later steps never entered), a crawler
+already running, data-quality rules failing (publish never started), a throttling error absorbed
+by a Retry, the ingest date and the stage flowing into every job run.
 """
 
 from __future__ import annotations
@@ -47,10 +49,11 @@ MILESTONES = [
     "StartBronzeCrawler",
     "GetBronzeCrawler",
     "RunSilverJob",
-    "CheckSilverCatalog",
     "StartSilverQualityRun",
     "GetSilverQualityRun",
     "GetSilverQualityResult",
+    "PublishSilver",
+    "CheckSilverCatalog",
     "StartSilverCrawler",
     "GetSilverCrawler",
     "RunGoldJob",
@@ -63,6 +66,7 @@ RULES_TEMPLATE = (
     REPO_ROOT / "modules" / "medallion_pipeline" / "rules" / "wordpress_api_silver_posts.dqdl.tftpl"
 )
 SILVER_BUCKET = "t-silver-data"
+CANDIDATE_TABLE = "candidate_posts"
 
 
 def wordpress_rules(row_count_floor: int) -> str:
@@ -83,7 +87,7 @@ def wordpress_rules(row_count_floor: int) -> str:
 
 
 def silver_posts_jsonl() -> bytes:
-    """The sample site's posts as the silver table holds them (catalog column names are lower case)."""
+    """The sample site's posts as the candidate table holds them (catalog column names are lower case)."""
     rows = json.loads((REPO_ROOT / "tests" / "fixtures" / "wordpress_small" / "posts.json").read_text())
     return "\n".join(json.dumps({k.lower(): v for k, v in row.items()}) for row in rows).encode() + b"\n"
 
@@ -161,7 +165,20 @@ class Pipeline:
                 )
         s3 = self.asl.emulator.client("s3")
         s3.create_bucket(Bucket=SILVER_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_object(Bucket=SILVER_BUCKET, Key="wordpress_api/posts/part-0.json", Body=silver_posts_jsonl())
+        # What the silver job's write stage leaves for the gate: the posts candidate and its table.
+        s3.put_object(
+            Bucket=SILVER_BUCKET, Key="_candidate/wordpress_api/posts/part-0.json", Body=silver_posts_jsonl()
+        )
+        if "silver_database" not in skip:
+            self.glue.create_table(
+                DatabaseName=DATABASES["silver"],
+                TableInput={
+                    "Name": CANDIDATE_TABLE,
+                    "StorageDescriptor": {
+                        "Location": f"s3://{SILVER_BUCKET}/_candidate/wordpress_api/posts/"
+                    },
+                },
+            )
         self.glue.create_job(
             Name=NAMES["silver_job"],
             Role=ROLE,
@@ -174,7 +191,7 @@ class Pipeline:
             self.glue.create_data_quality_ruleset(
                 Name=NAMES["ruleset"],
                 Ruleset=ruleset,
-                TargetTable={"DatabaseName": DATABASES["silver"], "TableName": "silver_posts"},
+                TargetTable={"DatabaseName": DATABASES["silver"], "TableName": CANDIDATE_TABLE},
             )
 
     def state_machine(self, **overrides: Any) -> str:
@@ -202,7 +219,7 @@ class Pipeline:
             "gold_job_task_timeout_seconds": 120,
             "dq_ruleset_name": NAMES["ruleset"],
             "dq_role_arn": ROLE,
-            "dq_table_name": "silver_posts",
+            "dq_table_name": CANDIDATE_TABLE,
             "dq_number_of_workers": 2,
             "dq_timeout_minutes": 5,
             "dq_poll_seconds": 1,
@@ -265,7 +282,10 @@ def test_all_steps_succeed_and_ingest_date_reaches_every_step(pipeline):
         < entered.index("RunSilverJob")
     )
     assert (
-        entered.index("GetSilverQualityResult")
+        entered.index("RunSilverJob")
+        < entered.index("StartSilverQualityRun")
+        < entered.index("GetSilverQualityResult")
+        < entered.index("PublishSilver")
         < entered.index("StartSilverCrawler")
         < entered.index("RunGoldJob")
         < entered.index("StartGoldCrawler")
@@ -277,9 +297,17 @@ def test_all_steps_succeed_and_ingest_date_reaches_every_step(pipeline):
     ]
     lambda_payloads = [p["Payload"] for p in scheduled if "FunctionName" in p]
     assert [p["ingest_date"] for p in lambda_payloads] == [INGEST_DATE, INGEST_DATE]
-    for job in (NAMES["silver_job"], NAMES["gold_job"]):
-        runs = pipeline.glue.get_job_runs(JobName=job)["JobRuns"]
-        assert [r["Arguments"]["--ingest_date"] for r in runs] == [INGEST_DATE]
+    job_runs = {
+        job: sorted(
+            (r["Arguments"].get("--stage", ""), r["Arguments"]["--ingest_date"])
+            for r in pipeline.glue.get_job_runs(JobName=NAMES[job])["JobRuns"]
+        )
+        for job in ("silver_job", "gold_job")
+    }
+    assert job_runs == {
+        "silver_job": [("publish", INGEST_DATE), ("write", INGEST_DATE)],
+        "gold_job": [("", INGEST_DATE)],
+    }
     success = pipeline.asl.messages(pipeline.success, wait_seconds=3.0)
     assert len(success) == 1 and INGEST_DATE in success[0]["Message"]
     assert failure_messages(pipeline) == []
@@ -295,35 +323,24 @@ def test_ingest_date_defaults_to_the_schedules_date(pipeline):
         "tables exist: no crawl"
     )
     runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
-    assert runs[0]["Arguments"]["--ingest_date"] == "2026-11-21"
+    assert [r["Arguments"]["--ingest_date"] for r in runs] == ["2026-11-21", "2026-11-21"]
 
 
-def test_missing_tables_are_crawled_and_silver_is_catalogued_before_quality(pipeline):
+def test_missing_silver_tables_are_crawled_after_publish_not_before_the_gate(pipeline):
+    # The gate evaluates the candidate table the write stage registers, so a missing live table
+    # (first run) no longer delays it: the crawl follows the publish.
     pipeline.deploy(tables=("bronze", "gold"))
-    pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
     arn = pipeline.state_machine()
-    execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
-    # The crawl targets hold no Parquet here, so the crawl creates no table; create what it would.
-    deadline = time.monotonic() + 60
-    while "StartSilverCrawler" not in pipeline.asl.entered_states(execution):
-        assert time.monotonic() < deadline, pipeline.asl.entered_states(execution)
-        time.sleep(0.2)
-    for dataset in DATASETS:
-        pipeline.glue.create_table(
-            DatabaseName=DATABASES["silver"],
-            TableInput={
-                "Name": f"silver_{dataset}",
-                "StorageDescriptor": {"Location": f"s3://{SILVER_BUCKET}/wordpress_api/{dataset}/"},
-            },
-        )
-    described = pipeline.asl.wait(execution, timeout=90)
-    entered = pipeline.asl.entered_states(execution)
+    described, entered = pipeline.run(arn)
     assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
-    assert "StartBronzeCrawler" not in entered
+    assert "StartBronzeCrawler" not in entered and "StartGoldCrawler" not in entered
     assert (
-        entered.index("MarkSilverBootstrap")
-        < entered.index("StartSilverCrawler")
+        entered.index("RunSilverJob")
         < entered.index("StartSilverQualityRun")
+        < entered.index("PublishSilver")
+        < entered.index("CheckSilverCatalog")
+        < entered.index("StartSilverCrawler")
+        < entered.index("RunGoldJob")
     )
     assert entered.count("StartSilverCrawler") == 1
 
@@ -343,7 +360,6 @@ FAILURES = [
         ("glue", "GetCrawler", "AccessDeniedException"),
     ),
     ("RunSilverJob", "RunSilverJob", {}, {}, "silver_job"),
-    ("CheckSilverCatalog", "CheckSilverCatalog", {"skip": ("silver_database", "ruleset")}, {}, None),
     ("StartSilverQualityRun", "StartSilverQualityRun", {"skip": ("ruleset",)}, {}, None),
     (
         "GetSilverQualityRun",
@@ -358,6 +374,13 @@ FAILURES = [
         {},
         {},
         ("glue", "GetDataQualityResult", "AccessDeniedException"),
+    ),
+    (
+        "PublishSilver",
+        "PublishSilver",
+        {},
+        {},
+        {"job": NAMES["silver_job"], "arguments": {"--stage": "publish"}},
     ),
     ("StartSilverCrawler", "StartSilverCrawler", {"skip": ("silver_crawler",)}, {"silver": True}, None),
     ("RunGoldJob", "RunGoldJob", {}, {}, "gold_job"),
@@ -374,9 +397,27 @@ def test_failure_at_each_step_notifies_once_and_fails(pipeline, step, last, depl
         pipeline.asl.emulator.inject_fault(fault[0], fault[1], fault[2], "injected for the test", 400, 1)
     elif isinstance(fault, str):
         pipeline.asl.emulator.configure(glue_job_run={"failed_jobs": [NAMES[fault]]})
+    elif isinstance(fault, dict):
+        pipeline.asl.emulator.configure(glue_job_run={"failed_jobs": [fault]})
     described, entered = pipeline.run(arn, {"ingest_date": INGEST_DATE, "crawl": crawl})
     assert_failed_at(pipeline, described, entered, step, last)
     assert f"FailedAt{step}" in entered
+
+
+def test_failure_at_check_silver_catalog_notifies_once_and_fails(pipeline):
+    # CheckBronzeCatalog makes the same call earlier, so the fault is injected once publish runs.
+    pipeline.deploy()
+    arn = pipeline.state_machine()
+    execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
+    deadline = time.monotonic() + 60
+    while "PublishSilver" not in pipeline.asl.entered_states(execution):
+        assert time.monotonic() < deadline, pipeline.asl.entered_states(execution)
+        time.sleep(0.05)
+    pipeline.asl.emulator.inject_fault("glue", "GetTables", "AccessDeniedException", "injected", 400, 1)
+    described = pipeline.asl.wait(execution, timeout=90)
+    entered = pipeline.asl.entered_states(execution)
+    assert_failed_at(pipeline, described, entered, "CheckSilverCatalog", "CheckSilverCatalog")
+    assert "FailedAtCheckSilverCatalog" in entered
 
 
 def test_failed_success_notification_still_fails_the_run(pipeline):
@@ -417,6 +458,8 @@ def test_quality_rules_failing_fail_the_run(pipeline):
         in described["cause"]
     )
     assert "RowCount >= 1000000" in described["cause"], "the cause lists the rule results"
+    runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
+    assert [r["Arguments"]["--stage"] for r in runs] == ["write"], "a failed gate publishes nothing"
 
 
 def test_throttling_is_absorbed_by_retry(pipeline):

@@ -5,7 +5,8 @@ Three runs, in order, as `make demo` does (`pipeline` fixture):
 2. the same again -> SUCCEEDED, bronze/silver/gold unchanged (raw keeps every run: one more
    object per dataset, by design raw never replaces);
 3. the site serves one post with an unknown status -> FAILED at the data-quality gate, one
-   failure notification naming the step, gold unchanged.
+   failure notification naming the step, silver and gold unchanged (write-audit-publish: the gate
+   evaluated the silver job's candidate, which was never published).
 
 Every expected number is derived here from the committed sample (tests/fixtures/wordpress_small)
 with plain Python, not by running the job code.
@@ -245,14 +246,19 @@ def test_first_run_succeeds_through_every_step(pipeline):
         "BronzeLoad",
         "RunSilverJob",
         "StartSilverQualityRun",
+        "PublishSilver",
         "RunGoldJob",
         "NotifySuccess",
     ):
         assert step in run.states
-    # first run: no table existed, so each layer was crawled (silver before its quality run)
+    # first run: no table existed, so each layer was crawled (silver once published)
     for crawl in ("StartBronzeCrawler", "StartSilverCrawler", "StartGoldCrawler"):
         assert crawl in run.states
-    assert run.states.index("StartSilverCrawler") < run.states.index("StartSilverQualityRun")
+    assert (
+        run.states.index("StartSilverQualityRun")
+        < run.states.index("PublishSilver")
+        < run.states.index("StartSilverCrawler")
+    )
     assert [n["Subject"] for n in run.notifications] == ["frugal-local-wordpress-api succeeded"]
     assert run.notifications[0]["topic"] == "success"
 
@@ -298,8 +304,13 @@ def test_gold_rows_and_totals_match_the_sample(applied_local_env, pipeline):
 
 def test_every_layer_is_catalogued(applied_local_env, pipeline):
     expected = applied_local_env.output("pipeline_table_names")
+    candidates = applied_local_env.output("pipeline_candidate_table_names")
+    assert candidates == [f"candidate_{dataset}" for dataset in DATASETS]
+    # the silver database also holds the candidate tables the silver job registers for the gate
     assert pipeline.first.snapshot.tables == {
-        layer: sorted(expected[layer]) for layer in ("bronze", "silver", "gold")
+        "bronze": sorted(expected["bronze"]),
+        "silver": sorted(expected["silver"] + candidates),
+        "gold": sorted(expected["gold"]),
     }
 
 
@@ -342,12 +353,11 @@ def test_bad_source_data_never_reaches_gold(applied_local_env, pipeline):
     assert CORRUPT_POST_STATUS not in {row["post_status"] for row in rows}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the workflow runs the quality gate on silver AFTER the silver job replaced it "
-    "(asl/medallion_pipeline.asl.json: RunSilverJob -> SilverQuality), so the rejected posts "
-    "snapshot is already published in silver; leaving silver unchanged needs write-audit-publish "
-    "(silver job writes a candidate, the gate evaluates it, then it is published)",
-)
-def test_bad_source_data_leaves_silver_unchanged(pipeline):
+def test_bad_source_data_leaves_silver_unchanged(applied_local_env, pipeline):
+    assert "PublishSilver" not in pipeline.failure.states
     assert pipeline.failure.snapshot.objects["silver"] == pipeline.second.snapshot.objects["silver"]
+    live = read_layer_rows(applied_local_env, "silver", f"{SOURCE}/posts/posts.snappy.parquet")
+    assert CORRUPT_POST_STATUS not in {row["post_status"] for row in live}
+    # what the gate rejected is the candidate, left in place for inspection
+    rejected = read_layer_rows(applied_local_env, "silver", f"_candidate/{SOURCE}/posts/posts.snappy.parquet")
+    assert any(row["post_status"] == CORRUPT_POST_STATUS for row in rejected)

@@ -77,3 +77,26 @@ def test_start_job_run_sync_success_and_failure(emu):
     cause = json.loads(error["Cause"])
     assert cause["JobRunState"] == "FAILED"
     assert cause["ErrorMessage"]
+
+
+def test_failed_jobs_entry_can_match_run_arguments(emu):
+    # The medallion workflow runs the silver job twice (--stage write, then publish): a failure of
+    # one stage only must be producible.
+    emu.configure(
+        glue_job_run={
+            "execute": False,
+            "seconds": 0.3,
+            "failed_jobs": [{"job": "silver", "arguments": {"--stage": "publish"}}],
+        }
+    )
+    glue = emu.client("glue")
+    _job(glue, "silver")
+    write = glue.start_job_run(JobName="silver", Arguments={"--stage": "write"})["JobRunId"]
+    time.sleep(0.5)
+    publish = glue.start_job_run(JobName="silver", Arguments={"--stage": "publish"})["JobRunId"]
+    time.sleep(0.5)
+    states = {
+        run_id: glue.get_job_run(JobName="silver", RunId=run_id)["JobRun"]["JobRunState"]
+        for run_id in (write, publish)
+    }
+    assert states == {write: "SUCCEEDED", publish: "FAILED"}

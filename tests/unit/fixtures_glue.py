@@ -3,8 +3,11 @@ check loads it with `-p fixtures_glue`, so it must import on Python 3.9 without 
 
 `spark`: ONE local SparkSession for the whole run, created only when a Spark test asks for it.
 `glue_context`: the GlueContext test double around it.
-`glue_aws`: in-process moto with the bronze/silver/gold buckets and a failure topic whose messages
-land in an SQS queue, so tests read the notifications back.
+`glue_aws`: in-process moto with the bronze/silver/gold buckets (silver versioned, like the real
+buckets: the silver job's publish stage copies recorded candidate versions), a failure topic whose
+messages land in an SQS queue, so tests read the notifications back, and a Glue database for the
+silver job's candidate tables (when moto's Glue backend can load: it needs pyparsing, which the
+Python 3.9 check's moto[s3,sns,sqs] does not install; `glue_aws.glue` is None then).
 `bronze_small`: the committed sample site written to bronze as Parquet (one partition per dataset).
 """
 
@@ -13,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import boto3
 import pandas as pd
@@ -27,6 +30,19 @@ from lakehouse_common.glue_testing import glue_context_double, local_spark_sessi
 GLUE_FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "wordpress_small"
 GLUE_REGION = "eu-west-1"
 SMALL_INGEST_DATE = "2025-10-31"
+CANDIDATE_DATABASE = "lake_test_silver"
+
+
+def moto_glue_available() -> bool:
+    """Whether moto's Glue backend imports (it needs pyparsing, moto's `glue` extra)."""
+    try:
+        import moto.glue  # noqa: F401, PLC0415 - probing only
+    except ImportError:
+        return False
+    return True
+
+
+MOTO_GLUE = moto_glue_available()
 
 
 @dataclass
@@ -39,6 +55,8 @@ class GlueAws:
     gold_bucket: str
     topic_arn: str
     queue_url: str
+    glue: Optional[Any] = None  # None when moto's Glue backend is unavailable (see the docstring)
+    glue_database: str = CANDIDATE_DATABASE
 
     def notifications(self) -> List[Dict[str, str]]:
         """Every SNS message published so far, oldest first (drains the queue)."""
@@ -135,6 +153,10 @@ def glue_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[GlueAws]:
         sqs = boto3.client("sqs", region_name=GLUE_REGION)
         for bucket in ("lake-test-bronze", "lake-test-silver", "lake-test-gold"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": GLUE_REGION})
+        s3.put_bucket_versioning(Bucket="lake-test-silver", VersioningConfiguration={"Status": "Enabled"})
+        glue = boto3.client("glue", region_name=GLUE_REGION) if MOTO_GLUE else None
+        if glue is not None:
+            glue.create_database(DatabaseInput={"Name": CANDIDATE_DATABASE})
         topic_arn = sns.create_topic(Name="lake-test-glue-failures")["TopicArn"]
         queue_url = sqs.create_queue(QueueName="lake-test-glue-failures")["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
@@ -150,6 +172,7 @@ def glue_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[GlueAws]:
             gold_bucket="lake-test-gold",
             topic_arn=topic_arn,
             queue_url=queue_url,
+            glue=glue,
         )
 
 

@@ -68,9 +68,18 @@ def _data_files(folder: Path) -> List[str]:
 def test_main_builds_gold_and_a_rerun_leaves_one_copy(
     glue_aws, bronze_small, small_site, glue_context, tmp_path
 ):
-    silver.main(
-        ["silver", "--bronze_bucket", glue_aws.bronze_bucket, "--silver_bucket", glue_aws.silver_bucket]
-    )
+    for stage in ("write", "publish"):  # silver's write-audit-publish, without the gate
+        silver.main(
+            [
+                "silver",
+                "--bronze_bucket",
+                glue_aws.bronze_bucket,
+                "--silver_bucket",
+                glue_aws.silver_bucket,
+                "--stage",
+                stage,
+            ]
+        )
     _stage_bucket(glue_aws, glue_aws.silver_bucket, tmp_path)
     argv = [
         "gold_statistics_postname.py",

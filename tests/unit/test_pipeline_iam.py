@@ -70,7 +70,7 @@ DEFINITION_VARS: dict[str, Any] = {
     "gold_job_task_timeout_seconds": 2700,
     "dq_ruleset_name": NAMES["ruleset"],
     "dq_role_arn": QUALITY_ROLE,
-    "dq_table_name": "silver_posts",
+    "dq_table_name": "candidate_posts",
     "dq_number_of_workers": 2,
     "dq_timeout_minutes": 15,
     "dq_poll_seconds": 30,

@@ -5,19 +5,27 @@ Runs on Python 3.9 too (tools/py39_check.sh runs this file there), so: no pyspar
 
 import datetime as dt
 import html
+import json
 import logging
+import re
 from typing import Any, Dict, List
 
 import awswrangler as wr
 import pandas as pd
 import pytest
 import silver_wordpress_api as silver
-from fixtures_glue import bronze_frame, write_bronze
+from fixtures_glue import GLUE_REGION, MOTO_GLUE, bronze_frame, write_bronze
 
+from lakehouse_common import layout
 from lakehouse_common.glue_testing import assert_pandas_rows, compare_rows
 
 POSTS_OBJECT = "s3://lake-test-bronze/wordpress_api/posts/ingest_date=2025-10-31/"
 STATS_OBJECT = "s3://lake-test-bronze/wordpress_api/statistics_pages/ingest_date=2025-10-31/"
+MANIFEST_KEY = "_candidate/wordpress_api/_manifest.json"
+MANIFEST_URI = f"s3://lake-test-silver/{MANIFEST_KEY}"
+requires_glue = pytest.mark.skipif(
+    not MOTO_GLUE, reason="moto's Glue backend needs pyparsing (moto[glue]), not installed here"
+)
 
 
 # ---- an independent oracle: the expected silver rows, in plain Python ---------------------
@@ -184,52 +192,339 @@ def test_empty_bronze_gives_empty_typed_snapshot():
     assert list(result.columns) == silver.silver_columns("posts") and result.empty
 
 
+# ---- candidate contract (pure) ----------------------------------------------------------------
+
+
+def test_candidate_layout_names_and_validation():
+    assert layout.CANDIDATE_ROOT == "_candidate"
+    assert (
+        layout.candidate_prefix("lake-silver", "wordpress_api", "posts")
+        == "s3://lake-silver/_candidate/wordpress_api/posts/"
+    )
+    assert (
+        layout.candidate_manifest_uri("lake-silver", "wordpress_api")
+        == "s3://lake-silver/_candidate/wordpress_api/_manifest.json"
+    )
+    with pytest.raises(ValueError, match="dataset must match"):
+        layout.candidate_prefix("lake-silver", "wordpress_api", "../posts")
+    with pytest.raises(ValueError, match="source must match"):
+        layout.candidate_manifest_uri("lake-silver", "Wordpress")
+    with pytest.raises(ValueError, match="bucket must not be empty"):
+        layout.candidate_prefix("", "wordpress_api", "posts")
+
+
+def test_candidate_table_input_is_a_parquet_table_with_the_written_columns(small_site):
+    terms = silver.transform_dataset(bronze_frame("terms", small_site["terms"]), "terms", "bronze terms")
+    columns = silver.athena_column_types(terms)
+    assert columns == [
+        ("term_id", "bigint"),
+        ("name", "string"),
+        ("slug", "string"),
+        ("term_group", "bigint"),
+    ]
+    table = silver.candidate_table_input(
+        "candidate_terms", "s3://lake-silver/_candidate/wordpress_api/terms/", columns
+    )
+    assert table == {
+        "Name": "candidate_terms",
+        "Description": table["Description"],
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": {"classification": "parquet"},
+        "StorageDescriptor": {
+            "Columns": [
+                {"Name": "term_id", "Type": "bigint"},
+                {"Name": "name", "Type": "string"},
+                {"Name": "slug", "Type": "string"},
+                {"Name": "term_group", "Type": "bigint"},
+            ],
+            "Location": "s3://lake-silver/_candidate/wordpress_api/terms/",
+            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "SerdeInfo": {
+                "SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+            },
+        },
+    }
+    posts = silver.transform_dataset(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
+    posts_types = dict(silver.athena_column_types(posts))
+    assert [name for name, _kind in silver.athena_column_types(posts)] == silver.silver_columns("posts")
+    assert posts_types["post_date_todate"] == "timestamp" and posts_types["post_date_year"] == "bigint"
+
+
+def _record(**changes: Any) -> Dict[str, Any]:
+    record = {
+        "bucket": "lake-test-silver",
+        "key": "_candidate/wordpress_api/terms/terms.snappy.parquet",
+        "version_id": "v1",
+        "etag": '"abc"',
+        "rows": 18,
+        "ingest_date": "2025-10-31",
+        "bronze_partition": "s3://lake-test-bronze/wordpress_api/terms/ingest_date=2025-10-31/",
+    }
+    record.update(changes)
+    return record
+
+
+def test_manifest_round_trip_and_sorted_utf8_json():
+    manifest = silver.Manifest(
+        source="wordpress_api",
+        written_at="2025-10-31T06:00:00+00:00",
+        datasets={"terms": silver.CandidateRecord(**_record(version_id=None))},
+    )
+    body = silver.manifest_json(manifest)
+    assert silver.parse_manifest(body, MANIFEST_URI) == manifest
+    document = json.loads(body.decode("utf-8"))
+    assert list(document) == sorted(document)
+    assert list(document["datasets"]["terms"]) == sorted(_record())
+    assert document["datasets"]["terms"]["version_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"{not json", "is not valid UTF-8 JSON"),
+        (b"\xff\xfe", "is not valid UTF-8 JSON"),
+        (json.dumps({"source": "wordpress_api", "datasets": {}}), "field 'written_at' is missing"),
+        (
+            json.dumps(
+                {"source": "wordpress_api", "written_at": "x", "datasets": {"terms": _record(etag=None)}}
+            ),
+            "field 'datasets.terms.etag' must be a string, got None",
+        ),
+        (
+            json.dumps(
+                {"source": "wordpress_api", "written_at": "x", "datasets": {"terms": {"bucket": "b"}}}
+            ),
+            "field 'datasets.terms.key' is missing",
+        ),
+        (
+            json.dumps(
+                {"source": "wordpress_api", "written_at": "x", "datasets": {"terms": _record(rows=True)}}
+            ),
+            "field 'datasets.terms.rows' must be an integer",
+        ),
+        (
+            json.dumps(
+                {
+                    "source": "wordpress_api",
+                    "written_at": "x",
+                    "datasets": {"terms": _record(ingest_date="31.10.")},
+                }
+            ),
+            "field 'datasets.terms.ingest_date': ingest_date must be YYYY-MM-DD",
+        ),
+    ],
+)
+def test_malformed_manifest_names_the_manifest_and_the_field(body, expected):
+    with pytest.raises(silver.SilverPublishError) as error:
+        silver.parse_manifest(body if isinstance(body, bytes) else body.encode(), MANIFEST_URI)
+    assert str(error.value).startswith(f"manifest {MANIFEST_URI} is ")
+    assert expected in str(error.value)
+
+
+def test_select_candidates_refuses_other_sources_and_misplaced_candidates():
+    manifest = silver.Manifest("wordpress_api", "x", {"terms": silver.CandidateRecord(**_record())})
+    kwargs = {"silver_bucket": "lake-test-silver", "datasets": ["terms"], "ingest_date": "2025-10-31"}
+    assert silver.select_candidates(manifest, MANIFEST_URI, source="wordpress_api", **kwargs) == {
+        "terms": manifest.datasets["terms"]
+    }
+    with pytest.raises(silver.SilverPublishError, match="is for source 'wordpress_api', not 'other'"):
+        silver.select_candidates(manifest, MANIFEST_URI, source="other", **kwargs)
+    elsewhere = silver.Manifest(
+        "wordpress_api", "x", {"terms": silver.CandidateRecord(**_record(key="terms.parquet"))}
+    )
+    with pytest.raises(
+        silver.SilverPublishError, match=r"candidate s3://lake-test-silver/terms.parquet is not s3://"
+    ):
+        silver.select_candidates(elsewhere, MANIFEST_URI, source="wordpress_api", **kwargs)
+
+
 # ---- the job on moto -------------------------------------------------------------------------
 
 
-def _argv(glue_aws, *extra: str) -> List[str]:
+def _argv(glue_aws, *extra: str, silver_bucket: str = "") -> List[str]:
     return [
         "silver_wordpress_api.py",
         "--bronze_bucket",
         glue_aws.bronze_bucket,
         "--silver_bucket",
-        glue_aws.silver_bucket,
+        silver_bucket or glue_aws.silver_bucket,
         "--failure_topic_arn",
         glue_aws.topic_arn,
         *extra,
     ]
 
 
-SILVER_OBJECT_KEYS = [f"wordpress_api/{name}/{name}.snappy.parquet" for name in sorted(silver.SILVER_SPECS)]
+def _write(glue_aws, *extra: str, **kwargs: Any) -> Any:
+    return silver.main(_argv(glue_aws, "--stage", "write", *extra, **kwargs))
+
+
+def _publish(glue_aws, *extra: str, **kwargs: Any) -> Any:
+    return silver.main(_argv(glue_aws, "--stage", "publish", *extra, **kwargs))
+
+
+def _write_and_publish(glue_aws, *extra: str) -> Any:
+    """What a workflow run does around the quality gate: the only way live silver changes."""
+    _write(glue_aws, *extra)
+    return _publish(glue_aws, *extra)
+
+
+MAPPED = sorted(silver.SILVER_SPECS)
+SILVER_OBJECT_KEYS = [f"wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED]
+CANDIDATE_OBJECT_KEYS = [f"_candidate/wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED]
+
+
+def _live(glue_aws, bucket: str = "") -> Dict[str, str]:
+    """Live silver: key -> ETag (everything outside _candidate/)."""
+    return glue_aws.etags(bucket or glue_aws.silver_bucket, "wordpress_api/")
 
 
 def _read_silver(glue_aws, dataset: str) -> pd.DataFrame:
     return wr.s3.read_parquet(f"s3://{glue_aws.silver_bucket}/wordpress_api/{dataset}/")
 
 
-def test_job_writes_every_dataset_and_a_rerun_leaves_the_same_objects_and_data(
+def _body(glue_aws, key: str, bucket: str = "", **version: str) -> bytes:
+    return glue_aws.s3.get_object(Bucket=bucket or glue_aws.silver_bucket, Key=key, **version)["Body"].read()
+
+
+def _manifest(glue_aws) -> Dict[str, Any]:
+    return json.loads(_body(glue_aws, MANIFEST_KEY))
+
+
+def test_write_stage_writes_only_candidates_and_a_manifest(glue_aws, bronze_small, small_site):
+    live_key = "wordpress_api/terms/terms.snappy.parquet"
+    glue_aws.s3.put_object(Bucket=glue_aws.silver_bucket, Key=live_key, Body=b"earlier live snapshot")
+    live_before = _live(glue_aws)
+
+    result = silver.main(_argv(glue_aws))  # --stage defaults to write
+
+    assert isinstance(result, silver.SilverRunResult) and not result.failed
+    assert result.manifest_uri == MANIFEST_URI
+    assert glue_aws.keys(glue_aws.silver_bucket) == sorted([*CANDIDATE_OBJECT_KEYS, MANIFEST_KEY, live_key])
+    assert _live(glue_aws) == live_before and _body(glue_aws, live_key) == b"earlier live snapshot"
+    for dataset, rows in small_site.items():
+        candidate = wr.s3.read_parquet(
+            layout.candidate_prefix(glue_aws.silver_bucket, "wordpress_api", dataset)
+        )
+        assert compare_rows(candidate.to_dict("records"), expected_silver(dataset, rows)) is None
+
+    raw = _body(glue_aws, MANIFEST_KEY).decode("utf-8")
+    manifest = json.loads(raw)
+    assert raw == json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False)  # sorted keys
+    assert manifest["source"] == "wordpress_api" and sorted(manifest["datasets"]) == MAPPED
+    written_at = dt.datetime.fromisoformat(manifest["written_at"])
+    assert written_at.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.timezone.utc) - written_at) < dt.timedelta(minutes=5)
+    for dataset, entry in manifest["datasets"].items():
+        key = f"_candidate/wordpress_api/{dataset}/{dataset}.snappy.parquet"
+        head = glue_aws.s3.head_object(Bucket=glue_aws.silver_bucket, Key=key)
+        assert entry == {
+            "bucket": glue_aws.silver_bucket,
+            "key": key,
+            "version_id": head["VersionId"],
+            "etag": head["ETag"],
+            "rows": len(small_site[dataset]),
+            "ingest_date": "2025-10-31",
+            "bronze_partition": bronze_small[dataset],
+        }
+        assert entry["version_id"] not in (None, "null")  # the silver bucket is versioned
+    assert glue_aws.notifications() == []
+
+
+@requires_glue
+def test_write_stage_registers_candidate_tables_create_then_update(glue_aws, bronze_small):
+    database = glue_aws.glue_database
+    silver.main(_argv(glue_aws, "--candidate_database", database), glue_client=glue_aws.glue)
+
+    names = [table["Name"] for table in glue_aws.glue.get_tables(DatabaseName=database)["TableList"]]
+    assert sorted(names) == [f"candidate_{name}" for name in MAPPED]
+    for dataset in MAPPED:
+        table = glue_aws.glue.get_table(DatabaseName=database, Name=f"candidate_{dataset}")["Table"]
+        storage = table["StorageDescriptor"]
+        assert table["TableType"] == "EXTERNAL_TABLE" and table["Parameters"] == {"classification": "parquet"}
+        assert storage["Location"] == f"s3://lake-test-silver/_candidate/wordpress_api/{dataset}/"
+        assert [column["Name"] for column in storage["Columns"]] == silver.silver_columns(dataset)
+        assert storage["SerdeInfo"]["SerializationLibrary"].endswith("ParquetHiveSerDe")
+        assert storage["InputFormat"].endswith("MapredParquetInputFormat")
+    posts = glue_aws.glue.get_table(DatabaseName=database, Name="candidate_posts")["Table"]
+    types = {column["Name"]: column["Type"] for column in posts["StorageDescriptor"]["Columns"]}
+    assert types["ID"] == "bigint" and types["post_title"] == "string"
+    assert types["post_date_todate"] == "timestamp" and types["post_date_day"] == "bigint"
+
+    # Someone changed the table: the next write puts back what it wrote (update, not create;
+    # this run also builds its own Glue client from the environment).
+    glue_aws.glue.update_table(
+        DatabaseName=database,
+        TableInput={
+            "Name": "candidate_posts",
+            "StorageDescriptor": {"Columns": [{"Name": "x", "Type": "string"}]},
+        },
+    )
+    silver.main(_argv(glue_aws, "--candidate_database", database, "--candidate_table_prefix", "cand_"))
+    silver.main(_argv(glue_aws, "--candidate_database", database, "--datasets", "posts"))
+
+    posts = glue_aws.glue.get_table(DatabaseName=database, Name="candidate_posts")["Table"]
+    assert [column["Name"] for column in posts["StorageDescriptor"]["Columns"]] == silver.silver_columns(
+        "posts"
+    )
+    names = [table["Name"] for table in glue_aws.glue.get_tables(DatabaseName=database)["TableList"]]
+    assert sorted(names) == sorted(
+        [f"candidate_{name}" for name in MAPPED] + [f"cand_{name}" for name in MAPPED]
+    )
+    assert glue_aws.notifications() == []
+
+
+def test_publish_copies_the_recorded_version_even_if_the_candidate_changed_afterwards(
     glue_aws, bronze_small, small_site
 ):
-    # A leftover from an earlier naming scheme: the run must leave exactly one copy.
-    glue_aws.s3.put_object(
-        Bucket=glue_aws.silver_bucket, Key="wordpress_api/terms/old-run.parquet", Body=b"x"
-    )
+    _write(glue_aws)
+    key = "_candidate/wordpress_api/posts/posts.snappy.parquet"
+    audited = _body(glue_aws, key)
+    recorded = _manifest(glue_aws)["datasets"]["posts"]["version_id"]
+    glue_aws.s3.put_object(Bucket=glue_aws.silver_bucket, Key=key, Body=b"written after the audit")
 
-    result = silver.main(_argv(glue_aws))
+    result = _publish(glue_aws)
 
-    assert sorted(result.written) == sorted(silver.SILVER_SPECS) and not result.failed
-    assert glue_aws.keys(glue_aws.silver_bucket) == SILVER_OBJECT_KEYS
+    assert isinstance(result, silver.SilverPublishResult) and result.manifest_uri == MANIFEST_URI
+    assert result.versions["posts"] == recorded
+    assert result.published == {
+        name: f"s3://lake-test-silver/wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED
+    }
+    assert _body(glue_aws, "wordpress_api/posts/posts.snappy.parquet") == audited
+    assert sorted(_live(glue_aws)) == SILVER_OBJECT_KEYS
     for dataset, rows in small_site.items():
         assert (
             compare_rows(_read_silver(glue_aws, dataset).to_dict("records"), expected_silver(dataset, rows))
             is None
         )
-    first = glue_aws.etags(glue_aws.silver_bucket)
+    assert glue_aws.notifications() == []
 
-    silver.main(_argv(glue_aws))
 
-    assert glue_aws.keys(glue_aws.silver_bucket) == SILVER_OBJECT_KEYS
-    assert glue_aws.etags(glue_aws.silver_bucket) == first  # byte-identical snapshot
+def test_write_publish_twice_leaves_the_same_live_objects_one_per_dataset(glue_aws, bronze_small, small_site):
+    # A leftover from an earlier naming scheme: publishing must leave exactly one copy.
+    glue_aws.s3.put_object(
+        Bucket=glue_aws.silver_bucket, Key="wordpress_api/terms/old-run.parquet", Body=b"x"
+    )
+
+    result = _write_and_publish(glue_aws)
+
+    assert sorted(result.published) == MAPPED and result.skipped == []
+    assert sorted(_live(glue_aws)) == SILVER_OBJECT_KEYS
+    for dataset, rows in small_site.items():
+        assert (
+            compare_rows(_read_silver(glue_aws, dataset).to_dict("records"), expected_silver(dataset, rows))
+            is None
+        )
+    first = _live(glue_aws)
+    candidates = glue_aws.etags(glue_aws.silver_bucket, "_candidate/")
+
+    _write_and_publish(glue_aws)
+
+    assert _live(glue_aws) == first  # same keys, byte-identical snapshots
+    assert sorted(glue_aws.etags(glue_aws.silver_bucket, "_candidate/")) == sorted(candidates)
+    assert glue_aws.keys(glue_aws.silver_bucket) == sorted(
+        [*SILVER_OBJECT_KEYS, *CANDIDATE_OBJECT_KEYS, MANIFEST_KEY]
+    )
     assert glue_aws.notifications() == []
 
 
@@ -237,37 +532,53 @@ def test_job_reads_the_newest_partition_unless_told_otherwise(glue_aws, bronze_s
     older = [dict(row, name=row["name"] + " (old)") for row in small_site["terms"]]
     write_bronze(glue_aws.bronze_bucket, "terms", bronze_frame("terms", older), ingest_date="2025-10-30")
 
-    silver.main(_argv(glue_aws, "--datasets", "terms"))
+    _write_and_publish(glue_aws, "--datasets", "terms")
     assert not _read_silver(glue_aws, "terms")["name"].str.endswith("(old)").any()
+    assert _manifest(glue_aws)["datasets"]["terms"]["ingest_date"] == "2025-10-31"
 
-    silver.main(_argv(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-30"))
+    _write_and_publish(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-30")
     assert _read_silver(glue_aws, "terms")["name"].str.endswith("(old)").all()
+    entry = _manifest(glue_aws)["datasets"]["terms"]
+    assert entry["ingest_date"] == "2025-10-30" and entry["bronze_partition"].endswith(
+        "ingest_date=2025-10-30/"
+    )
 
 
-def test_bad_dataset_fails_the_job_notifies_and_keeps_earlier_silver(glue_aws, bronze_small, small_site):
-    silver.main(_argv(glue_aws))
-    before = glue_aws.etags(glue_aws.silver_bucket)
+def test_failed_write_leaves_no_manifest_and_publish_refuses(glue_aws, bronze_small, small_site):
+    _write_and_publish(glue_aws)
+    before = _live(glue_aws)
+    assert MANIFEST_KEY in glue_aws.keys(glue_aws.silver_bucket)  # an earlier, publishable manifest
     rows = [dict(row) for row in small_site["statistics_pages"]]
     rows[7]["date"] = "2025-02-30"
     write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", rows))
 
     with pytest.raises(silver.SilverJobError, match=r"statistics_pages: SilverInputError: .*field 'date'"):
-        silver.main(_argv(glue_aws))
+        _write(glue_aws)
 
-    after = glue_aws.etags(glue_aws.silver_bucket)
-    stats_key = "wordpress_api/statistics_pages/statistics_pages.snappy.parquet"
-    assert after[stats_key] == before[stats_key]  # the previous good snapshot is untouched
-    assert sorted(after) == sorted(before)  # and the other datasets were rebuilt in place
+    assert MANIFEST_KEY not in glue_aws.keys(glue_aws.silver_bucket)
+    assert _live(glue_aws) == before  # live silver untouched, for every dataset
     [note] = glue_aws.notifications()
     assert note["Subject"] == "silver wordpress_api failed: statistics_pages"
     assert f"{STATS_OBJECT}: field 'date' has 0 null and 1 malformed" in note["Message"]
     assert "row 7: '2025-02-30'" in note["Message"]
     assert "Succeeded (kept): posts, term_relationships, term_taxonomy, terms" in note["Message"]
+    assert "No manifest was written" in note["Message"]
+
+    with pytest.raises(
+        silver.SilverJobError,
+        match=re.escape(f"no candidate manifest at {MANIFEST_URI}: run the write stage"),
+    ):
+        _publish(glue_aws)
+
+    assert _live(glue_aws) == before
+    [note] = glue_aws.notifications()
+    assert note["Subject"] == "silver wordpress_api publish failed"
+    assert MANIFEST_URI in note["Message"] and "run the write stage" in note["Message"]
 
 
 def test_missing_column_or_duplicate_keys_fail_and_keep_earlier_silver(glue_aws, bronze_small, small_site):
-    silver.main(_argv(glue_aws, "--datasets", "posts,terms"))
-    before = glue_aws.etags(glue_aws.silver_bucket)
+    _write_and_publish(glue_aws, "--datasets", "posts,terms")
+    before = _live(glue_aws)
     write_bronze(
         glue_aws.bronze_bucket,
         "posts",
@@ -278,20 +589,110 @@ def test_missing_column_or_duplicate_keys_fail_and_keep_earlier_silver(glue_aws,
     write_bronze(glue_aws.bronze_bucket, "terms", bronze_frame("terms", terms))
 
     with pytest.raises(silver.SilverJobError, match=r"posts/ingest_date=2025-10-31/: missing .*'post_type'"):
-        silver.main(_argv(glue_aws, "--datasets", "posts,terms"))
+        _write(glue_aws, "--datasets", "posts,terms")
 
-    assert glue_aws.etags(glue_aws.silver_bucket) == before
+    assert _live(glue_aws) == before
+    assert MANIFEST_KEY not in glue_aws.keys(glue_aws.silver_bucket)
     [note] = glue_aws.notifications()
     assert note["Subject"] == "silver wordpress_api failed: posts, terms"
     assert "missing expected column(s) ['post_type']" in note["Message"]
     assert "field term_id has 2 rows sharing a key" in note["Message"]
 
 
+def test_publish_refuses_candidates_from_another_ingest_date(glue_aws, bronze_small, small_site):
+    _write_and_publish(glue_aws, "--datasets", "terms")
+    before = _live(glue_aws)
+    older = [dict(row, name=row["name"] + " (old)") for row in small_site["terms"]]
+    write_bronze(glue_aws.bronze_bucket, "terms", bronze_frame("terms", older), ingest_date="2025-10-30")
+    _write(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-30")
+
+    expected = "terms: candidate is from ingest_date 2025-10-30, publish asked for 2025-10-31"
+    with pytest.raises(silver.SilverPublishError, match=expected):
+        _publish(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-31")
+
+    assert _live(glue_aws) == before
+    [note] = glue_aws.notifications()
+    assert note["Subject"] == "silver wordpress_api publish failed: terms"
+    assert expected in note["Message"] and MANIFEST_URI in note["Message"]
+
+
+def test_publish_checks_every_candidate_before_copying_any(glue_aws, bronze_small, small_site):
+    _write_and_publish(glue_aws)
+    before = _live(glue_aws)
+    for dataset, column in (("posts", "post_title"), ("terms", "name")):
+        rows = [dict(row, **{column: row[column] + " (new)"}) for row in small_site[dataset]]
+        write_bronze(glue_aws.bronze_bucket, dataset, bronze_frame(dataset, rows))
+    _write(glue_aws)
+    candidates = glue_aws.etags(glue_aws.silver_bucket, "_candidate/")
+    assert candidates["_candidate/wordpress_api/posts/posts.snappy.parquet"] != before[SILVER_OBJECT_KEYS[0]]
+    terms_key = "_candidate/wordpress_api/terms/terms.snappy.parquet"
+    terms_version = _manifest(glue_aws)["datasets"]["terms"]["version_id"]
+    glue_aws.s3.delete_object(Bucket=glue_aws.silver_bucket, Key=terms_key, VersionId=terms_version)
+
+    with pytest.raises(
+        silver.SilverPublishError,
+        match=rf"nothing published: terms: candidate s3://lake-test-silver/{terms_key} "
+        rf"\(version {terms_version}\) is missing",
+    ):
+        _publish(glue_aws)
+
+    assert _live(glue_aws) == before  # posts (checked, fine, first in order) was not copied either
+    [note] = glue_aws.notifications()
+    assert note["Subject"] == "silver wordpress_api publish failed: terms"
+    assert f"s3://lake-test-silver/{terms_key}" in note["Message"]
+
+
+def test_unversioned_bucket_publish_checks_the_etag(glue_aws, bronze_small):
+    plain = "lake-test-silver-plain"
+    glue_aws.s3.create_bucket(Bucket=plain, CreateBucketConfiguration={"LocationConstraint": GLUE_REGION})
+    _write(glue_aws, "--datasets", "terms", silver_bucket=plain)
+    manifest = json.loads(_body(glue_aws, MANIFEST_KEY, bucket=plain))
+    assert manifest["datasets"]["terms"]["version_id"] is None
+    candidate_key = "_candidate/wordpress_api/terms/terms.snappy.parquet"
+    glue_aws.s3.put_object(Bucket=plain, Key=candidate_key, Body=b"not what was audited")
+
+    with pytest.raises(
+        silver.SilverPublishError, match=r"terms: candidate .*terms.snappy.parquet \(ETag .*changed"
+    ):
+        _publish(glue_aws, "--datasets", "terms", silver_bucket=plain)
+    assert _live(glue_aws, plain) == {}
+    assert len(glue_aws.notifications()) == 1
+
+    _write(glue_aws, "--datasets", "terms", silver_bucket=plain)
+    _publish(glue_aws, "--datasets", "terms", silver_bucket=plain)
+    live = _body(glue_aws, "wordpress_api/terms/terms.snappy.parquet", bucket=plain)
+    assert live == _body(glue_aws, candidate_key, bucket=plain)
+    assert glue_aws.notifications() == []
+
+
+def test_publish_refuses_when_a_requested_dataset_has_no_candidate(glue_aws, bronze_small):
+    _write(glue_aws, "--datasets", "terms")
+    with pytest.raises(
+        silver.SilverPublishError,
+        match=r"has no candidate for dataset\(s\) posts, statistics_pages, term_relationships, term_taxonomy",
+    ):
+        _publish(glue_aws)
+    assert _live(glue_aws) == {}
+    [note] = glue_aws.notifications()
+    assert note["Subject"].startswith("silver wordpress_api publish failed: posts, statistics_pages")
+
+
+def test_invalid_stage_is_a_clear_error_and_notifies(glue_aws, bronze_small):
+    with pytest.raises(ValueError, match=r"--stage must be one of write, publish, got 'audit'"):
+        silver.main(_argv(glue_aws, "--stage", "audit"))
+    assert glue_aws.keys(glue_aws.silver_bucket) == []
+    [note] = glue_aws.notifications()
+    assert note["Subject"] == "silver wordpress_api failed"
+    assert "--stage must be one of write, publish" in note["Message"]
+
+
 def test_unmapped_dataset_is_skipped_with_a_warning(glue_aws, bronze_small, caplog):
     with caplog.at_level(logging.WARNING):
-        result = silver.main(_argv(glue_aws, "--datasets", "terms,comments"))
-    assert result.skipped == ["comments"] and list(result.written) == ["terms"]
-    assert "comments is not currently mapped" in caplog.text
+        written = _write(glue_aws, "--datasets", "terms,comments")
+        published = _publish(glue_aws, "--datasets", "terms,comments")
+    assert written.skipped == ["comments"] and list(written.written) == ["terms"]
+    assert published.skipped == ["comments"] and list(published.published) == ["terms"]
+    assert caplog.text.count("comments is not currently mapped") == 2
     assert glue_aws.notifications() == []
 
 

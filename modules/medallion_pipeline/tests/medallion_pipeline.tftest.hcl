@@ -113,8 +113,23 @@ run "workflow_definition_wiring" {
     error_message = "crawler names and expected table counts must be rendered"
   }
   assert {
-    condition     = output.definition_vars.dq_table_name == "silver_posts" && output.definition_vars.crawl_bronze == "false"
-    error_message = "quality runs on the silver table of the chosen dataset; crawls only when needed by default"
+    condition     = output.definition_vars.dq_table_name == "candidate_posts" && output.definition_vars.crawl_bronze == "false"
+    error_message = "quality runs on the candidate table of the chosen dataset; crawls only when needed by default"
+  }
+  assert {
+    condition     = aws_glue_data_quality_ruleset.silver.target_table[0].table_name == "candidate_posts" && output.candidate_table_names == ["candidate_posts", "candidate_statistics_pages", "candidate_term_relationships", "candidate_term_taxonomy", "candidate_terms"]
+    error_message = "the ruleset targets the candidate table; one candidate table per dataset"
+  }
+  assert {
+    condition = [
+      for s in ["RunSilverJob", "PublishSilver"] :
+      jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States[s].Parameters.Arguments["--stage"]
+    ] == ["write", "publish"]
+    error_message = "the workflow writes silver candidates, then publishes them"
+  }
+  assert {
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQualityPassed.Default == "PublishSilver"
+    error_message = "publish only after the quality gate passed"
   }
   assert {
     condition     = output.table_names.bronze == ["bronze_posts", "bronze_statistics_pages", "bronze_term_relationships", "bronze_term_taxonomy", "bronze_terms"]
@@ -128,6 +143,22 @@ run "jobs_functions_and_crawlers" {
   assert {
     condition     = module.silver_job.default_arguments["--datasets"] == "posts,statistics_pages,term_relationships,term_taxonomy,terms" && module.silver_job.default_arguments["--bronze_bucket"] == "frugal-test-bronze-123456789012"
     error_message = "the silver job must receive buckets and datasets as arguments"
+  }
+  assert {
+    condition     = module.silver_job.default_arguments["--candidate_database"] == "frugal_test_silver" && module.silver_job.default_arguments["--candidate_table_prefix"] == "candidate_" && !contains(keys(module.silver_job.default_arguments), "--stage")
+    error_message = "the silver job registers candidates in the silver database; only the workflow chooses the publish stage"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.silver_job.role_policy_json).Statement : s.Resource if s.Sid == "RegisterCandidateTables"
+    ]) == concat(["arn:aws:glue:eu-west-1:123456789012:catalog", "arn:aws:glue:eu-west-1:123456789012:database/frugal_test_silver"], [for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] : "arn:aws:glue:eu-west-1:123456789012:table/frugal_test_silver/candidate_${d}"])
+    error_message = "the silver job may create/update exactly its candidate tables"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.silver_job.role_policy_json).Statement : s.Resource if s.Sid == "WriteObjects"
+    ]) == ["arn:aws:s3:::frugal-test-silver-123456789012/wordpress_api/*", "arn:aws:s3:::frugal-test-silver-123456789012/_candidate/wordpress_api/*"]
+    error_message = "the silver job writes live silver and its candidates, nothing else"
   }
   assert {
     condition     = module.gold_job.default_arguments["--gold_bucket"] == "frugal-test-gold-123456789012" && !contains(keys(module.gold_job.default_arguments), "--bronze_bucket")
@@ -205,13 +236,29 @@ run "rejects_bad_timezone" {
   expect_failures = [var.schedule]
 }
 
-run "rejects_bad_quality_and_datasets" {
+run "rejects_quality_dataset_outside_datasets" {
+  command = plan
+  variables {
+    data_quality = { dataset = "comments", ruleset = "Rules = [ RowCount >= 1 ]" }
+  }
+  expect_failures = [var.data_quality]
+}
+
+run "rejects_bad_quality_settings" {
   command = plan
   variables {
     data_quality = { dataset = "posts", ruleset = "IsComplete \"id\"", number_of_workers = 1 }
-    datasets     = []
   }
-  expect_failures = [var.data_quality, var.datasets]
+  expect_failures = [var.data_quality]
+}
+
+# Separate run: with datasets invalid, Terraform skips data_quality's checks that refer to it.
+run "rejects_empty_datasets" {
+  command = plan
+  variables {
+    datasets = []
+  }
+  expect_failures = [var.datasets]
 }
 
 run "rejects_bad_workflow_timings" {

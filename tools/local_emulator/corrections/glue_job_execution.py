@@ -33,7 +33,7 @@ Emulator specifics (documented in the README, local emulator section):
   `/aws-glue/jobs/error` (python shell: `/aws-glue/python-jobs/...`), stream = run id, as Glue does;
 - setting `glue_job_run.execute` (default true). With false, runs are simulated (the timing of
   `glue_jobs`: `glue_job_run.seconds`, `glue_job_run.failed_jobs`) and no script is needed.
-  Names in `glue_job_run.failed_jobs` fail without running in both modes.
+  Runs matched by `glue_job_run.failed_jobs` (see `glue_jobs`) fail without running in both modes.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ import boto3
 
 from local_emulator import runtime
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.corrections.glue_jobs import forced_failure
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -370,8 +371,7 @@ def apply() -> None:
     def start_and_execute(self: Any, *args: Any, **kwargs: Any) -> str:
         run_id = start_job_run(self, *args, **kwargs)
         run = next(r for r in self.job_runs if r.job_run_id == run_id)
-        forced_failure = self.name in runtime.settings.get("glue_job_run", "failed_jobs")
-        if runtime.settings.get("glue_job_run", "execute") and not forced_failure:
+        if runtime.settings.get("glue_job_run", "execute") and not forced_failure(self.name, run.arguments):
             execution = JobExecution(run, self)
             run._emu_execution = execution
             execution.start()

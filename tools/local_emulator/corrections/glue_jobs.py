@@ -19,8 +19,10 @@ creates).
 Runs execute the job's script (correction `glue_job_execution`, setting `glue_job_run.execute`,
 default true); the state, ExecutionTime, CompletedOn and ErrorMessage then come from the process.
 Simulated runs (`execute: false`): `glue_job_run.seconds` is how long a run takes (default 2 s;
-STARTING for the first quarter, at most 0.5 s). Job names listed in `glue_job_run.failed_jobs` end
-FAILED with an ErrorMessage without running, in both modes, so failure paths can be tested.
+STARTING for the first quarter, at most 0.5 s). Runs matched by `glue_job_run.failed_jobs` end
+FAILED with an ErrorMessage without running, in both modes, so failure paths can be tested. An
+entry is a job name (every run of that job fails) or {"job": name, "arguments": {...}} (only runs
+started with those argument values fail, e.g. one stage of a job the workflow runs twice).
 """
 
 from __future__ import annotations
@@ -43,6 +45,20 @@ _GLUE_SERVICE = (
     "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue"
 )
 FAILED_MESSAGE = "Emulator: job configured to fail (glue_job_run.failed_jobs)"
+
+
+def forced_failure(job_name: str, arguments: Any) -> bool:
+    """True when `glue_job_run.failed_jobs` says this run must fail (see the module docstring)."""
+    given = arguments or {}
+    for entry in runtime.settings.get("glue_job_run", "failed_jobs"):
+        if isinstance(entry, str):
+            if entry == job_name:
+                return True
+        elif entry.get("job") == job_name and all(
+            given.get(name) == value for name, value in (entry.get("arguments") or {}).items()
+        ):
+            return True
+    return False
 
 
 def _run_status(self: Any) -> str:
@@ -132,7 +148,7 @@ def apply() -> None:
         self._emu_started = time.monotonic()
         self._emu_seconds = seconds
         self._emu_starting_seconds = min(0.5, seconds / 4)
-        failed = self.job_name in runtime.settings.get("glue_job_run", "failed_jobs")
+        failed = forced_failure(self.job_name, self.arguments)
         self._emu_outcome = "FAILED" if failed else "SUCCEEDED"
         self._emu_glue_version = "5.0"
 
