@@ -47,9 +47,9 @@ from botocore.exceptions import ClientError
 
 from lakehouse_common import layout
 from lakehouse_common.datasets import SOURCE_WORDPRESS, WORDPRESS_DATASETS, WORDPRESS_KEYS
-from lakehouse_common.glue_job import get_job_arguments, job_start_utc
+from lakehouse_common.glue_job import get_job_arguments, job_start_utc, notify_job_failure
 from lakehouse_common.logging_setup import configure_logging
-from lakehouse_common.notifications import failure_message, failure_subject, publish_failure
+from lakehouse_common.notifications import failure_message, failure_subject, join_causes, publish_failure
 from lakehouse_common.s3_cleanup import delete_files_before
 
 LOGGER = logging.getLogger("silver_wordpress_api")
@@ -495,7 +495,7 @@ def select_candidates(
             if record.ingest_date != ingest_date
         }
         if stale:
-            details = "; ".join(f"{name}: {cause}" for name, cause in stale.items())
+            details = join_causes(stale)
             raise SilverPublishError(
                 f"manifest {uri}: {details}; run the write stage for {ingest_date} first", failed=stale
             )
@@ -822,7 +822,7 @@ def run_publish(config: SilverConfig, s3: Any) -> SilverPublishResult:
     problems = {name: candidate_problem(s3, record) for name, record in chosen.items()}
     refused = {name: problem for name, problem in problems.items() if problem}
     if refused:
-        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(refused.items()))
+        details = join_causes(refused)
         raise SilverPublishError(f"{PUBLISH_STAGE}: nothing published: {details}", failed=refused)
     result = SilverPublishResult(manifest_uri=manifest_uri, published={}, versions={}, skipped=skipped)
     failed: Dict[str, str] = {}
@@ -835,7 +835,7 @@ def run_publish(config: SilverConfig, s3: Any) -> SilverPublishResult:
             continue
         result.versions[name] = record.version_id
     if failed:
-        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(failed.items()))
+        details = join_causes(failed)
         raise SilverPublishError(
             f"{PUBLISH_STAGE}: {len(failed)} dataset(s) failed: {details}",
             failed=failed,
@@ -847,19 +847,13 @@ def run_publish(config: SilverConfig, s3: Any) -> SilverPublishResult:
 # ---- main ------------------------------------------------------------------------------------
 
 
-def _notify_error(topic: Optional[str], stage: str, error: Exception, note: str, sns_client: Any) -> None:
-    """One notification for an error that is not a list of failed datasets."""
-    message = f"{stage} failed: {type(error).__name__}: {error}" + (f"\n\n{note}" if note else "")
-    publish_failure(topic, f"{stage} failed", message, sns_client)
-
-
 def _main_write(config: SilverConfig, topic: Optional[str], clients: Mapping[str, Any]) -> SilverRunResult:
     try:
         s3 = clients.get("s3") or _client("s3")
         glue = clients.get("glue") or (_client("glue") if config.candidate_database else None)
         result = run_write(config, s3, glue)
     except Exception as error:  # e.g. S3 refused the manifest: still say so on the topic
-        _notify_error(topic, STAGE, error, "", clients.get("sns"))
+        notify_job_failure(STAGE, topic, error, sns_client=clients.get("sns"))
         raise
     if result.failed:
         message = failure_message(
@@ -867,7 +861,7 @@ def _main_write(config: SilverConfig, topic: Optional[str], clients: Mapping[str
         )
         message += "\nNo manifest was written: nothing from this run can be published."
         publish_failure(topic, failure_subject(STAGE, result.failed), message, clients.get("sns"))
-        details = "; ".join(f"{name}: {cause}" for name, cause in sorted(result.failed.items()))
+        details = join_causes(result.failed)
         raise SilverJobError(f"{STAGE}: {len(result.failed)} dataset(s) failed: {details}")
     LOGGER.info(
         "%s write complete: %d candidate(s), %d skipped, manifest %s",
@@ -893,7 +887,7 @@ def _main_publish(
             message = failure_message(PUBLISH_STAGE, date, error.failed, error.published) + "\n" + note
             publish_failure(topic, failure_subject(PUBLISH_STAGE, error.failed), message, clients.get("sns"))
         else:
-            _notify_error(topic, PUBLISH_STAGE, error, note, clients.get("sns"))
+            notify_job_failure(PUBLISH_STAGE, topic, error, note, clients.get("sns"))
         raise
     LOGGER.info(
         "%s complete: %d published, %d skipped", PUBLISH_STAGE, len(result.published), len(result.skipped)
@@ -916,7 +910,7 @@ def main(
     try:
         config = read_config(arguments)
     except Exception as error:  # bad arguments: still say so on the topic
-        _notify_error(topic, STAGE, error, "", sns_client)
+        notify_job_failure(STAGE, topic, error, sns_client=sns_client)
         raise
     if config.stage == "publish":
         return _main_publish(config, topic, clients)

@@ -283,7 +283,7 @@ def run(
     LOGGER.info("bronze summary: %s", json.dumps(summary, sort_keys=True))
     if failed:
         _notify_failure(settings, ingest_date, failed, loaded, sns)
-        causes = "; ".join(f"{name}: {cause}" for name, cause in sorted(failed.items()))
+        causes = notifications.join_causes(failed)
         raise BronzeLoadError(f"{len(failed)} of {len(settings.datasets)} datasets failed: {causes}")
     return summary
 

@@ -258,7 +258,7 @@ def run(
     LOGGER.info("raw summary: %s", json.dumps(summary, sort_keys=True))
     if failed:
         _notify_failure(settings, ingest_date, failed, stored, sns)
-        causes = "; ".join(f"{name}: {cause}" for name, cause in sorted(failed.items()))
+        causes = notifications.join_causes(failed)
         raise RawIngestError(f"{len(failed)} of {len(endpoints)} datasets failed: {causes}")
     return summary
 

@@ -11,7 +11,7 @@ import sys
 from typing import Callable, Dict, Mapping, Optional, Sequence, TypeVar
 
 from lakehouse_common.arguments import ConfigError, resolve_job_args
-from lakehouse_common.notifications import publish_failure
+from lakehouse_common.notifications import EARLIER_DATA_KEPT, publish_failure
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,6 +61,14 @@ def job_start_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def notify_job_failure(
+    stage: str, topic_arn: Optional[str], error: BaseException, note: str = "", sns_client: object = None
+) -> None:
+    """One failure notification for `stage`: subject "<stage> failed", the error, then `note`."""
+    message = f"{stage} failed: {type(error).__name__}: {error}" + (f"\n\n{note}" if note else "")
+    publish_failure(topic_arn, f"{stage} failed"[:100], message, sns_client=sns_client)
+
+
 def run_or_notify(
     stage: str,
     topic_arn: Optional[str],
@@ -76,10 +84,8 @@ def run_or_notify(
         return body()
     except Exception as error:
         LOGGER.exception("%s failed", stage)
-        subject = f"{stage} failed"
-        message = f"{stage} failed: {type(error).__name__}: {error}\n\nEarlier data was left in place."
-        publish_failure(topic_arn, subject[:100], message, sns_client=sns_client)
+        notify_job_failure(stage, topic_arn, error, EARLIER_DATA_KEPT, sns_client)
         raise
 
 
-__all__ = ["ConfigError", "get_job_arguments", "job_start_utc", "run_or_notify"]
+__all__ = ["ConfigError", "get_job_arguments", "job_start_utc", "notify_job_failure", "run_or_notify"]

@@ -44,27 +44,29 @@ def _check_name(kind: str, value: str) -> str:
     return value
 
 
-def dataset_prefix(bucket: str, source: str, dataset: str) -> str:
-    """s3://bucket/source/dataset/ — the root of one dataset in one layer."""
+def _bucket_root(bucket: str) -> str:
     if not bucket:
         raise ValueError("bucket must not be empty")
-    return f"s3://{bucket}/{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+    return f"s3://{bucket}/"
+
+
+def dataset_prefix(bucket: str, source: str, dataset: str) -> str:
+    """s3://bucket/source/dataset/ — the root of one dataset in one layer."""
+    return f"{_bucket_root(bucket)}{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
+
+
+def _candidate_root(bucket: str, source: str) -> str:
+    return f"{_bucket_root(bucket)}{CANDIDATE_ROOT}/{_check_name('source', source)}/"
 
 
 def candidate_prefix(bucket: str, source: str, dataset: str) -> str:
     """s3://bucket/_candidate/source/dataset/ — one dataset's unpublished silver candidate."""
-    if not bucket:
-        raise ValueError("bucket must not be empty")
-    return (
-        f"s3://{bucket}/{CANDIDATE_ROOT}/{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
-    )
+    return f"{_candidate_root(bucket, source)}{_check_name('dataset', dataset)}/"
 
 
 def candidate_manifest_uri(bucket: str, source: str) -> str:
     """s3://bucket/_candidate/source/_manifest.json — what one complete write stage produced."""
-    if not bucket:
-        raise ValueError("bucket must not be empty")
-    return f"s3://{bucket}/{CANDIDATE_ROOT}/{_check_name('source', source)}/{CANDIDATE_MANIFEST_NAME}"
+    return f"{_candidate_root(bucket, source)}{CANDIDATE_MANIFEST_NAME}"
 
 
 def partition_prefix(bucket: str, source: str, dataset: str, ingest_date: str) -> str:

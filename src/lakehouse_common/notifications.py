@@ -10,6 +10,14 @@ _SUBJECT_MAX = 100
 _MESSAGE_MAX = 200_000
 
 
+EARLIER_DATA_KEPT = "Earlier data was left in place."
+
+
+def join_causes(failed: Mapping[str, str]) -> str:
+    """`name: cause; ...` sorted by name: a failure map on one line (for exception messages)."""
+    return "; ".join(f"{name}: {cause}" for name, cause in sorted(failed.items()))
+
+
 def failure_subject(stage: str, failed: Mapping[str, str]) -> str:
     """Short subject naming the stage and the failed datasets, within SNS's subject rules."""
     subject = f"{stage} failed: {', '.join(sorted(failed)) or 'run'}"
@@ -25,7 +33,7 @@ def failure_message(
     lines += [f"- {name}: {cause}" for name, cause in sorted(failed.items())]
     if succeeded:
         lines += ["", "Succeeded (kept): " + ", ".join(sorted(succeeded))]
-    lines += ["", "Earlier data was left in place."]
+    lines += ["", EARLIER_DATA_KEPT]
     text = "\n".join(lines)
     return text if len(text) <= _MESSAGE_MAX else text[:_MESSAGE_MAX] + "\n[truncated]"
 

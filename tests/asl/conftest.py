@@ -83,6 +83,13 @@ class AslHarness:
                 raise AssertionError(f"execution still RUNNING after {timeout}s: {execution_arn}")
             time.sleep(0.1)
 
+    def wait_for_state(self, execution_arn: str, state: str, timeout: float = 60.0) -> None:
+        """Return once the execution has entered `state` (to act on it mid-run)."""
+        deadline = time.monotonic() + timeout
+        while state not in self.entered_states(execution_arn):
+            assert time.monotonic() < deadline, (state, self.entered_states(execution_arn))
+            time.sleep(0.05)
+
     def history(self, execution_arn: str) -> list[dict[str, Any]]:
         pages = self.sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
         return [event for page in pages for event in page["events"]]

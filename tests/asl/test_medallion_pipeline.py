@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from typing import Any, Optional
 
@@ -409,10 +408,7 @@ def test_failure_at_check_silver_catalog_notifies_once_and_fails(pipeline):
     pipeline.deploy()
     arn = pipeline.state_machine()
     execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
-    deadline = time.monotonic() + 60
-    while "PublishSilver" not in pipeline.asl.entered_states(execution):
-        assert time.monotonic() < deadline, pipeline.asl.entered_states(execution)
-        time.sleep(0.05)
+    pipeline.asl.wait_for_state(execution, "PublishSilver")
     pipeline.asl.emulator.inject_fault("glue", "GetTables", "AccessDeniedException", "injected", 400, 1)
     described = pipeline.asl.wait(execution, timeout=90)
     entered = pipeline.asl.entered_states(execution)
@@ -432,10 +428,7 @@ def test_crawler_already_running_is_waited_for_then_started(pipeline):
     pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
     arn = pipeline.state_machine()
     execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE, "crawl": {"bronze": True}})
-    deadline = time.monotonic() + 60
-    while "BronzeLoad" not in pipeline.asl.entered_states(execution):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    pipeline.asl.wait_for_state(execution, "BronzeLoad")
     pipeline.glue.start_crawler(Name=CRAWLERS["bronze"])  # someone else's crawl starts meanwhile
     described = pipeline.asl.wait(execution, timeout=90)
     entered = pipeline.asl.entered_states(execution)

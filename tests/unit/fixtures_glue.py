@@ -6,8 +6,7 @@ check loads it with `-p fixtures_glue`, so it must import on Python 3.9 without 
 `glue_aws`: in-process moto with the bronze/silver/gold buckets (silver versioned, like the real
 buckets: the silver job's publish stage copies recorded candidate versions), a failure topic whose
 messages land in an SQS queue, so tests read the notifications back, and a Glue database for the
-silver job's candidate tables (when moto's Glue backend can load: it needs pyparsing, which the
-Python 3.9 check's moto[s3,sns,sqs] does not install; `glue_aws.glue` is None then).
+silver job's candidate tables.
 `bronze_small`: the committed sample site written to bronze as Parquet (one partition per dataset).
 """
 
@@ -16,7 +15,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import boto3
 import pandas as pd
@@ -33,18 +32,6 @@ SMALL_INGEST_DATE = "2025-10-31"
 CANDIDATE_DATABASE = "lake_test_silver"
 
 
-def moto_glue_available() -> bool:
-    """Whether moto's Glue backend imports (it needs pyparsing, moto's `glue` extra)."""
-    try:
-        import moto.glue  # noqa: F401, PLC0415 - probing only
-    except ImportError:
-        return False
-    return True
-
-
-MOTO_GLUE = moto_glue_available()
-
-
 @dataclass
 class GlueAws:
     s3: Any
@@ -55,7 +42,7 @@ class GlueAws:
     gold_bucket: str
     topic_arn: str
     queue_url: str
-    glue: Optional[Any] = None  # None when moto's Glue backend is unavailable (see the docstring)
+    glue: Any
     glue_database: str = CANDIDATE_DATABASE
 
     def notifications(self) -> List[Dict[str, str]]:
@@ -154,9 +141,8 @@ def glue_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[GlueAws]:
         for bucket in ("lake-test-bronze", "lake-test-silver", "lake-test-gold"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": GLUE_REGION})
         s3.put_bucket_versioning(Bucket="lake-test-silver", VersioningConfiguration={"Status": "Enabled"})
-        glue = boto3.client("glue", region_name=GLUE_REGION) if MOTO_GLUE else None
-        if glue is not None:
-            glue.create_database(DatabaseInput={"Name": CANDIDATE_DATABASE})
+        glue = boto3.client("glue", region_name=GLUE_REGION)
+        glue.create_database(DatabaseInput={"Name": CANDIDATE_DATABASE})
         topic_arn = sns.create_topic(Name="lake-test-glue-failures")["TopicArn"]
         queue_url = sqs.create_queue(QueueName="lake-test-glue-failures")["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][

@@ -14,7 +14,7 @@ import awswrangler as wr
 import pandas as pd
 import pytest
 import silver_wordpress_api as silver
-from fixtures_glue import GLUE_REGION, MOTO_GLUE, bronze_frame, write_bronze
+from fixtures_glue import GLUE_REGION, bronze_frame, write_bronze
 
 from lakehouse_common import layout
 from lakehouse_common.glue_testing import assert_pandas_rows, compare_rows
@@ -23,9 +23,6 @@ POSTS_OBJECT = "s3://lake-test-bronze/wordpress_api/posts/ingest_date=2025-10-31
 STATS_OBJECT = "s3://lake-test-bronze/wordpress_api/statistics_pages/ingest_date=2025-10-31/"
 MANIFEST_KEY = "_candidate/wordpress_api/_manifest.json"
 MANIFEST_URI = f"s3://lake-test-silver/{MANIFEST_KEY}"
-requires_glue = pytest.mark.skipif(
-    not MOTO_GLUE, reason="moto's Glue backend needs pyparsing (moto[glue]), not installed here"
-)
 
 
 # ---- an independent oracle: the expected silver rows, in plain Python ---------------------
@@ -431,7 +428,6 @@ def test_write_stage_writes_only_candidates_and_a_manifest(glue_aws, bronze_smal
     assert glue_aws.notifications() == []
 
 
-@requires_glue
 def test_write_stage_registers_candidate_tables_create_then_update(glue_aws, bronze_small):
     database = glue_aws.glue_database
     silver.main(_argv(glue_aws, "--candidate_database", database), glue_client=glue_aws.glue)
