@@ -12,8 +12,8 @@ TF            := ./tools/terraform.sh
 ENV           ?= local
 EMULATOR_PORT ?= 4566
 export EMULATOR_PORT
-# Repo packages (shared code, emulator, tools) import without reinstalling the venv.
-export PYTHONPATH := $(CURDIR)/src:$(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
+# Repo packages (shared code, emulator, tools) import from this checkout without reinstalling the venv.
+export PYTHONPATH := $(CURDIR)/src:$(CURDIR)/emulator/src:$(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
@@ -24,10 +24,10 @@ ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml emulator/pyproject.toml
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade "pip==24.3.1"
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e './emulator[dev]' -e '.[dev]'
 	touch $@
 
 venv: $(VENV)/.installed ## create/refresh the project virtual environment

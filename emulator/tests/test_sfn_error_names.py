@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.emulator.conftest import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution
 
 pytestmark = pytest.mark.emulator
 

@@ -7,8 +7,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
-
-from tests.emulator.conftest import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution
 
 pytestmark = pytest.mark.emulator
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.emulator.test_s3_bucket_policy import tls_only_policy
+from test_s3_bucket_policy import tls_only_policy
 
 pytestmark = pytest.mark.emulator
 

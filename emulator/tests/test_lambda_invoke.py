@@ -9,8 +9,7 @@ import zipfile
 
 import pytest
 from botocore.config import Config
-
-from tests.emulator.conftest import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution
 
 pytestmark = pytest.mark.emulator
 

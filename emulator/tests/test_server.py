@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.config import Config
 from cryptography import x509
+
 from local_emulator import client_env
 from local_emulator.pytest_plugin import _free_port_pair
 

@@ -6,8 +6,7 @@ import json
 import time
 
 import pytest
-
-from tests.emulator.conftest import create_state_machine, wait_execution
+from sfn_support import create_state_machine, wait_execution
 
 pytestmark = pytest.mark.emulator
 

@@ -13,8 +13,6 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
 MOTO_VERSION = "5.2.1"
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 def default_port() -> int:
     """Port from EMULATOR_PORT, else 4566."""
@@ -22,5 +20,7 @@ def default_port() -> int:
 
 
 def default_state_dir(port: int) -> Path:
-    """<repo>/.emulator/<port>/ holds ca.pem, key, pid and log of the server on that port."""
-    return REPO_ROOT / ".emulator" / str(port)
+    """Where the server on `port` keeps ca.pem, key, pid and log: $EMULATOR_STATE_DIR/<port>, else
+    ./.emulator/<port> (the project that starts the emulator owns its state, not this package)."""
+    root = os.environ.get("EMULATOR_STATE_DIR")
+    return (Path(root) if root else Path.cwd() / ".emulator") / str(port)

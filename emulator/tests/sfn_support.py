@@ -1,4 +1,4 @@
-"""Shared helpers for the emulator's own tests: a clean emulator per test, execution polling."""
+"""Helpers for the emulator's own tests: create state machines and wait for their executions."""
 
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ import json
 import time
 from typing import Any
 
-import pytest
-
 ROLE_ARN = "arn:aws:iam::123456789012:role/emulator-test"
-
-
-@pytest.fixture
-def emu(emulator: Any) -> Any:
-    """The session emulator, reset before each test (state, faults, settings)."""
-    emulator.reset()
-    return emulator
 
 
 def create_state_machine(sfn: Any, name: str, definition: dict[str, Any]) -> str:

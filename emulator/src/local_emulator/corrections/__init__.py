@@ -17,6 +17,7 @@ MODULES = [
     "sfn_validate",
     "sfn_sdk_endpoint",
     "sfn_executions",
+    "sfn_wait",
     "sfn_error_names",
     "sfn_optimised_casing",
     "glue_sessions",

@@ -8,6 +8,7 @@ import time
 import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
+
 from local_emulator.corrections.glue_data_quality import evaluate_rule
 
 pytestmark = pytest.mark.emulator

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.emulator.test_lambda_invoke import HANDLER, _zip
+from test_lambda_invoke import HANDLER, _zip
 
 pytestmark = pytest.mark.emulator
 

@@ -9,10 +9,10 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+from sfn_support import create_state_machine, run_execution
+
 from local_emulator import runtime
 from local_emulator.corrections.glue_job_execution import JobExecution
-
-from tests.emulator.conftest import create_state_machine, run_execution
 
 pytestmark = pytest.mark.emulator
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.emulator.test_s3_bucket_policy import tls_only_policy
+from test_s3_bucket_policy import tls_only_policy
 
 pytestmark = pytest.mark.emulator
 

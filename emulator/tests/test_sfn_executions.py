@@ -6,8 +6,7 @@ import json
 import re
 
 import pytest
-
-from tests.emulator.conftest import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution
 
 pytestmark = pytest.mark.emulator
 

@@ -1,1 +1,0 @@
-pytest_plugins = ["local_emulator.pytest_plugin"]
