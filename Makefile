@@ -19,7 +19,7 @@ MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
 .PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
-        plan apply destroy demo demo-failure package bench run clean
+        plan apply destroy demo demo-failure package bench run flakes clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
 
 package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
 	$(PY) tools/package.py
+
+flakes: venv ## run each emulator-backed suite RUNS times in a row (default 5) and print every run's counts
+	$(PY) tools/repeat_suites.py --runs $(or $(RUNS),5)
 
 bench: venv ## run every bench/ script
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done

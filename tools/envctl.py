@@ -35,7 +35,6 @@ def env_dir(env: str) -> Path:
 
 def emulator_environment(port: int) -> dict[str, str]:
     """AWS_* variables pointing terraform at a running emulator; exits with advice if it is down."""
-    sys.path.insert(0, str(REPO_ROOT / "tools"))
     from local_emulator.cli import is_healthy  # noqa: PLC0415 - only the local env needs it
     from local_emulator.constants import default_state_dir  # noqa: PLC0415
     from local_emulator.env import client_env, https_endpoint  # noqa: PLC0415

@@ -52,9 +52,9 @@ def spawn(port: int, state_dir: Path) -> subprocess.Popen[bytes]:
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / "ca.pem").unlink(missing_ok=True)
     log = (state_dir / "server.log").open("wb")  # one log per server start
-    tools_dir = str(Path(__file__).resolve().parents[1])
+    package_root = str(Path(__file__).resolve().parents[1])  # the server imports this copy
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (tools_dir, env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     for name in ("AWS_ENDPOINT_URL", "AWS_CA_BUNDLE"):
         env.pop(name, None)  # the server must not point at itself through a stale bundle
     process = subprocess.Popen(
