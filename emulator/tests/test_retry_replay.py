@@ -30,6 +30,9 @@ def test_retried_attempt_gets_the_first_response_not_a_second_execution(emu):
     first = ssm.put_parameter(Name="/replay/p", Value="one", Type="String")
     again = ssm.put_parameter(Name="/replay/p", Value="one", Type="String")  # the SDK's retry
     assert again["Version"] == first["Version"] == 1
+    # The replay is never silent: the server log names the invocation whose response was lost.
+    log = (emu.state_dir / "server.log").read_text()
+    assert "replayed 200 OK to POST / AmazonSSM.PutParameter (invocation 11111111-2222" in log
 
     # A new operation (new invocation id) is executed: the parameter exists now.
     fresh = emu.client("ssm")

@@ -18,12 +18,14 @@ the last 2000 invocations are kept.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 StartResponse = Callable[..., Any]
+LOG = logging.getLogger("local_emulator.transport")
 
 MAX_ENTRIES = 2000
 MAX_BODY_BYTES = 1 << 20
@@ -67,6 +69,16 @@ class RetryReplay:
                 and earlier.done.wait(WAIT_FOR_FIRST_ATTEMPT_SECONDS)
                 and earlier.body is not None
             ):
+                # Every replay is a response some client did not receive: say so, so a run's
+                # server log shows whether any was needed.
+                LOG.warning(
+                    "replayed %s to %s %s %s (invocation %s): the client retried an answered request",
+                    earlier.status,
+                    environ.get("REQUEST_METHOD"),
+                    environ.get("PATH_INFO"),
+                    environ.get("HTTP_X_AMZ_TARGET", ""),
+                    invocation,
+                )
                 start_response(earlier.status, list(earlier.headers))
                 return [earlier.body]
         return self._run_and_remember(invocation, environ, start_response)
