@@ -102,8 +102,28 @@ def normalise_service(name: str) -> str:
     return _SERVICE_ALIASES.get(lowered, lowered)
 
 
+class ServiceLocks:
+    """One re-entrant lock per service, held while moto serves a call of that service.
+
+    moto's backends are plain dicts and lists, and its threaded server lets requests change them
+    concurrently: a DescribeParameters iterating `_parameters` while a PutParameter inserts fails
+    with `RuntimeError: dictionary changed size during iteration` (HTTP 500). Threads the emulator
+    starts itself (crawl completion) take the same lock before they change a backend.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.RLock] = {}
+
+    def of(self, service: str) -> threading.RLock:
+        name = normalise_service(service)
+        with self._guard:
+            return self._locks.setdefault(name, threading.RLock())
+
+
 settings = Settings()
 faults = Faults()
+service_locks = ServiceLocks()
 
 # True while serving a request that arrived over TLS (set by the WSGI middleware per request).
 secure_transport: contextvars.ContextVar[bool] = contextvars.ContextVar("secure_transport", default=True)

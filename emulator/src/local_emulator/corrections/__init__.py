@@ -13,6 +13,7 @@ import local_emulator.patching  # noqa: F401 - the moto version check runs befor
 
 MODULES = [
     "fault_injection",
+    "serialized_backends",
     "sfn_jsonata",
     "sfn_validate",
     "sfn_sdk_endpoint",

@@ -371,10 +371,13 @@ def apply() -> None:
         start_crawler(self)
         run = self.crawls[-1]
         run._emu_crawler = self
-        # Write the catalog when the crawl ends even if nobody asks for the crawler's state.
-        timer = threading.Timer(
-            float(runtime.settings.get("glue_crawl", "seconds")) + 0.1, lambda: run.status
-        )
+        def finish() -> None:
+            # The catalog is written when the crawl ends even if nobody asks for the crawler's
+            # state; the Glue lock keeps concurrent catalog reads whole (serialized_backends).
+            with runtime.service_locks.of("glue"):
+                run.status  # noqa: B018 - reading the status writes the catalog
+
+        timer = threading.Timer(float(runtime.settings.get("glue_crawl", "seconds")) + 0.1, finish)
         timer.daemon = True
         timer.start()
 
