@@ -371,6 +371,7 @@ def apply() -> None:
         start_crawler(self)
         run = self.crawls[-1]
         run._emu_crawler = self
+
         def finish() -> None:
             # The catalog is written when the crawl ends even if nobody asks for the crawler's
             # state; the Glue lock keeps concurrent catalog reads whole (serialized_backends).
