@@ -123,3 +123,80 @@ def test_missing_function_and_injected_fault(emu):
     with pytest.raises(lam.exceptions.TooManyRequestsException):
         emu.client("lambda", config=Config(retries={"total_max_attempts": 1})).invoke(FunctionName="writer")
     assert "FunctionError" not in lam.invoke(FunctionName="writer", Payload=b"{}")
+
+
+PROBE = """
+import sys
+
+def handler(event, context):
+    import boto3
+    found = {"python": "%d.%d" % sys.version_info[:2], "boto3": boto3.__version__}
+    for name in event["imports"]:
+        module = __import__(name)
+        found[name] = module.__version__
+    return found
+"""
+
+
+def _probe_function(emu, name, runtime, layers=()):
+    trust = {"Version": "2012-10-17", "Statement": []}
+    role = emu.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    lam = emu.client("lambda")
+    lam.create_function(
+        FunctionName=name,
+        Runtime=runtime,
+        Role=role["Role"]["Arn"],
+        Handler="app.main.handler",
+        Code={"ZipFile": _zip(PROBE)},
+        Timeout=60,
+        Architectures=["arm64"],
+        Layers=list(layers),
+    )
+    return lam
+
+
+def test_handler_runs_in_its_runtime_python_with_only_the_runtime_sdk(emu):
+    lam = _probe_function(emu, "bare", "python3.12")
+    response = lam.invoke(FunctionName="bare", Payload=json.dumps({"imports": []}))
+    result = json.loads(response["Payload"].read())
+    assert result == {"python": "3.12", "boto3": "1.40.4"}  # the runtime's SDK, not the emulator's
+    missing = lam.invoke(FunctionName="bare", Payload=json.dumps({"imports": ["pandas"]}))
+    assert missing["FunctionError"] == "Unhandled"
+    payload = json.loads(missing["Payload"].read())
+    assert payload["errorType"] == "ModuleNotFoundError"
+    assert payload["errorMessage"] == "No module named 'pandas'"
+
+
+def test_sdk_pandas_layer_from_its_public_parameter_provides_its_release(emu):
+    parameter = "/aws/service/aws-sdk-pandas/3.17.0/py3.12/arm64/layer-arn"
+    arn = emu.client("ssm").get_parameter(Name=parameter)["Parameter"]["Value"]
+    assert arn == "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:29"
+    lam = _probe_function(emu, "with-layer", "python3.12", layers=[arn])
+    assert lam.get_function(FunctionName="with-layer")["Configuration"]["Layers"][0]["Arn"] == arn
+    event = {"imports": ["awswrangler", "pandas", "numpy", "pyarrow"]}
+    result = json.loads(lam.invoke(FunctionName="with-layer", Payload=json.dumps(event))["Payload"].read())
+    assert result == {
+        "python": "3.12",
+        "boto3": "1.40.4",  # the layer ships without boto3: the runtime's is used
+        "awswrangler": "3.17.0",
+        "pandas": "3.0.1",
+        "numpy": "2.4.2",
+        "pyarrow": "24.0.0",
+    }
+
+
+def test_layer_the_emulator_cannot_reproduce_is_refused(emu):
+    other_release = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:28"
+    with pytest.raises(emu.client("lambda").exceptions.ClientError) as err:
+        _probe_function(emu, "old-layer", "python3.12", layers=[other_release])
+    assert "UnknownLayerVersion" in str(err.value) or "Layer" in str(err.value)
+
+
+def test_missing_runtime_python_names_the_version_and_the_fix(monkeypatch, tmp_path):
+    from local_emulator import runtimes  # noqa: PLC0415
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    expected = r"Python 3\.99 is not installed.*pyenv install 3\.99"
+    with pytest.raises(runtimes.RuntimeUnavailable, match=expected):
+        runtimes.find_python("3.99")

@@ -32,6 +32,7 @@ MODULES = [
     "s3_delete_objects",
     "cloudtrail_arn",
     "events_targets",
+    "lambda_managed_layers",
     "lambda_invoke",
     "lambda_configuration",
 ]

@@ -15,10 +15,15 @@ N.00 seconds"}`. Logs go to the `/aws/lambda/<name>` log group with START/END/RE
 moto 5.2.1 runs functions only in Docker (absent here); with `lambda.use_docker: false` it echoes
 the input (or a canned queue) and never runs the code.
 
-Emulator specifics: the handler runs in a subprocess of the emulator's Python (3.11, with the
-project's pinned packages, which stand in for the AWS SDK for pandas layer) in the unzipped
-package; its AWS calls go back to the emulator over HTTPS (AWS_ENDPOINT_URL + AWS_CA_BUNDLE).
-Only Zip packages with a `python*` runtime are executed; others keep moto's behaviour.
+Emulator specifics: the handler runs in a subprocess of the function's runtime Python (python3.12
+-> Python 3.12, `local_emulator.runtimes`) whose import path is only what AWS gives it, in AWS's
+order (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths):
+the unzipped package (LAMBDA_TASK_ROOT), then each declared layer's packages (the AWS-managed
+layers `local_emulator.runtimes` reproduces), then the SDK the runtime includes (boto3/botocore).
+A missing import therefore fails as on AWS. Its AWS calls go back to the emulator over HTTPS
+(AWS_ENDPOINT_URL + AWS_CA_BUNDLE). A runtime whose Python is not installed, or a layer the emulator
+does not reproduce, fails the Invoke with ServiceException naming what is missing. Only Zip packages
+with a `python*` runtime are executed; others keep moto's behaviour.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,7 +44,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from local_emulator import runtime
+from moto.awslambda.exceptions import LambdaClientError
+
+from local_emulator import runtime, runtimes
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from local_emulator.patching import EmulatorPatchError, target
 
@@ -119,6 +125,30 @@ def _environment(fn: Any, stream: str) -> dict[str, str]:
     return env
 
 
+def _runtime_paths(fn: Any) -> tuple[Path, list[Path]]:
+    """The runtime's interpreter and the import path after the package: layers, then the runtime SDK."""
+    runtime_set = runtimes.LAMBDA_RUNTIMES.get(str(fn.run_time))
+    if runtime_set is None:
+        raise runtimes.RuntimeUnavailable(f"the emulator does not reproduce the Lambda runtime {fn.run_time}")
+    layer_paths = []
+    for layer in fn.layers or []:
+        package_set = runtimes.layer_package_set(layer["Arn"])
+        if package_set is None:
+            raise runtimes.RuntimeUnavailable(f"the emulator does not reproduce the layer {layer['Arn']}")
+        if package_set.python != runtime_set.python:
+            message = f"layer {layer['Arn']} is built for Python {package_set.python}"
+            raise runtimes.RuntimeUnavailable(message)
+        layer_paths.append(runtimes.install(package_set))
+    return runtimes.interpreter(runtime_set.python), [*layer_paths, runtimes.install(runtime_set)]
+
+
+class _RuntimeUnavailableError(LambdaClientError):
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ServiceException", f"Local emulator: {message}")
+
+
 def _write_logs(fn: Any, stream: str, lines: list[str]) -> None:
     backend = fn.logs_backend
     try:
@@ -138,16 +168,19 @@ def run_handler(fn: Any, event: Any) -> tuple[Any, bool, str]:
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y/%m/%d")
     stream = f"{today}/[{fn.version}]{uuid.uuid4().hex}"
     package = _package_dir(fn)
+    python, runtime_path = _runtime_paths(fn)
     env = _environment(fn, stream)
     env["LAMBDA_TASK_ROOT"] = str(package)
-    env["PYTHONPATH"] = os.pathsep.join([str(package), str(package / "python")])
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [package, *runtime_path])
+    env["PYTHONNOUSERSITE"] = "1"
     timeout = float(fn.timeout or 3)
     with tempfile.TemporaryDirectory(prefix="invoke-") as scratch:
         event_path = Path(scratch) / "event.json"
         result_path = Path(scratch) / "result.json"
         event_path.write_text(json.dumps(event))
         started = time.monotonic()
-        command = [sys.executable, "-c", _RUNNER, fn.handler, str(event_path), str(result_path), request_id]
+        command = [str(python), "-s", "-c", _RUNNER, fn.handler, str(event_path), str(result_path)]
+        command.append(request_id)
         command.append(str(time.time() + timeout))
         try:
             proc = subprocess.run(
@@ -207,6 +240,10 @@ def apply() -> None:
             return original(self, function_name, qualifier, body, headers, response_headers)
         event = json.loads(body) if body else {}
         invocation_type = headers.get("X-Amz-Invocation-Type") or headers.get("x-amz-invocation-type")
+        try:
+            _runtime_paths(fn)  # build or find the runtime first: a missing one fails the call
+        except runtimes.RuntimeUnavailable as exc:
+            raise _RuntimeUnavailableError(str(exc)) from exc
         if invocation_type == "Event":
             threading.Thread(target=run_handler, args=(fn, event), daemon=True).start()
             return b""
