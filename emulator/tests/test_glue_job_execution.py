@@ -200,7 +200,13 @@ def test_run_over_its_timeout_is_killed_and_ends_timeout(emu, tmp_path, monkeypa
         runtime, "server_info", {"port": emu.port, "ca_bundle": emu.ca_bundle, "state_dir": str(tmp_path)}
     )
     job = SimpleNamespace(
-        name="slow", command={"Name": "pythonshell", "ScriptLocation": "s3://artifacts/jobs/slow.py"}
+        name="slow",
+        glue_version="3.0",
+        command={
+            "Name": "pythonshell",
+            "ScriptLocation": "s3://artifacts/jobs/slow.py",
+            "PythonVersion": "3.9",
+        },
     )
     run = SimpleNamespace(job_run_id="jr_" + "0" * 64, arguments={}, timeout=0.02)  # 1.2 s
     execution = JobExecution(run, job)
@@ -208,3 +214,57 @@ def test_run_over_its_timeout_is_killed_and_ends_timeout(emu, tmp_path, monkeypa
     assert execution.state == "TIMEOUT"
     assert 1.0 < execution.seconds < 10
     assert "started" in (tmp_path / "glue-job-runs" / "slow" / f"{run.job_run_id}.log").read_text()
+
+
+PROBE_SCRIPT = """
+import sys
+print("python %d.%d" % sys.version_info[:2], flush=True)
+for name in sys.argv[sys.argv.index("--imports") + 1].split(","):
+    module = __import__(name)
+    print(name, module.__version__, flush=True)
+"""
+
+
+def _probe_job(emu, name, command, imports, **job):
+    s3, glue = emu.client("s3"), emu.client("glue")
+    if "artifacts" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        _bucket(s3, "artifacts")
+    s3.put_object(Bucket="artifacts", Key="jobs/probe.py", Body=PROBE_SCRIPT.encode())
+    glue.create_job(
+        Name=name,
+        Role=ROLE,
+        Command={**command, "ScriptLocation": "s3://artifacts/jobs/probe.py"},
+        DefaultArguments={"--imports": imports, **job.pop("arguments", {})},
+        **job,
+    )
+    run = _wait_run(glue, name, glue.start_job_run(JobName=name)["JobRunId"], timeout=300)
+    log = emu.state_dir / "glue-job-runs" / name / f"{run['Id']}.log"
+    return run, log.read_text() if log.exists() else ""
+
+
+def test_python_shell_39_runs_on_python_39_with_the_analytics_set_only(emu):
+    command = {"Name": "pythonshell", "PythonVersion": "3.9"}
+    run, log = _probe_job(
+        emu, "shell-analytics", command, "pandas,awswrangler", arguments={"library-set": "analytics"}
+    )
+    assert run["JobRunState"] == "SUCCEEDED", run
+    assert "python 3.9" in log and "pandas 1.4.2" in log and "awswrangler 2.15.1" in log
+    run, _ = _probe_job(emu, "shell-bare", command, "pandas")  # no library-set: boto3 only
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "ModuleNotFoundError: No module named 'pandas'"
+
+
+def test_glue_5_job_gets_python_311_and_only_glue_provided_modules(emu):
+    command = {"Name": "glueetl", "PythonVersion": "3"}
+    run, log = _probe_job(emu, "glue5-provided", command, "pandas,pyarrow,boto3", GlueVersion="5.0")
+    assert run["JobRunState"] == "SUCCEEDED", run
+    assert "python 3.11" in log and "pandas 2.2.2" in log and "boto3 1.34.131" in log
+    run, _ = _probe_job(emu, "glue5-wrangler", command, "awswrangler", GlueVersion="5.0")
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "ModuleNotFoundError: No module named 'awswrangler'"
+
+
+def test_glue_version_the_emulator_does_not_reproduce_fails_the_run_saying_so(emu):
+    run, _ = _probe_job(emu, "glue4", {"Name": "glueetl", "PythonVersion": "3"}, "sys", GlueVersion="4.0")
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"].startswith("Local emulator: the emulator reproduces Glue 5.0 Spark jobs")

@@ -14,9 +14,16 @@ https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html#aws-glue-
   seconds, `CompletedOn` set at the end; a run that exceeds `Timeout` (minutes) is stopped: TIMEOUT.
 
 Emulator specifics (documented in the README, local emulator section):
-- the script runs in a subprocess of the emulator's own Python (`sys.executable`: Python 3.11 with
-  the project's pinned packages, standing in for both Glue Python shell and Glue 5 Spark); its AWS
-  calls go back to the emulator over HTTPS (AWS_ENDPOINT_URL + AWS_CA_BUNDLE);
+- the script runs in a subprocess of the Python the job's Glue environment has, with only the
+  modules that environment provides (`local_emulator.runtimes`): Glue 5.0 Spark jobs Python 3.11
+  with "Python modules already provided in AWS Glue" 5.0 (pyspark 3.5 standing in for Glue's
+  Spark) plus `--additional-python-modules` (pip requirements, installed with the provided set,
+  cached per list); Python shell jobs (PythonVersion 3.9) Python 3.9 with boto3, plus the analytics
+  library set when DefaultArguments `library-set` is `analytics`
+  (https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html); `--extra-py-files` on the path
+  as before. A module the job imports that its environment lacks fails the run as on AWS
+  (`ModuleNotFoundError: ...`). A missing Python fails the run naming the version and the fix.
+  Its AWS calls go back to the emulator over HTTPS (AWS_ENDPOINT_URL + AWS_CA_BUNDLE);
 - `pythonshell` jobs: `python script.py <args>`;
 - `glueetl` jobs: a bootstrap starts a local SparkSession (local[2]) and makes
   `awsglue.context.GlueContext(sc)` return a stand-in exposing that session (`spark_session`,
@@ -52,7 +59,7 @@ from typing import Any, Optional
 
 import boto3
 
-from local_emulator import runtime
+from local_emulator import runtime, runtimes
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from local_emulator.corrections.glue_jobs import forced_failure
 from local_emulator.patching import target
@@ -104,6 +111,9 @@ finally:
     spark.stop()
 """
 
+# sitecustomize for runs whose botocore predates AWS_ENDPOINT_URL (Python shell 3.9 analytics set).
+_ENDPOINT_SHIM = Path(__file__).resolve().parent.parent / "endpoint_shim"
+
 _EXCEPTION_LINE = re.compile(
     r"^(?:__main__\.)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\w*)(:.*)?$"
 )
@@ -151,6 +161,19 @@ class JobExecution:
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
 
+    def _command(
+        self, kind: str, script: Path, argv: list[str], paths: list[Path], arguments: dict[str, str]
+    ) -> tuple[list[str], dict[str, str]]:
+        """The job's Glue interpreter running the script, with only what its environment provides."""
+        python, provided = _job_runtime(self.job, arguments)
+        if kind == "glueetl":
+            cmd = [str(python), "-s", "-c", _SPARK_BOOTSTRAP, str(script), self.job.name, *argv]
+        else:
+            cmd = [str(python), "-s", str(script), *argv]
+        env = _environment([*paths, provided, _ENDPOINT_SHIM])
+        env.update(_interpreter_environment(python))
+        return cmd, env
+
     def _run_in(self, run_dir: Path) -> None:
         s3 = _s3_client()
         command = self.job.command or {}
@@ -174,11 +197,11 @@ class JobExecution:
                 staged[bucket] = _stage_bucket(s3, bucket, storage / bucket)
             arguments.setdefault("--storage_root", f"file://{storage}")
         argv = _script_argv(self.job.name, self.run.job_run_id, arguments)
-        if kind == "glueetl":
-            cmd = [sys.executable, "-c", _SPARK_BOOTSTRAP, str(script), self.job.name, *argv]
-        else:
-            cmd = [sys.executable, str(script), *argv]
-        env = _environment([*extra, script.parent])
+        try:
+            cmd, env = self._command(kind, script, argv, [*extra, script.parent], arguments)
+        except runtimes.RuntimeUnavailable as exc:
+            self.finish("FAILED", f"Local emulator: {exc}")
+            return
         self.log_path = _log_path(self.job.name, self.run.job_run_id)
         LOG.warning("glue job %s run %s: log %s", self.job.name, self.run.job_run_id, self.log_path)
         timeout = float(self.run.timeout) * 60 if self.run.timeout else None
@@ -302,6 +325,27 @@ def _script_argv(job_name: str, run_id: str, arguments: dict[str, str]) -> list[
     for key, value in merged.items():
         argv += [key, str(value)]
     return argv
+
+
+def _job_runtime(job: Any, arguments: dict[str, str]) -> tuple[Path, Path]:
+    """The job's Glue interpreter and the folder of modules its environment provides."""
+    command = job.command or {}
+    package_set = runtimes.glue_package_set(
+        str(command.get("Name", "glueetl")),
+        str(job.glue_version or ""),
+        str(command.get("PythonVersion") or ""),
+        str(arguments.get("library-set", "")),
+    )
+    additional = tuple(
+        module.strip()
+        for module in str(arguments.get("--additional-python-modules", "")).split(",")
+        if module.strip()
+    )
+    return runtimes.interpreter(package_set.python), runtimes.install(package_set, extra=additional)
+
+
+def _interpreter_environment(python: Path) -> dict[str, str]:
+    return {"PYSPARK_PYTHON": str(python), "PYSPARK_DRIVER_PYTHON": str(python), "PYTHONNOUSERSITE": "1"}
 
 
 def _environment(python_path: list[Path]) -> dict[str, str]:
