@@ -2,8 +2,10 @@
 
 Silver and gold are rebuilt idempotently: write the new copy first, then delete what existed before
 the job started, so a failed write leaves the previous snapshot readable and a re-run leaves exactly
-one copy. `delete_files_before` wraps `wr.s3.delete_objects(path, last_modified_end=job_start)`
-with the checks that keep a mistake from deleting more than one dataset:
+one copy. `delete_files_before` does what `wr.s3.delete_objects(path, last_modified_end=job_start)`
+would, with boto3 only (the gold Spark job runs on Glue 5.0, whose provided modules have boto3 and
+no awswrangler; installing it with --additional-python-modules would add a pip install to every
+run's start), plus the checks that keep a mistake from deleting more than one dataset:
 
 - the path must be a dataset folder (`s3://bucket/some/prefix/`: not a bucket root, trailing slash
   so `posts/` never matches `posts_archive/`, no glob characters, which awswrangler would expand);
@@ -21,7 +23,7 @@ import datetime as dt
 import logging
 import os
 import re
-from typing import Any, Iterable, List, Optional, Set
+from typing import Any, Iterable, List, Optional, Set, Tuple
 
 LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ _GLOB_CHARS = set("*?[]")
 # Clocks of Glue workers and S3 agree to well under a second; more than this is a caller bug
 # (e.g. passing the job's end time), and would let the delete reach files written after the start.
 MAX_FUTURE_SKEW = dt.timedelta(minutes=5)
+_DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
 
 
 def is_s3_path(path: str) -> bool:
@@ -75,10 +78,7 @@ def list_files(path: str, boto3_session: Any = None) -> List[str]:
     """Every file under the dataset folder `path` (recursive), as full paths in `path`'s scheme."""
     validate_dataset_path(path)
     if is_s3_path(path):
-        from lakehouse_common.aws import configure_awswrangler  # noqa: PLC0415 - lazy heavy import
-
-        wr = configure_awswrangler()
-        return sorted(wr.s3.list_objects(path, boto3_session=boto3_session))
+        return sorted(uri for uri, _modified in _s3_objects(path, boto3_session))
     root = _local_dir(path)
     prefix = "file://" if path.startswith("file://") else ""
     found: List[str] = []
@@ -114,22 +114,57 @@ def delete_files_before(
         LOGGER.info("cleanup %s: nothing older than %s to delete", path, job_start.isoformat())
         return []
     if is_s3_path(path):
-        from lakehouse_common.aws import configure_awswrangler  # noqa: PLC0415 - lazy heavy import
-
-        configure_awswrangler().s3.delete_objects(doomed, boto3_session=boto3_session)
+        _s3_delete(path, doomed, boto3_session)
     else:
         _delete_local(path, doomed)
     LOGGER.info("cleanup %s: deleted %d file(s) from before %s", path, len(doomed), job_start.isoformat())
     return doomed
 
 
-def _s3_candidates(path: str, job_start: dt.datetime, boto3_session: Any) -> List[str]:
-    from lakehouse_common.aws import configure_awswrangler  # noqa: PLC0415 - lazy heavy import
+def _s3_client(boto3_session: Any) -> Any:
+    import boto3  # noqa: PLC0415 - only for s3:// paths
 
-    wr = configure_awswrangler()
-    # Same listing wr.s3.delete_objects(path, last_modified_end=...) does (end is inclusive);
+    return (boto3_session or boto3.session.Session()).client("s3")
+
+
+def _split(path: str) -> Tuple[str, str]:
+    bucket, _, prefix = path[len("s3://") :].partition("/")
+    return bucket, prefix
+
+
+def _s3_objects(path: str, boto3_session: Any) -> List[Tuple[str, dt.datetime]]:
+    """(s3 URI, LastModified) of every object under the folder (folder marker keys excluded)."""
+    bucket, prefix = _split(path)
+    pages = _s3_client(boto3_session).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [
+        (f"s3://{bucket}/{item['Key']}", item["LastModified"])
+        for page in pages
+        for item in page.get("Contents", [])
+        if not item["Key"].endswith("/")
+    ]
+
+
+def _s3_candidates(path: str, job_start: dt.datetime, boto3_session: Any) -> List[str]:
+    # LastModified at or before job_start (inclusive, as wr.s3.list_objects' last_modified_end);
     # listed first so `keep` can be applied before anything is deleted.
-    return sorted(wr.s3.list_objects(path, last_modified_end=job_start, boto3_session=boto3_session))
+    return sorted(uri for uri, modified in _s3_objects(path, boto3_session) if modified <= job_start)
+
+
+def _s3_delete(path: str, doomed: List[str], boto3_session: Any) -> None:
+    bucket, _ = _split(path)
+    client = _s3_client(boto3_session)
+    keys = [uri[len(f"s3://{bucket}/") :] for uri in doomed]
+    for start in range(0, len(keys), _DELETE_BATCH):
+        batch = [{"Key": key} for key in keys[start : start + _DELETE_BATCH]]
+        response = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+        errors = response.get("Errors", [])
+        if errors:
+            first = errors[0]
+            where = f"s3://{bucket}/{first.get('Key')}"
+            raise RuntimeError(
+                f"cleanup {path}: {len(errors)} object(s) not deleted, first {where}: "
+                f"{first.get('Code')} {first.get('Message')}"
+            )
 
 
 def _local_candidates(path: str, job_start: dt.datetime) -> List[str]:

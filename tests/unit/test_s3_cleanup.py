@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import sys
 import time
 
 import pytest
@@ -103,3 +104,18 @@ def test_local_folder_same_rules_and_empty_partition_folders_removed(tmp_path):
     assert sorted(deleted) == [f"file://{old_a}", f"file://{old_b}"]
     assert list_files(folder) == [f"file://{new}"]
     assert not (root / "year=2024").exists()  # emptied partition folder removed, as on S3
+
+
+def test_s3_cleanup_needs_only_boto3_as_glue_5_provides(glue_aws, monkeypatch):
+    # Glue 5.0's provided modules have no awswrangler; the gold Spark job cleans S3 with this module.
+    monkeypatch.setitem(sys.modules, "awswrangler", None)  # import awswrangler -> ImportError
+    _put(glue_aws, "wordpress_api/statistics_postname/old.parquet")
+    time.sleep(1.1)
+    job_start = dt.datetime.now(UTC)
+    time.sleep(1.1)
+    _put(glue_aws, "wordpress_api/statistics_postname/new.parquet")
+    folder = f"s3://{glue_aws.gold_bucket}/wordpress_api/statistics_postname/"
+
+    assert list_files(folder) == [f"{folder}new.parquet", f"{folder}old.parquet"]
+    assert delete_files_before(folder, job_start) == [f"{folder}old.parquet"]
+    assert list_files(folder) == [f"{folder}new.parquet"]
