@@ -134,10 +134,9 @@ module "lakehouse" {
       for dataset in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
       dataset => "http://127.0.0.1:${var.wordpress_site_port}/wp-json/lakehouse/v1/${dataset}?per_page=100"
     }
-    dist_dir             = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
-    lambda_reserved      = -1
-    lambda_layer_enabled = false # no AWS SDK for pandas layer on the emulator: its Lambda runner uses the repo venv
-    workflow             = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
+    dist_dir        = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
+    lambda_reserved = -1
+    workflow        = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
   }
   tags = {}
 }

@@ -91,21 +91,21 @@ variable "timeout" {
 
 variable "aws_sdk_pandas_layer" {
   description = <<-EOT
-    The AWS-managed "AWS SDK for pandas" layer. enabled = false deploys without it (the emulator has no
-    such layer). arn = null resolves the ARN from the public SSM parameter
-    /aws/service/aws-sdk-pandas/<version>/py<X.Y>/<architecture>/layer-arn; set arn where that
-    parameter does not exist (some regions, the emulator).
+    The AWS-managed "AWS SDK for pandas" layer, pinned to release 3.17.0 (the release whose contents
+    the local emulator reproduces). enabled = false deploys without it. arn = null resolves the ARN
+    from the public SSM parameter /aws/service/aws-sdk-pandas/<version>/py<X.Y>/<architecture>/layer-arn;
+    set arn where that parameter does not exist (some regions).
   EOT
   type = object({
     enabled = optional(bool, true)
-    version = optional(string, "3.17.1")
+    version = optional(string, "3.17.0")
     arn     = optional(string)
   })
   default = {}
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.aws_sdk_pandas_layer.version))
-    error_message = "aws_sdk_pandas_layer.version must be a release number such as \"3.17.1\"."
+    error_message = "aws_sdk_pandas_layer.version must be a release number such as \"3.17.0\"."
   }
   validation {
     condition     = var.aws_sdk_pandas_layer.arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.aws_sdk_pandas_layer.arn))

@@ -111,7 +111,7 @@ variable "lambdas" {
     timeout       = optional(number, 120)
     reserved      = optional(number, 1)
     layer_enabled = optional(bool, true)
-    layer_version = optional(string, "3.17.1")
+    layer_version = optional(string, "3.17.0")
     layer_arn     = optional(string)
   })
 }

@@ -40,7 +40,7 @@ run "layer_resolved_from_public_ssm_parameter" {
   command = apply
 
   assert {
-    condition     = data.aws_ssm_parameter.aws_sdk_pandas_layer[0].name == "/aws/service/aws-sdk-pandas/3.17.1/py3.12/arm64/layer-arn"
+    condition     = data.aws_ssm_parameter.aws_sdk_pandas_layer[0].name == "/aws/service/aws-sdk-pandas/3.17.0/py3.12/arm64/layer-arn"
     error_message = "the layer parameter path must follow runtime, architecture and version"
   }
   assert {
