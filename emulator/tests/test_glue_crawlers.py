@@ -53,3 +53,26 @@ def test_stopped_crawl_is_cancelled(emu):
         glue.start_crawler(Name="raw-posts")
     assert err.value.response["Error"]["Code"] == "CrawlerRunningException"
     assert _wait_ready(glue, "raw-posts")["LastCrawl"]["Status"] == "CANCELLED"
+
+
+LAST_CRAWL_STATUSES = {"SUCCEEDED", "CANCELLED", "FAILED"}  # botocore glue model: LastCrawlStatus
+
+
+def test_last_crawl_is_the_last_ended_crawl_never_one_in_progress(emu):
+    emu.configure(glue_crawl={"seconds": 1.0})
+    glue = emu.client("glue")
+    _crawler(glue)
+    glue.start_crawler(Name="raw-posts")
+    running = glue.get_crawler(Name="raw-posts")["Crawler"]
+    assert running["State"] == "RUNNING"
+    assert "LastCrawl" not in running  # no crawl has ended yet
+    first = _wait_ready(glue, "raw-posts")["LastCrawl"]
+    assert first["Status"] == "SUCCEEDED"
+    glue.start_crawler(Name="raw-posts")
+    glue.stop_crawler(Name="raw-posts")
+    stopping = glue.get_crawler(Name="raw-posts")["Crawler"]
+    assert stopping["State"] == "STOPPING"
+    assert stopping["LastCrawl"] == first  # still the ended one, not "RUNNING"
+    assert _wait_ready(glue, "raw-posts")["LastCrawl"]["Status"] == "CANCELLED"
+    model = glue.meta.service_model.shape_for("LastCrawlInfo").members["Status"]
+    assert set(model.enum) == LAST_CRAWL_STATUSES

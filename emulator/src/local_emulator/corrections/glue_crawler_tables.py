@@ -50,6 +50,7 @@ from moto.glue.exceptions import PartitionNotFoundException, TableNotFoundExcept
 from moto.s3.models import s3_backends
 
 from local_emulator import runtime
+from local_emulator.corrections.glue_crawlers import last_ended_crawl
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -388,7 +389,8 @@ def apply() -> None:
 
     def as_dict_with_error(self: Any) -> dict[str, Any]:
         data = as_dict(self)
-        error = getattr(self.crawls[-1], "_emu_error", None) if self.crawls else None
+        ended = last_ended_crawl(self)
+        error = getattr(ended, "_emu_error", None) if ended is not None else None
         if error and data.get("LastCrawl"):
             data["LastCrawl"]["ErrorMessage"] = error
         return data
