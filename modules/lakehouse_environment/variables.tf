@@ -104,7 +104,7 @@ variable "pipeline" {
       gold   = optional(bool, false)
     }), {})
     row_count_floor      = optional(number, 1)
-    lambda_reserved      = optional(number, 1)
+    lambda_reserved      = optional(number, -1)
     lambda_layer_enabled = optional(bool, true)
     workflow = optional(object({
       crawler_poll_seconds   = optional(number)
@@ -113,6 +113,11 @@ variable "pipeline" {
       timeout_seconds        = optional(number)
     }), {})
   })
+
+  validation {
+    condition     = var.pipeline.lambda_reserved == -1 || (var.pipeline.lambda_reserved >= 1 && var.pipeline.lambda_reserved <= 1000 && floor(var.pipeline.lambda_reserved) == var.pipeline.lambda_reserved)
+    error_message = "pipeline.lambda_reserved must be -1 (no reservation, the default: Lambda rejects reservations that leave an account fewer than 100 unreserved executions) or a whole number from 1 to 1000 (0 would disable the functions)."
+  }
 }
 
 variable "tags" {

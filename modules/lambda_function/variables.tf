@@ -164,9 +164,9 @@ variable "log_retention_days" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrency reserved for (and capping) the function; a daily pipeline needs 1. -1 reserves none (accounts whose limit is 10 cannot reserve)."
+  description = "Concurrency reserved for (and capping) the function. -1 (default) reserves none: Lambda refuses any reservation that leaves the account fewer than 100 unreserved executions, which new accounts (quota 10) always hit. Set 1 to cap a daily pipeline's function where the quota allows."
   type        = number
-  default     = 1
+  default     = -1
 
   validation {
     condition     = var.reserved_concurrent_executions == -1 || (var.reserved_concurrent_executions >= 1 && var.reserved_concurrent_executions <= 1000 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions)

@@ -109,11 +109,16 @@ variable "lambdas" {
     architecture  = optional(string, "arm64")
     memory_size   = optional(number, 512)
     timeout       = optional(number, 120)
-    reserved      = optional(number, 1)
+    reserved      = optional(number, -1)
     layer_enabled = optional(bool, true)
     layer_version = optional(string, "3.17.0")
     layer_arn     = optional(string)
   })
+
+  validation {
+    condition     = var.lambdas.reserved == -1 || (var.lambdas.reserved >= 1 && var.lambdas.reserved <= 1000 && floor(var.lambdas.reserved) == var.lambdas.reserved)
+    error_message = "lambdas.reserved must be -1 (no reservation, the default: Lambda rejects reservations that leave an account fewer than 100 unreserved executions) or a whole number from 1 to 1000 (0 would disable the functions)."
+  }
 }
 
 variable "glue_scripts" {

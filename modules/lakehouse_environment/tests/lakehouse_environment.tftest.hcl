@@ -123,3 +123,15 @@ run "rejects_bad_namespace" {
   }
   expect_failures = [var.namespace]
 }
+
+run "rejects_reserved_concurrency_of_zero" {
+  command = plan
+  variables {
+    pipeline = {
+      wordpress_endpoints = { posts = "https://blog.example.com/wp-json/wp/v2/posts" }
+      dist_dir            = "tests/fixtures/artifacts"
+      lambda_reserved     = 0
+    }
+  }
+  expect_failures = [var.pipeline]
+}

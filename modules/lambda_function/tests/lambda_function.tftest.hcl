@@ -52,8 +52,8 @@ run "layer_resolved_from_public_ssm_parameter" {
     error_message = "environment variables must be passed through"
   }
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == 1 && aws_lambda_function.this.architectures == tolist(["arm64"])
-    error_message = "reserved concurrency and architecture defaults must apply"
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1 && aws_lambda_function.this.architectures == tolist(["arm64"])
+    error_message = "by default no concurrency is reserved (an account with fewer than 100 unreserved rejects any reservation) and the architecture is arm64"
   }
   assert {
     condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/frugal-test-raw-wordpress-api" && aws_cloudwatch_log_group.this.retention_in_days == 30

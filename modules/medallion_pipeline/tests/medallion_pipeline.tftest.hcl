@@ -283,3 +283,15 @@ run "accepts_the_local_sample_api" {
     endpoints = { posts = "http://127.0.0.1:8080/wp-json/lakehouse/v1/posts" }
   }
 }
+
+run "rejects_reserved_concurrency_of_zero" {
+  command = plan
+  variables {
+    lambdas = {
+      raw      = { filename = "tests/fixtures/raw_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+      bronze   = { filename = "tests/fixtures/bronze_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+      reserved = 0
+    }
+  }
+  expect_failures = [var.lambdas]
+}
