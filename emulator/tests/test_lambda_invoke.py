@@ -171,6 +171,7 @@ def test_sdk_pandas_layer_from_its_public_parameter_provides_its_release(emu):
     parameter = "/aws/service/aws-sdk-pandas/3.17.0/py3.12/arm64/layer-arn"
     arn = emu.client("ssm").get_parameter(Name=parameter)["Parameter"]["Value"]
     assert arn == "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:29"
+    assert emu.client("ssm").describe_parameters()["Parameters"] == []  # AWS's, not the account's
     lam = _probe_function(emu, "with-layer", "python3.12", layers=[arn])
     assert lam.get_function(FunctionName="with-layer")["Configuration"]["Layers"][0]["Arn"] == arn
     event = {"imports": ["awswrangler", "pandas", "numpy", "pyarrow"]}

@@ -6,6 +6,8 @@ ARN as the public SSM parameter
 `/aws/service/aws-sdk-pandas/<release>/py<X.Y>/<x86_64|arm64>/layer-arn` (what
 modules/lambda_function reads), and any account may attach that layer version
 (`arn:aws:lambda:<region>:336392948345:layer:AWSSDKPandas-Python312[-Arm64]:<n>`) to a function.
+Public parameters belong to AWS, not the account: DescribeParameters never lists them
+(https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-finding-public-parameters.html).
 
 moto 5.2.1 has neither: the parameter is ParameterNotFound and CreateFunction with the ARN fails
 with UnknownLayerVersionException. The emulator answers both for the release whose contents
@@ -63,6 +65,16 @@ def apply() -> None:
             _load_layer_parameters(self)
 
     setattr(owner, attr, _check_loading_status)
+
+    desc_owner, desc_attr, original_describe = target(
+        "moto.ssm.models", "SimpleSystemManagerBackend.describe_parameters"
+    )
+
+    def describe_parameters(self: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        found = original_describe(self, *args, **kwargs)
+        return [parameter for parameter in found if not parameter.name.startswith(_PREFIX)]
+
+    setattr(desc_owner, desc_attr, describe_parameters)
 
     fn_owner, fn_attr, original_layers = target("moto.awslambda.models", "LambdaFunction._get_layers_data")
 
