@@ -259,6 +259,9 @@ def test_glue_5_job_gets_python_311_and_only_glue_provided_modules(emu):
     run, log = _probe_job(emu, "glue5-provided", command, "pandas,pyarrow,boto3", GlueVersion="5.0")
     assert run["JobRunState"] == "SUCCEEDED", run
     assert "python 3.11" in log and "pandas 2.2.2" in log and "boto3 1.34.131" in log
+    logs = emu.client("logs")
+    events = logs.get_log_events(logGroupName="/aws-glue/jobs/output", logStreamName=run["Id"])["events"]
+    assert any("python 3.11" in e["message"] for e in events)
     run, _ = _probe_job(emu, "glue5-wrangler", command, "awswrangler", GlueVersion="5.0")
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "ModuleNotFoundError: No module named 'awswrangler'"
@@ -268,3 +271,13 @@ def test_glue_version_the_emulator_does_not_reproduce_fails_the_run_saying_so(em
     run, _ = _probe_job(emu, "glue4", {"Name": "glueetl", "PythonVersion": "3"}, "sys", GlueVersion="4.0")
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"].startswith("Local emulator: the emulator reproduces Glue 5.0 Spark jobs")
+
+
+def test_glue_5_job_logs_under_its_custom_log_group_prefix(emu):
+    command = {"Name": "glueetl", "PythonVersion": "3"}
+    arguments = {"--custom-logGroup-prefix": "/aws-glue/jobs/gold"}
+    run, _ = _probe_job(emu, "glue5-logs", command, "boto3", GlueVersion="5.0", arguments=arguments)
+    assert run["JobRunState"] == "SUCCEEDED", run
+    logs = emu.client("logs")
+    events = logs.get_log_events(logGroupName="/aws-glue/jobs/gold/output", logStreamName=run["Id"])["events"]
+    assert any("boto3 1.34.131" in e["message"] for e in events)

@@ -17,26 +17,36 @@ locals {
   extra_py_keys = { for f in var.extra_py_files : basename(f) => { source = f, key = "${local.key_prefix}${basename(f)}" } }
   temp_prefix   = "${var.artifacts.prefix}tmp/${var.name}/"
 
-  # Continuous logging goes to a group this module owns (retention, KMS) instead of the shared
-  # /aws-glue/jobs/logs-v2 group that never expires.
-  continuous_log_group = "/aws-glue/jobs/${var.name}"
+  # Spark logs go to groups this module owns (retention, KMS) instead of shared groups Glue creates
+  # without either. Glue 5.0 always logs in real time to <prefix>/output and <prefix>/error, the
+  # prefix set by --custom-logGroup-prefix (monitor-continuous-logging.html); the continuous-logging
+  # arguments of Glue 4.0 and earlier (--enable-continuous-cloudwatch-log,
+  # --continuous-log-logGroup) do not apply to it.
+  log_group_prefix = "/aws-glue/jobs/${var.name}"
+  is_glue5_spark   = local.is_spark && local.glue_version == "5.0"
+  job_log_groups = (
+    local.is_glue5_spark ? ["${local.log_group_prefix}/output", "${local.log_group_prefix}/error"] :
+    local.is_spark ? [local.log_group_prefix] : []
+  )
+  logging_arguments = (
+    local.is_glue5_spark ? { "--custom-logGroup-prefix" = local.log_group_prefix } :
+    local.is_spark ? { "--enable-continuous-cloudwatch-log" = "true", "--continuous-log-logGroup" = local.log_group_prefix } : {}
+  )
 
   module_arguments = merge(
     { "--job-language" = "python" },
     length(local.extra_py_keys) == 0 ? {} : {
       "--extra-py-files" = join(",", [for k in sort(keys(local.extra_py_keys)) : "s3://${var.artifacts.bucket_name}/${local.extra_py_keys[k].key}"])
     },
-    # Metrics, continuous logging, bookmarks and a temp dir are Spark-job features; Python shell
-    # jobs log to /aws-glue/python-jobs/* and support none of them.
+    # Metrics, log groups, bookmarks and a temp dir are Spark-job features; Python shell jobs log
+    # to /aws-glue/python-jobs/* and support none of them.
     !local.is_spark ? {} : {
-      "--enable-metrics"                   = "true"
-      "--enable-continuous-cloudwatch-log" = "true"
-      "--continuous-log-logGroup"          = local.continuous_log_group
-      "--custom-logGroup-prefix"           = local.continuous_log_group
-      "--job-bookmark-option"              = var.job_bookmarks ? "job-bookmark-enable" : "job-bookmark-disable"
-      "--TempDir"                          = "s3://${var.artifacts.bucket_name}/${local.temp_prefix}"
-      "--enable-spark-ui"                  = "false"
+      "--enable-metrics"      = "true"
+      "--job-bookmark-option" = var.job_bookmarks ? "job-bookmark-enable" : "job-bookmark-disable"
+      "--TempDir"             = "s3://${var.artifacts.bucket_name}/${local.temp_prefix}"
+      "--enable-spark-ui"     = "false"
     },
+    local.logging_arguments,
   )
   default_arguments = merge(local.module_arguments, var.job_arguments)
 
@@ -48,7 +58,7 @@ locals {
       "${local.log_arn_prefix}/aws-glue/jobs-${local.role_name}-${local.security_config_name}/*",
       "${local.log_arn_prefix}/aws-glue/python-jobs-${local.role_name}-${local.security_config_name}/*",
     ],
-    local.is_spark ? ["${local.log_arn_prefix}${local.continuous_log_group}", "${local.log_arn_prefix}${local.continuous_log_group}/*"] : [],
+    flatten([for group in local.job_log_groups : ["${local.log_arn_prefix}${group}", "${local.log_arn_prefix}${group}:*"]]),
   )
 
   s3_read  = concat([{ bucket_arn = var.artifacts.bucket_arn, prefix = local.key_prefix }], var.data_access.read)
@@ -172,11 +182,11 @@ resource "aws_glue_security_configuration" "this" {
   }
 }
 
-resource "aws_cloudwatch_log_group" "continuous" {
+resource "aws_cloudwatch_log_group" "job_logs" {
   #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (default 30 days): these are debugging logs of a daily batch run, and a year of retention would cost more than the runs.
-  count = local.is_spark ? 1 : 0
+  for_each = toset(local.job_log_groups)
 
-  name              = local.continuous_log_group
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
   tags              = var.tags

@@ -223,7 +223,7 @@ variable "logs_kms_key_arn" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the job's continuous-logging log group (glueetl)."
+  description = "Retention of the job's log groups (glueetl: <prefix>/output and <prefix>/error on Glue 5.0)."
   type        = number
   default     = 30
 

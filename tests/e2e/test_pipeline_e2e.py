@@ -302,6 +302,20 @@ def test_gold_rows_and_totals_match_the_sample(applied_local_env, pipeline):
     assert all(str(row["statistics_date_year"]) == str(row["statistics_date"])[:4] for row in rows)
 
 
+def test_gold_job_logs_land_in_the_groups_the_module_owns(applied_local_env, pipeline):
+    # Glue 5.0 writes <--custom-logGroup-prefix>/output and /error; modules/glue_job creates those
+    # two groups (retention, KMS), so no log goes to a group Glue creates without either.
+    gold = applied_local_env.output("pipeline_job_names")["gold"]
+    logs = applied_local_env.emulator.client("logs")
+    prefix = f"/aws-glue/jobs/{gold}"
+    groups = {g["logGroupName"]: g for g in logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]}
+    assert set(groups) == {f"{prefix}/output", f"{prefix}/error"}
+    assert all(g.get("retentionInDays") and g.get("kmsKeyId") for g in groups.values()), groups
+    streams = logs.describe_log_streams(logGroupName=f"{prefix}/output")["logStreams"]
+    assert streams, "the gold run's output must reach the module's group"
+    assert not logs.describe_log_groups(logGroupNamePrefix="/aws-glue/jobs/output")["logGroups"]
+
+
 def test_every_layer_is_catalogued(applied_local_env, pipeline):
     expected = applied_local_env.output("pipeline_table_names")
     candidates = applied_local_env.output("pipeline_candidate_table_names")

@@ -70,8 +70,8 @@ run "pythonshell_job_wiring" {
     error_message = "the job must use its security configuration"
   }
   assert {
-    condition     = length(aws_cloudwatch_log_group.continuous) == 0
-    error_message = "Python shell jobs have no continuous-logging group"
+    condition     = length(aws_cloudwatch_log_group.job_logs) == 0
+    error_message = "Python shell jobs have no module-owned log groups"
   }
 }
 
@@ -121,15 +121,26 @@ run "glueetl_flex_with_workers_and_bookmarks" {
   assert {
     condition = alltrue([
       aws_glue_job.this.default_arguments["--enable-metrics"] == "true",
-      aws_glue_job.this.default_arguments["--enable-continuous-cloudwatch-log"] == "true",
       aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-enable",
-      aws_glue_job.this.default_arguments["--continuous-log-logGroup"] == "/aws-glue/jobs/frugal-test-gold-statistics-postname",
+      aws_glue_job.this.default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/frugal-test-gold-statistics-postname",
     ])
-    error_message = "Spark jobs get metrics, continuous logging to their own group and the bookmark option"
+    error_message = "Spark jobs get metrics, the bookmark option and their own log group prefix"
   }
   assert {
-    condition     = aws_cloudwatch_log_group.continuous[0].retention_in_days == 30
-    error_message = "the continuous-logging group must have a retention"
+    # Glue 5.0 logs in real time to <prefix>/output and <prefix>/error; the Glue 4.0 continuous-logging
+    # arguments would leave the module's group empty.
+    condition = (
+      !contains(keys(aws_glue_job.this.default_arguments), "--enable-continuous-cloudwatch-log") &&
+      !contains(keys(aws_glue_job.this.default_arguments), "--continuous-log-logGroup")
+    )
+    error_message = "Glue 5.0 jobs must not carry the Glue 4.0 continuous-logging arguments"
+  }
+  assert {
+    condition = (
+      toset(keys(aws_cloudwatch_log_group.job_logs)) == toset(["/aws-glue/jobs/frugal-test-gold-statistics-postname/output", "/aws-glue/jobs/frugal-test-gold-statistics-postname/error"]) &&
+      alltrue([for g in aws_cloudwatch_log_group.job_logs : g.retention_in_days == 30 && g.kms_key_id == var.logs_kms_key_arn])
+    )
+    error_message = "the groups Glue 5.0 writes (<prefix>/output, <prefix>/error) are the module's, with retention and KMS"
   }
 }
 

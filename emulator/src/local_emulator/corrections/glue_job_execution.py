@@ -37,7 +37,8 @@ Emulator specifics (documented in the README, local emulator section):
   are never uploaded. A failed run changes nothing in S3.
 - logs: stdout/stderr of each run are kept in `<state dir>/glue-job-runs/<job>/<run id>.log`
   (named in the server log) and written to CloudWatch Logs `/aws-glue/jobs/output` and
-  `/aws-glue/jobs/error` (python shell: `/aws-glue/python-jobs/...`), stream = run id, as Glue does;
+  `/aws-glue/jobs/error` (`<--custom-logGroup-prefix>/output|error` when a Spark job sets it;
+  python shell: `/aws-glue/python-jobs/...`), stream = run id, as Glue does;
 - setting `glue_job_run.execute` (default true). With false, runs are simulated (the timing of
   `glue_jobs`: `glue_job_run.seconds`, `glue_job_run.failed_jobs`) and no script is needed.
   Runs matched by `glue_job_run.failed_jobs` (see `glue_jobs`) fail without running in both modes.
@@ -221,7 +222,7 @@ class JobExecution:
                 timed_out = True
             log_file.write(stderr)
         output = self.log_path.read_text(errors="replace")
-        _write_cloudwatch(kind, self.run.job_run_id, output, stderr)
+        _write_cloudwatch(_log_group_prefix(kind, arguments), self.run.job_run_id, output, stderr)
         if timed_out:
             minutes = self.run.timeout
             self.finish("TIMEOUT", f"Job run timed out after {minutes} minute(s) (Timeout = {minutes}).")
@@ -390,8 +391,15 @@ def _error_message(stderr: str, returncode: int) -> str:
     return f"Command failed with exit code {returncode}"
 
 
-def _write_cloudwatch(kind: str, run_id: str, output: str, stderr: str) -> None:
-    prefix = "/aws-glue/python-jobs" if kind == "pythonshell" else "/aws-glue/jobs"
+def _log_group_prefix(kind: str, arguments: dict[str, str]) -> str:
+    """Glue 5.0 Spark jobs log to `<--custom-logGroup-prefix>/output|error` when it is set
+    (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html)."""
+    if kind == "pythonshell":
+        return "/aws-glue/python-jobs"
+    return str(arguments.get("--custom-logGroup-prefix") or "/aws-glue/jobs").rstrip("/")
+
+
+def _write_cloudwatch(prefix: str, run_id: str, output: str, stderr: str) -> None:
     try:
         from moto.logs.models import logs_backends  # noqa: PLC0415 - moto loaded lazily like the server
 
