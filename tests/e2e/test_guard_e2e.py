@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from glue_events import cloudtrail_create_session_event
+from glue_events import IDENTITIES, cloudtrail_create_session_event
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -114,3 +114,78 @@ def test_non_matching_event_starts_nothing(applied_local_env):
 
     time.sleep(2)
     assert len(executions(sfn, out["guard_state_machine_arn"])) == before
+
+
+def _guard_runs_for(applied_local_env, entries, count, timeout=10.0):
+    out = applied_local_env.outputs
+    sfn, events = (
+        applied_local_env.emulator.client("stepfunctions"),
+        applied_local_env.emulator.client("events"),
+    )
+    before = len(executions(sfn, out["guard_state_machine_arn"]))
+    assert events.put_events(Entries=entries)["FailedEntryCount"] == 0
+    if count == 0:
+        time.sleep(2)
+        return executions(sfn, out["guard_state_machine_arn"])[before:]
+    return wait_for(lambda: executions(sfn, out["guard_state_machine_arn"])[before:], timeout=timeout)
+
+
+def test_failed_create_session_calls_start_no_guard(applied_local_env):
+    # CloudTrail records failed calls too (errorCode, errorMessage, responseElements null): no session
+    # was created, so the guard must not start (an AlreadyExists id would even name someone else's).
+    denied = cloudtrail_create_session_event(
+        "e2e-denied",
+        identity="iam_user",
+        origin="api",
+        error=(
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: glue:CreateSession on "
+            "resource: arn:aws:glue:eu-west-1:123456789012:session/e2e-denied with an explicit deny in an "
+            "identity-based policy",
+        ),
+    )
+    duplicate = cloudtrail_create_session_event(
+        "e2e-duplicate", error=("AlreadyExistsException", "Session with id e2e-duplicate already exists")
+    )
+    assert _guard_runs_for(applied_local_env, [denied, duplicate], count=0) == []
+
+
+@pytest.mark.parametrize(
+    ("identity", "origin"), [("iam_user", "api"), ("root", "api"), ("assumed_role", "data_preview")]
+)
+def test_every_caller_and_origin_starts_one_guard_owned_by_tag_or_principal(
+    applied_local_env, identity, origin
+):
+    emulator = applied_local_env.emulator
+    sfn, glue = emulator.client("stepfunctions"), emulator.client("glue")
+    session_id = (
+        f"glue-studio-datapreview-{identity}" if origin == "data_preview" else f"e2e-{identity}-{origin}"
+    )
+    tags = {} if origin == "data_preview" else {"owner": "alice@example.com"}
+    glue.create_session(
+        Id=session_id,
+        Role="arn:aws:iam::123456789012:role/GlueNotebookRole",
+        Command={"Name": "glueetl", "PythonVersion": "3"},
+        NumberOfWorkers=2,
+        WorkerType="G.1X",
+        Tags=tags,
+    )
+    event = cloudtrail_create_session_event(session_id, identity=identity, origin=origin)
+    started = _guard_runs_for(applied_local_env, [event], count=1)
+    assert len(started) == 1
+    execution_input = json.loads(sfn.describe_execution(executionArn=started[0]["executionArn"])["input"])
+    principal = IDENTITIES[identity]["arn"]
+    assert execution_input["session"]["id"] == session_id
+    assert execution_input["session"]["principal"] == principal
+    done = wait_for(
+        lambda: (
+            (d := sfn.describe_execution(executionArn=started[0]["executionArn"]))["status"] != "RUNNING"
+            and d
+        ),
+        timeout=60,
+    )
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert output["action"] == "stopped"
+    # Data-preview sessions carry no tags: the owner is the principal that created them.
+    assert output["owner"] == (principal if origin == "data_preview" else "alice@example.com")
