@@ -122,12 +122,16 @@ def _guard_runs_for(applied_local_env, entries, count, timeout=10.0):
         applied_local_env.emulator.client("stepfunctions"),
         applied_local_env.emulator.client("events"),
     )
-    before = len(executions(sfn, out["guard_state_machine_arn"]))
+    before = {e["executionArn"] for e in executions(sfn, out["guard_state_machine_arn"])}
+
+    def new() -> list[dict[str, Any]]:
+        return [e for e in executions(sfn, out["guard_state_machine_arn"]) if e["executionArn"] not in before]
+
     assert events.put_events(Entries=entries)["FailedEntryCount"] == 0
     if count == 0:
         time.sleep(2)
-        return executions(sfn, out["guard_state_machine_arn"])[before:]
-    return wait_for(lambda: executions(sfn, out["guard_state_machine_arn"])[before:], timeout=timeout)
+        return new()
+    return wait_for(new, timeout=timeout)
 
 
 def test_failed_create_session_calls_start_no_guard(applied_local_env):
