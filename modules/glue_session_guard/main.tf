@@ -140,6 +140,9 @@ resource "aws_cloudwatch_event_rule" "create_session" {
     detail = {
       eventSource = ["glue.amazonaws.com"]
       eventName   = ["CreateSession"]
+      # CloudTrail also records calls that failed (errorCode + errorMessage, no responseElements):
+      # no session was created, and an AlreadyExistsException id would name someone else's session.
+      errorCode = [{ exists = false }]
     }
   })
   tags = var.tags

@@ -50,9 +50,9 @@ run "defaults_wire_event_rule_guard_and_sweeper" {
     condition = jsondecode(aws_cloudwatch_event_rule.create_session.event_pattern) == {
       source        = ["aws.glue"]
       "detail-type" = ["AWS API Call via CloudTrail"]
-      detail        = { eventSource = ["glue.amazonaws.com"], eventName = ["CreateSession"] }
+      detail        = { eventSource = ["glue.amazonaws.com"], eventName = ["CreateSession"], errorCode = [{ exists = false }] }
     }
-    error_message = "the rule must match exactly CloudTrail CreateSession calls from Glue"
+    error_message = "the rule must match exactly the successful CloudTrail CreateSession calls from Glue"
   }
   assert {
     condition     = aws_cloudwatch_event_target.guard.arn == module.guard.arn && aws_cloudwatch_event_target.guard.dead_letter_config[0].arn == aws_sqs_queue.dead_letter.arn
