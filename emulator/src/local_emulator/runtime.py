@@ -11,6 +11,8 @@ from typing import Any, Optional
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     # AWS takes tens of seconds; a short non-zero time keeps the PROVISIONING/STOPPING states real.
     "glue_session": {"provisioning_seconds": 1.0, "stopping_seconds": 1.0},
+    # seconds: how long each statement runs (None: until cancelled or the session stops).
+    "glue_statement": {"seconds": 1.0, "error_codes": [], "cancel_seconds": 0.5, "page_size": 100},
     "glue_job_run": {"execute": True, "seconds": 2.0, "failed_jobs": []},
     "glue_crawl": {"seconds": 3.0},
     "glue_data_quality": {"seconds": 1.0},

@@ -22,6 +22,7 @@ MODULES = [
     "sfn_error_names",
     "sfn_optimised_casing",
     "glue_sessions",
+    "glue_statements",
     "glue_jobs",
     "glue_job_execution",
     "glue_data_quality",
