@@ -98,7 +98,11 @@ module "lakehouse" {
   }
 
   # Dev: report for a week before enforcing (flip dry_run once the notifications look right).
+  # Notebooks are worked in: stop them after 30 idle minutes, never mid-statement, 8 h at most.
   guard = {
+    stop_policy              = "idle"
+    idle_minutes             = 30
+    max_lifetime_seconds     = 28800
     lifetime_seconds         = 7200
     dry_run                  = true
     boundaries               = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"], max_idle_timeout_minutes = 60 }

@@ -18,6 +18,11 @@ locals {
   # session ARNs in this region; that is the narrowest resource AWS can name in advance.
   session_arns = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:session/*"]
 
+  # The lifetime policy's only limit is its lifetime; the idle policy first looks after the idle
+  # window (or the hard cap, if that is shorter). The sweeper hands over sessions from that age.
+  max_lifetime_seconds = var.stop_policy == "lifetime" ? var.lifetime_seconds : var.max_lifetime_seconds
+  first_check_seconds  = var.stop_policy == "lifetime" ? var.lifetime_seconds : min(var.idle_minutes * 60, var.max_lifetime_seconds)
+
   guard_name   = "${var.name_prefix}-glue-session-guard"
   sweeper_name = "${var.name_prefix}-glue-session-sweeper"
   guard_arn    = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.guard_name}"
@@ -39,7 +44,11 @@ module "guard" {
   name            = local.guard_name
   definition_file = "${local.asl_dir}/glue_session_guard.asl.json"
   definition_vars = {
+    stop_policy              = var.stop_policy
     lifetime_seconds         = var.lifetime_seconds
+    idle_seconds             = var.idle_minutes * 60
+    max_lifetime_seconds     = local.max_lifetime_seconds
+    max_statement_pages      = 100
     poll_interval_seconds    = var.poll_interval_seconds
     max_polls                = var.max_polls
     dry_run                  = var.dry_run
@@ -58,7 +67,7 @@ module "guard" {
   policy_statements = [
     {
       sid       = "InspectAndStopSessions"
-      actions   = ["glue:GetSession", "glue:StopSession"]
+      actions   = ["glue:GetSession", "glue:ListStatements", "glue:StopSession"]
       resources = local.session_arns
     },
     {
@@ -84,7 +93,7 @@ module "sweeper" {
   name            = local.sweeper_name
   definition_file = "${local.asl_dir}/glue_session_sweeper.asl.json"
   definition_vars = {
-    lifetime_seconds        = var.lifetime_seconds
+    min_age_seconds         = local.first_check_seconds
     page_size               = var.sweeper_page_size
     max_pages               = 100
     guard_state_machine_arn = module.guard.arn

@@ -19,6 +19,43 @@ variable "lifetime_seconds" {
   }
 }
 
+variable "stop_policy" {
+  description = "When a session within its boundaries is stopped: \"lifetime\" at createdOn + lifetime_seconds, even mid-statement; \"idle\" once no statement has run for idle_minutes (never while one is WAITING/RUNNING), and in any case at max_lifetime_seconds."
+  type        = string
+  default     = "lifetime"
+
+  validation {
+    condition     = contains(["lifetime", "idle"], var.stop_policy)
+    error_message = "stop_policy must be \"lifetime\" or \"idle\"."
+  }
+}
+
+variable "idle_minutes" {
+  description = "stop_policy = \"idle\": minutes without a statement after which a session is stopped (choose it below the sessions' own Glue idle timeout, 2880 min by default, or Glue stops them first)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.idle_minutes >= 1 && var.idle_minutes <= 2880 && floor(var.idle_minutes) == var.idle_minutes
+    error_message = "idle_minutes must be a whole number of minutes from 1 to 2880."
+  }
+}
+
+variable "max_lifetime_seconds" {
+  description = "stop_policy = \"idle\": hard cap on a session's life, busy or not (a statement that never ends is stopped here). At least idle_minutes, and at most 1000 idle windows (each look costs state transitions and execution-history events)."
+  type        = number
+  default     = 43200
+
+  validation {
+    condition     = var.max_lifetime_seconds >= 60 && var.max_lifetime_seconds <= 604800 && floor(var.max_lifetime_seconds) == var.max_lifetime_seconds
+    error_message = "max_lifetime_seconds must be a whole number of seconds from 60 to 604800 (7 days)."
+  }
+  validation {
+    condition     = var.max_lifetime_seconds >= var.idle_minutes * 60 && var.max_lifetime_seconds <= var.idle_minutes * 60 * 1000
+    error_message = "max_lifetime_seconds must be between idle_minutes x 60 and idle_minutes x 60 x 1000 (one execution looks at most 1000 times, within Step Functions' 25,000-event history)."
+  }
+}
+
 variable "poll_interval_seconds" {
   description = "Longest wait between GetSession polls while a session is still PROVISIONING (polls back off 2, 4, 8 ... s up to this)."
   type        = number

@@ -59,7 +59,10 @@ module "glue_session_guard" {
     failure_topic_arn = module.notifications.failure_topic_arn
     kms_key_arn       = module.notifications.kms_key_arn
   }
+  stop_policy                = var.guard.stop_policy
   lifetime_seconds           = var.guard.lifetime_seconds
+  idle_minutes               = var.guard.idle_minutes
+  max_lifetime_seconds       = var.guard.max_lifetime_seconds
   poll_interval_seconds      = var.guard.poll_interval_seconds
   max_polls                  = var.guard.max_polls
   sweeper_interval_minutes   = var.guard.sweeper_interval_minutes

@@ -66,7 +66,10 @@ variable "storage" {
 variable "guard" {
   description = "Glue session guard settings (modules/glue_session_guard has the meaning and limits of each)."
   type = object({
+    stop_policy              = optional(string, "lifetime")
     lifetime_seconds         = optional(number, 3600)
+    idle_minutes             = optional(number, 30)
+    max_lifetime_seconds     = optional(number, 43200)
     poll_interval_seconds    = optional(number, 10)
     max_polls                = optional(number, 40)
     sweeper_interval_minutes = optional(number, 15)

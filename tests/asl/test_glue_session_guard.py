@@ -26,7 +26,11 @@ def guard_vars(harness: Any, **overrides: Any) -> dict[str, Any]:
     success = harness.topics.get("success") or harness.create_topic("success")
     failure = harness.topics.get("failure") or harness.create_topic("failure")
     variables = {
+        "stop_policy": "lifetime",
         "lifetime_seconds": 2,
+        "idle_seconds": 2,
+        "max_lifetime_seconds": 2,
+        "max_statement_pages": 10,
         "poll_interval_seconds": 1,
         "max_polls": 8,
         "dry_run": False,
@@ -193,7 +197,7 @@ def test_boundary_violation_stops_at_once_with_every_reason(asl):
     # No idle timeout in the request means Glue's default of 2880 minutes.
     assert "idle timeout 2880 min exceeds the maximum of 60 min" in reason
     assert "no Glue connection attached" in reason
-    assert "WaitForLifetime" not in asl.entered_states(result["executionArn"])
+    assert "WaitForFirstCheck" not in asl.entered_states(result["executionArn"])
     assert asl.wait_session_status("too-big", "STOPPED") == "STOPPED"
     assert "Capacity:       400 DPU (50 x G.8X)" in only_message(asl, "success")["Message"]
 
@@ -208,7 +212,7 @@ def test_session_within_boundaries_waits_for_lifetime(asl):
     )
 
     assert json.loads(result["output"])["reason"] == "ran longer than the maximum lifetime of 2 s"
-    assert "WaitForLifetime" in asl.entered_states(result["executionArn"])
+    assert "WaitForFirstCheck" in asl.entered_states(result["executionArn"])
 
 
 def test_dry_run_notifies_and_stops_nothing(asl):
@@ -295,7 +299,7 @@ def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
         "sweeper",
         SWEEPER_ASL,
         {
-            "lifetime_seconds": 1,
+            "min_age_seconds": 1,
             "page_size": 2,
             "max_pages": 10,
             "guard_state_machine_arn": guard_arn,
@@ -341,3 +345,224 @@ def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
     assert second["status"] == "SUCCEEDED"
     assert json.loads(second["output"])["handedToGuard"] == 0
     assert len(asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]) == 6
+
+
+# --- Stop policy "idle": never while a statement runs, with a hard maximum lifetime ---------------
+
+
+def idle_guard(harness: Any, idle_seconds: int = 2, max_lifetime_seconds: int = 60, **overrides: Any) -> str:
+    return guard(
+        harness,
+        stop_policy="idle",
+        idle_seconds=idle_seconds,
+        max_lifetime_seconds=max_lifetime_seconds,
+        **overrides,
+    )
+
+
+def created_millis(harness: Any, session_id: str) -> int:
+    created = harness.glue.get_session(Id=session_id)["Session"]["CreatedOn"]
+    return int(created.timestamp() * 1000)
+
+
+def statement_when_done(
+    harness: Any, session_id: str, statement_id: int, timeout: float = 30.0
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        statement = harness.glue.get_statement(SessionId=session_id, Id=statement_id)["Statement"]
+        if statement["State"] not in ("WAITING", "RUNNING", "CANCELLING"):
+            return statement
+        assert time.monotonic() < deadline, statement
+        time.sleep(0.1)
+
+
+def iso_millis(text: str) -> int:
+    return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def test_idle_policy_keeps_a_session_busy_past_its_lifetime_until_idle(asl):
+    asl.emulator.configure(
+        glue_session={"provisioning_seconds": 0, "stopping_seconds": 0}, glue_statement={"seconds": 6}
+    )
+    # The lifetime policy would have stopped this session after 2 s, mid-statement.
+    arn = idle_guard(asl, idle_seconds=2, lifetime_seconds=2)
+    asl.create_session("busy-notebook", Tags={"owner": "alice"})
+    execution = asl.start(arn, event_input("busy-notebook", tags={"owner": "alice"}))
+    asl.glue.run_statement(SessionId="busy-notebook", Code="spark.range(10**9).count()")
+
+    statement = statement_when_done(asl, "busy-notebook", 0)
+    result = asl.wait(execution)
+
+    assert statement["State"] == "AVAILABLE"  # ran to completion: the guard never cut it off
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert output["action"] == "stopped"
+    assert output["rule"] == "idle"
+    assert output["statementRunning"] is False
+    assert iso_millis(output["lastStatementAt"]) == statement["CompletedOn"]
+    stopped_after = created_millis(asl, "busy-notebook") + output["ranSeconds"] * 1000
+    assert (
+        stopped_after >= statement["CompletedOn"] + 2000 - 1000
+    )  # idle window after the statement (s rounding)
+    assert "WaitForActivity" in asl.entered_states(result["executionArn"])  # it saw the statement RUNNING
+    text = only_message(asl, "success")["Message"]
+    assert "Rule:           idle" in text
+    assert f"Last statement: {output['lastStatementAt']}" in text
+    assert "Statement busy: no" in text
+
+
+def test_idle_policy_stops_a_session_idle_from_the_start(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = idle_guard(asl, idle_seconds=2, max_lifetime_seconds=60)
+    asl.create_session("never-used")
+
+    result = asl.wait(asl.start(arn, event_input("never-used")))
+
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert output["rule"] == "idle"
+    assert output["reason"] == "no statement ran for the idle window of 2 s (none since creation)"
+    assert output["lastStatementAt"] is None
+    assert output["statementRunning"] is False
+    assert 2 <= output["ranSeconds"] < 30  # the idle window, not the 60 s hard cap
+    assert "WaitForActivity" not in asl.entered_states(result["executionArn"])
+    assert asl.wait_session_status("never-used", "STOPPED") == "STOPPED"
+    text = only_message(asl, "success")["Message"]
+    assert "Last statement: none" in text
+    assert "Statement busy: no" in text
+
+
+def test_idle_policy_waits_for_the_window_after_the_last_statement(asl):
+    asl.emulator.configure(
+        glue_session={"provisioning_seconds": 0, "stopping_seconds": 0}, glue_statement={"seconds": 1}
+    )
+    arn = idle_guard(asl, idle_seconds=3, max_lifetime_seconds=60)
+    asl.create_session("used-then-left")
+    execution = asl.start(arn, event_input("used-then-left"))
+    time.sleep(1.5)
+    asl.glue.run_statement(SessionId="used-then-left", Code="df.show()")  # ends ~2.5 s after creation
+
+    statement = statement_when_done(asl, "used-then-left", 0)
+    result = asl.wait(execution)
+
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert output["rule"] == "idle"
+    assert iso_millis(output["lastStatementAt"]) == statement["CompletedOn"]
+    # First look at 3 s finds a statement 0.5 s old: it waits for 3 s after that statement.
+    stopped_after = created_millis(asl, "used-then-left") + output["ranSeconds"] * 1000
+    assert stopped_after >= statement["CompletedOn"] + 3000 - 1000
+    assert "WaitForActivity" in asl.entered_states(result["executionArn"])
+
+
+def test_idle_policy_hard_cap_stops_a_statement_that_never_ends(asl):
+    asl.emulator.configure(
+        glue_session={"provisioning_seconds": 0, "stopping_seconds": 0}, glue_statement={"seconds": None}
+    )
+    arn = idle_guard(asl, idle_seconds=2, max_lifetime_seconds=6)
+    asl.create_session("runaway", Tags={"owner": "bob"})
+    execution = asl.start(arn, event_input("runaway", tags={"owner": "bob"}))
+    asl.glue.run_statement(SessionId="runaway", Code="while True: pass")
+
+    result = asl.wait(execution)
+
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert output["rule"] == "max-lifetime"
+    assert output["reason"] == "reached the hard maximum lifetime of 6 s with a statement still running"
+    assert output["statementRunning"] is True
+    assert output["ranSeconds"] >= 5
+    assert asl.wait_session_status("runaway", "STOPPED") == "STOPPED"
+    message = only_message(asl, "success")
+    assert "Rule:           max-lifetime" in message["Message"]
+    assert "Statement busy: yes, a statement was running" in message["Message"]
+    assert message["MessageAttributes"]["rule"]["Value"] == "max-lifetime"
+
+
+def test_idle_policy_fails_loudly_when_statements_cannot_be_read(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0})
+    arn = idle_guard(asl, idle_seconds=1)
+    asl.create_session("unreadable")
+    asl.emulator.inject_fault(
+        "glue",
+        "ListStatements",
+        "AccessDeniedException",
+        "not authorized to perform glue:ListStatements",
+        count=-1,
+    )
+
+    result = asl.wait(asl.start(arn, event_input("unreadable")), timeout=30)
+
+    assert result["status"] == "FAILED"
+    message = only_message(asl, "failure")
+    assert message["Subject"] == "Glue session guard failed at ListStatements: unreadable"
+    assert asl.session_status("unreadable") == "READY"  # the idle rule never guesses
+
+
+def test_lifetime_policy_still_stops_when_statements_cannot_be_read(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("no-list")
+    asl.emulator.inject_fault("glue", "ListStatements", "AccessDeniedException", "denied", count=-1)
+
+    result = asl.wait(asl.start(arn, event_input("no-list")), timeout=30)
+
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert (output["action"], output["rule"], output["statementRunning"]) == ("stopped", "lifetime", None)
+    assert "Statement busy: unknown" in only_message(asl, "success")["Message"]
+
+
+def test_lifetime_policy_reports_the_running_statement_it_cut_off(asl):
+    asl.emulator.configure(
+        glue_session={"provisioning_seconds": 0, "stopping_seconds": 0}, glue_statement={"seconds": None}
+    )
+    arn = guard(asl, lifetime_seconds=2)
+    asl.create_session("cut-off")
+    execution = asl.start(arn, event_input("cut-off"))
+    asl.glue.run_statement(SessionId="cut-off", Code="train()")
+
+    output = json.loads(asl.wait(execution)["output"])
+
+    assert (output["rule"], output["statementRunning"]) == ("lifetime", True)
+    assert iso_millis(output["lastStatementAt"]) >= created_millis(asl, "cut-off")
+
+
+# --- Owner routing ------------------------------------------------------------------------------
+
+
+def test_owner_message_attribute_lets_a_subscription_filter_to_one_owner(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, lifetime_seconds=1)
+    sns = asl.emulator.client("sns")
+    alice_inbox = asl.sqs.create_queue(QueueName="alice-inbox")["QueueUrl"]
+    alice_arn = asl.sqs.get_queue_attributes(QueueUrl=alice_inbox, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(
+        TopicArn=asl.topics["success"].arn,
+        Protocol="sqs",
+        Endpoint=alice_arn,
+        Attributes={"FilterPolicy": json.dumps({"owner": ["alice@example.com"]})},
+    )
+    asl.create_session("alice-nb", Tags={"owner": "alice@example.com"})
+    asl.create_session("bob-nb", Tags={"owner": "bob@example.com"})
+    asl.create_session("untagged")
+
+    runs = [
+        asl.start(arn, event_input("alice-nb", tags={"owner": "alice@example.com"})),
+        asl.start(arn, event_input("bob-nb", tags={"owner": "bob@example.com"})),
+        asl.start(arn, event_input("untagged")),  # owner falls back to the creating principal
+    ]
+    assert [asl.wait(r)["status"] for r in runs] == ["SUCCEEDED"] * 3
+
+    everyone = asl.messages(asl.topics["success"], wait_seconds=5)
+    while len(everyone) < 3:
+        more = asl.messages(asl.topics["success"], wait_seconds=5)
+        assert more, everyone
+        everyone += more
+    owners = sorted(m["MessageAttributes"]["owner"]["Value"] for m in everyone)
+    assert owners == sorted([PRINCIPAL, "alice@example.com", "bob@example.com"])
+    alice_only = asl.messages(type(asl.topics["success"])("", alice_inbox), wait_seconds=2)
+    assert [m["Subject"] for m in alice_only] == ["Glue session stopped: alice-nb"]

@@ -98,8 +98,8 @@ run "guard_role_is_least_privilege" {
   command = apply
 
   assert {
-    condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Action if s.Sid == "InspectAndStopSessions"][0] == ["glue:GetSession", "glue:StopSession"]
-    error_message = "the guard may only get and stop sessions"
+    condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Action if s.Sid == "InspectAndStopSessions"][0] == ["glue:GetSession", "glue:ListStatements", "glue:StopSession"]
+    error_message = "the guard may only get sessions, list their statements and stop them"
   }
   assert {
     condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Resource if s.Sid == "InspectAndStopSessions"][0] == ["arn:aws:glue:eu-west-1:123456789012:session/*"]
@@ -125,7 +125,11 @@ run "boundaries_dry_run_and_exemption_are_rendered" {
   }
   assert {
     condition = jsondecode(module.guard.definition).States.Configure.Assign.cfg == {
+      stopPolicy            = "lifetime"
       lifetimeSeconds       = 1800
+      idleSeconds           = 1800
+      maxLifetimeSeconds    = 1800
+      maxStatementPages     = 100
       pollIntervalSeconds   = 10
       maxPolls              = 40
       dryRun                = true
@@ -224,4 +228,125 @@ run "rejects_bad_sweeper_interval" {
     sweeper_interval_minutes = 0
   }
   expect_failures = [var.sweeper_interval_minutes]
+}
+
+run "idle_policy_is_rendered_and_the_sweeper_hands_over_after_the_idle_window" {
+  command = apply
+  variables {
+    stop_policy          = "idle"
+    idle_minutes         = 20
+    max_lifetime_seconds = 28800
+  }
+  assert {
+    condition = (
+      jsondecode(module.guard.definition).States.Configure.Assign.cfg.stopPolicy == "idle" &&
+      jsondecode(module.guard.definition).States.Configure.Assign.cfg.idleSeconds == 1200 &&
+      jsondecode(module.guard.definition).States.Configure.Assign.cfg.maxLifetimeSeconds == 28800
+    )
+    error_message = "policy, idle window (in seconds) and hard cap must reach the guard"
+  }
+  assert {
+    condition     = jsondecode(module.sweeper.definition).States.Configure.Assign.minAgeSeconds == 1200
+    error_message = "under the idle policy the sweeper hands over sessions older than the idle window"
+  }
+}
+
+run "lifetime_policy_sweeper_age_is_the_lifetime" {
+  command = apply
+  assert {
+    condition     = jsondecode(module.sweeper.definition).States.Configure.Assign.minAgeSeconds == 1800
+    error_message = "under the lifetime policy the sweeper hands over sessions older than the lifetime"
+  }
+}
+
+run "rejects_unknown_stop_policy" {
+  command = plan
+  variables {
+    stop_policy = "idle-ish"
+  }
+  expect_failures = [var.stop_policy]
+}
+
+run "rejects_hard_cap_below_idle_window" {
+  command = plan
+  variables {
+    stop_policy          = "idle"
+    idle_minutes         = 30
+    max_lifetime_seconds = 1799
+  }
+  expect_failures = [var.max_lifetime_seconds]
+}
+
+run "accepts_hard_cap_equal_to_idle_window" {
+  command = plan
+  variables {
+    stop_policy          = "idle"
+    idle_minutes         = 30
+    max_lifetime_seconds = 1800
+  }
+}
+
+run "rejects_hard_cap_of_more_than_1000_idle_windows" {
+  command = plan
+  variables {
+    stop_policy          = "idle"
+    idle_minutes         = 1
+    max_lifetime_seconds = 60060
+  }
+  expect_failures = [var.max_lifetime_seconds]
+}
+
+run "rejects_fractional_idle_minutes" {
+  command = plan
+  variables {
+    idle_minutes = 2.5
+  }
+  expect_failures = [var.idle_minutes]
+}
+
+run "accepts_exempt_tag_at_aws_limits" {
+  command = plan
+  variables {
+    exempt_tag = { key = "k${join("", [for i in range(127) : "x"])}", value = join("", [for i in range(256) : "v"]) }
+  }
+}
+
+run "rejects_empty_exempt_tag_key" {
+  command = plan
+  variables {
+    exempt_tag = { key = "", value = "yes" }
+  }
+  expect_failures = [var.exempt_tag]
+}
+
+run "rejects_exempt_tag_key_over_128_characters" {
+  command = plan
+  variables {
+    exempt_tag = { key = join("", [for i in range(129) : "k"]), value = "yes" }
+  }
+  expect_failures = [var.exempt_tag]
+}
+
+run "rejects_exempt_tag_value_over_256_characters" {
+  command = plan
+  variables {
+    exempt_tag = { key = "guard", value = join("", [for i in range(257) : "v"]) }
+  }
+  expect_failures = [var.exempt_tag]
+}
+
+run "rejects_exempt_tag_with_a_double_quote" {
+  command = plan
+  variables {
+    exempt_tag = { key = "guard", value = "ex\"empt" }
+  }
+  expect_failures = [var.exempt_tag]
+}
+
+run "rejects_exempt_tag_with_a_backslash" {
+  command = plan
+  variables {
+    exempt_tag = { key = "gu\\ard", value = "exempt" }
+  }
+  expect_failures = [var.exempt_tag]
 }
