@@ -405,7 +405,8 @@ def test_idle_policy_keeps_a_session_busy_past_its_lifetime_until_idle(asl):
     assert (
         stopped_after >= statement["CompletedOn"] + 2000 - 1000
     )  # idle window after the statement (s rounding)
-    assert "WaitForActivity" in asl.entered_states(result["executionArn"])  # it saw the statement RUNNING
+    looks = asl.entered_states(result["executionArn"]).count("ListStatements")
+    assert 2 <= looks <= 6  # it saw the statement RUNNING, and looked again only when it could be idle
     text = only_message(asl, "success")["Message"]
     assert "Rule:           idle" in text
     assert f"Last statement: {output['lastStatementAt']}" in text
@@ -566,3 +567,121 @@ def test_owner_message_attribute_lets_a_subscription_filter_to_one_owner(asl):
     assert owners == sorted([PRINCIPAL, "alice@example.com", "bob@example.com"])
     alice_only = asl.messages(type(asl.topics["success"])("", alice_inbox), wait_seconds=2)
     assert [m["Subject"] for m in alice_only] == ["Glue session stopped: alice-nb"]
+
+
+def test_idle_policy_reads_every_page_of_statements(asl):
+    asl.emulator.configure(
+        glue_session={"provisioning_seconds": 0, "stopping_seconds": 0},
+        glue_statement={"seconds": 0, "page_size": 1},
+    )
+    arn = idle_guard(asl, idle_seconds=2, max_lifetime_seconds=6)
+    asl.create_session("paged")
+    execution = asl.start(arn, event_input("paged"))
+    asl.glue.run_statement(SessionId="paged", Code="quick()")  # page 1: finished at once
+    asl.emulator.configure(glue_statement={"seconds": None})
+    asl.glue.run_statement(SessionId="paged", Code="train_forever()")  # page 2: still running
+
+    output = json.loads(asl.wait(execution)["output"])
+
+    # Only page 2 shows the session busy: a guard reading page 1 alone would call it idle at 2 s.
+    assert (output["rule"], output["statementRunning"]) == ("max-lifetime", True)
+
+
+# --- Edges a broken guard gets wrong ------------------------------------------------------------
+
+
+def test_session_exactly_at_every_boundary_is_not_a_violation(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, max_workers=4, allowed_worker_types=["G.2X"], max_idle_timeout_minutes=60)
+    asl.create_session("at-the-limit", NumberOfWorkers=4, WorkerType="G.2X", IdleTimeout=60)
+
+    result = asl.wait(
+        asl.start(arn, event_input("at-the-limit", workers=4, workerType="G.2X", idleTimeoutMinutes=60))
+    )
+
+    output = json.loads(result["output"])
+    assert (output["rule"], output["reason"]) == ("lifetime", "ran longer than the maximum lifetime of 2 s")
+    assert "WaitForFirstCheck" in asl.entered_states(result["executionArn"])
+
+
+def test_session_one_over_a_boundary_is_a_violation(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, lifetime_seconds=3600, max_workers=4, max_idle_timeout_minutes=60)
+    asl.create_session("one-over", NumberOfWorkers=5, IdleTimeout=61)
+
+    result = asl.wait(asl.start(arn, event_input("one-over", workers=5, idleTimeoutMinutes=61)))
+
+    assert json.loads(result["output"])["reason"] == (
+        "boundary violated at creation: requested 5 workers, the maximum is 4; "
+        "idle timeout 61 min exceeds the maximum of 60 min"
+    )
+
+
+def test_session_already_stopping_ends_quietly_without_polling(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 60})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("being-stopped")
+    asl.glue.stop_session(Id="being-stopped")  # its owner stopped it; STOPPING for a minute
+
+    result = asl.wait(asl.start(arn, event_input("being-stopped")), timeout=20)
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["reason"] == "session already STOPPING"
+    assert asl.entered_states(result["executionArn"]).count("GetSession") == 1
+    assert asl.messages(asl.topics["success"], wait_seconds=0.5) == []
+
+
+def test_stop_racing_the_owners_own_stop_ends_quietly(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 30})
+    arn = guard(asl, lifetime_seconds=1, poll_interval_seconds=3)
+    asl.create_session("race")
+    # The guard saw READY; the owner's StopSession lands first, so Glue refuses the guard's.
+    asl.emulator.inject_fault(
+        "glue", "StopSession", "IllegalSessionStateException", "Session is in STOPPING status", count=1
+    )
+    execution = asl.start(arn, event_input("race"))
+    asl.wait_for_state(execution, "CanPollAgain")
+    asl.glue.stop_session(Id="race")
+
+    result = asl.wait(execution, timeout=30)
+
+    assert result["status"] == "SUCCEEDED", result
+    assert json.loads(result["output"]) == {
+        "sessionId": "race",
+        "action": "none",
+        "reason": "session already STOPPING",
+    }
+    assert asl.messages(asl.topics["success"], wait_seconds=0.5) == []
+    assert asl.messages(asl.topics["failure"]) == []
+
+
+def test_sweeper_hands_over_only_sessions_old_enough(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 60, "stopping_seconds": 0})
+    guard_arn = guard(asl, lifetime_seconds=3600)
+    sweeper_arn = asl.create_state_machine(
+        "sweeper-age",
+        SWEEPER_ASL,
+        {
+            "min_age_seconds": 2,
+            "page_size": 50,
+            "max_pages": 10,
+            "guard_state_machine_arn": guard_arn,
+            "failure_topic_arn": asl.topics["failure"].arn,
+            "partition": "aws",
+            "region": "eu-west-1",
+            "account_id": "123456789012",
+            "environment": "test",
+        },
+    )
+    asl.create_session("old-still-provisioning")
+    time.sleep(2.5)
+    asl.create_session("young")
+
+    summary = json.loads(asl.wait(asl.start(sweeper_arn, {"trigger": "schedule"}))["output"])
+
+    assert (summary["sessionsSeen"], summary["handedToGuard"]) == (2, 1)
+    guarded = [
+        json.loads(asl.sfn.describe_execution(executionArn=run["executionArn"])["input"])["session"]["id"]
+        for run in asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]
+    ]
+    assert guarded == ["old-still-provisioning"]
