@@ -19,7 +19,7 @@ MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
 .PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
-        plan apply destroy demo demo-failure package bench run flakes clean
+        plan apply destroy demo demo-failure package bench run flakes clean mutate
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
 
 flakes: venv ## run each emulator-backed suite RUNS times in a row (default 5) and print every run's counts
 	$(PY) tools/repeat_suites.py --runs $(or $(RUNS),5)
+
+mutate: venv ## plant each of the guard's listed bugs in a copy of the repo, run its narrowest tests, report survivors (N=1 2 ...: only these)
+	$(PY) tools/mutate.py $(N)
 
 bench: venv ## run every bench/ script
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done

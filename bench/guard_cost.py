@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from asl_render import render  # noqa: E402
 PRICES = {
     "sfn_per_transition": 0.025 / 1000,  # Step Functions Standard
     "alarm_per_month": 0.10,  # CloudWatch standard-resolution metric alarm
-    "kms_key_per_month": 1.00,  # customer-managed key (notifications + trail)
+    "kms_key_per_month": 1.00,  # customer-managed key
     "kms_per_request": 0.03 / 10000,
     "sns_email_per_message": 2.00 / 100000,
     "scheduler_per_invocation": 1.00 / 1_000_000,
@@ -29,13 +30,35 @@ PRICES = {
     "glue_dpu_hour": 0.44,  # interactive sessions
 }
 SESSIONS_PER_DAY = 20
-SWEEPS_PER_DAY = 24 * 60 // 15  # default sweeper_interval_minutes = 15
 EXTRA_POLLS_PER_SESSION = 2  # sessions still PROVISIONING at the lifetime (back-off polls)
 TRAIL_MB_PER_DAY = 5.0  # management write events of a small data account, gzip'd JSON
+TRAIL_RETENTION_DAYS = 90
 DAYS = 30
 
+
+@dataclass(frozen=True)
+class Profile:
+    """What a modules/glue_session_guard profile deploys that has a monthly price."""
+
+    name: str
+    sweeper_interval_minutes: int
+    alarm_metrics: int  # CloudWatch bills alarms per metric they read (metric math: each metric)
+    kms_keys: int  # customer-managed keys the guard creates (topics/queue/logs + trail)
+
+
+PROFILES = {
+    # 3 alarms x 2 state machines + the dead-letter alarm; a key for topics/queue/logs, one for the trail.
+    "hardened": Profile("hardened", sweeper_interval_minutes=15, alarm_metrics=7, kms_keys=2),
+    # One metric-math alarm over guard failures, sweeper failures and dead letters; AWS-owned/managed keys.
+    "frugal": Profile("frugal", sweeper_interval_minutes=60, alarm_metrics=3, kms_keys=0),
+}
+
 GUARD_VARS = {
+    "stop_policy": "lifetime",
     "lifetime_seconds": 3600,
+    "idle_seconds": 1800,
+    "max_lifetime_seconds": 3600,
+    "max_statement_pages": 100,
     "poll_interval_seconds": 10,
     "max_polls": 40,
     "dry_run": False,
@@ -50,6 +73,17 @@ GUARD_VARS = {
     "environment": "bench",
     "success_topic_arn": "arn:aws:sns:eu-west-1:123456789012:s",
     "failure_topic_arn": "arn:aws:sns:eu-west-1:123456789012:f",
+}
+SWEEPER_VARS = {
+    "min_age_seconds": 3600,
+    "page_size": 50,
+    "max_pages": 100,
+    "guard_state_machine_arn": "arn:aws:states:eu-west-1:123456789012:stateMachine:g",
+    "failure_topic_arn": "arn:aws:sns:eu-west-1:123456789012:f",
+    "partition": "aws",
+    "region": "eu-west-1",
+    "account_id": "123456789012",
+    "environment": "bench",
 }
 
 
@@ -68,39 +102,66 @@ def walk(definition: dict[str, Any], choose: dict[str, str]) -> list[str]:
     return path
 
 
-def main() -> int:
-    guard = json.loads(render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", GUARD_VARS))
-    stop_path = walk(guard, {"RouteOnStatus": "IsDryRun"})
-    per_session = len(stop_path) + 2 * EXTRA_POLLS_PER_SESSION  # WaitBeforePoll + GetSession + Route
-    sweeper_transitions = 5  # Configure, ListSessions, GuardEach (empty map), MorePages, Done
-    sessions = SESSIONS_PER_DAY * DAYS
-    lines = {
-        "guard state transitions": sessions * per_session * PRICES["sfn_per_transition"],
-        "sweeper state transitions": SWEEPS_PER_DAY
-        * DAYS
-        * sweeper_transitions
+def fixed_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
+    """USD per month the guard costs before a single session (list prices, no free tier)."""
+    sweeps = 24 * 60 // profile.sweeper_interval_minutes * DAYS
+    return {
+        f"sweeper state transitions ({sweeps} sweeps x {sweep_transitions})": sweeps
+        * sweep_transitions
         * PRICES["sfn_per_transition"],
-        "scheduler invocations": SWEEPS_PER_DAY * DAYS * PRICES["scheduler_per_invocation"],
-        "alarms (3 per state machine x 2 + DLQ)": 7 * PRICES["alarm_per_month"],
-        "KMS keys (topics/logs/DLQ + trail)": 2 * PRICES["kms_key_per_month"],
-        "KMS requests (publish, logs)": sessions * 4 * PRICES["kms_per_request"],
-        "SNS e-mails (one per stop)": sessions * PRICES["sns_email_per_message"],
-        "CloudTrail log storage (lifecycle 90 d)": TRAIL_MB_PER_DAY
-        * 90
+        "scheduler invocations": sweeps * PRICES["scheduler_per_invocation"],
+        f"alarms ({profile.alarm_metrics} alarm metrics)": profile.alarm_metrics * PRICES["alarm_per_month"],
+        f"KMS keys ({profile.kms_keys} customer-managed)": profile.kms_keys * PRICES["kms_key_per_month"],
+        f"CloudTrail log storage ({TRAIL_RETENTION_DAYS} d)": TRAIL_MB_PER_DAY
+        * TRAIL_RETENTION_DAYS
         / 1024
         * PRICES["s3_standard_gb_month"],
         "execution logs (ERROR level only)": 0.001 * PRICES["logs_ingest_per_gb"],
     }
+
+
+def session_costs(profile: Profile, transitions_per_session: int) -> dict[str, float]:
+    """USD per month for SESSIONS_PER_DAY sessions the guard stops."""
+    sessions = SESSIONS_PER_DAY * DAYS
+    return {
+        "guard state transitions": sessions * transitions_per_session * PRICES["sfn_per_transition"],
+        # Customer-managed keys are called for every publish and log write; AWS-managed ones are free.
+        "KMS requests (publish, logs)": sessions * 4 * PRICES["kms_per_request"] if profile.kms_keys else 0.0,
+        "SNS e-mails (one per stop)": sessions * PRICES["sns_email_per_message"],
+    }
+
+
+def main() -> int:
+    guard = json.loads(render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", GUARD_VARS))
+    sweeper = json.loads(render(REPO_ROOT / "asl" / "glue_session_sweeper.asl.json", SWEEPER_VARS))
+    stop_path = walk(guard, {"RouteOnStatus": "ListStatements", "Decide": "IsDryRun"})
+    per_session = len(stop_path) + 2 * EXTRA_POLLS_PER_SESSION  # WaitBeforePoll + GetSession + Route
+    sweep_path = walk(sweeper, {})  # no session due: Configure > ListSessions > GuardEach > MorePages > Done
     print(f"Price table (USD, eu-west-1, Nov 2026, no free tier): {json.dumps(PRICES)}")
-    print(f"Assumed: {SESSIONS_PER_DAY} sessions/day, sweep every 15 min, {TRAIL_MB_PER_DAY} MB trail/day")
-    print(f"Guard path for a session it stops: {len(stop_path)} states: {' > '.join(stop_path)}\n")
-    for item, cost in lines.items():
-        print(f"  {item:<42} {cost:8.3f} USD/month")
-    total = sum(lines.values())
-    print(f"  {'total':<42} {total:8.3f} USD/month")
+    print(f"Assumed: {SESSIONS_PER_DAY} sessions/day, {TRAIL_MB_PER_DAY} MB trail/day")
+    print(f"Guard path for a session it stops: {len(stop_path)} states: {' > '.join(stop_path)}")
+    print(f"Sweep with nothing due: {len(sweep_path)} states: {' > '.join(sweep_path)}")
+    totals = {}
+    for profile in PROFILES.values():
+        fixed = fixed_costs(profile, len(sweep_path))
+        per_sessions = session_costs(profile, per_session)
+        print(f"\nprofile = {profile.name} (sweeper every {profile.sweeper_interval_minutes} min)")
+        for item, cost in fixed.items():
+            print(f"  {item:<46} {cost:8.3f} USD/month")
+        print(f"  {'before sessions':<46} {sum(fixed.values()):8.3f} USD/month")
+        for item, cost in per_sessions.items():
+            print(f"  {item:<46} {cost:8.3f} USD/month")
+        totals[profile.name] = (sum(fixed.values()), sum(fixed.values()) + sum(per_sessions.values()))
+        print(f"  {'total with sessions':<46} {totals[profile.name][1]:8.3f} USD/month")
     forgotten = 5 * PRICES["glue_dpu_hour"]  # default 5 x G.1X for one extra hour
     print(f"\nOne session forgotten for one hour (5 x G.1X): {forgotten:.2f} USD")
-    print(f"The guard's month costs {total / forgotten:.2f} forgotten session-hours.")
+    for name, (fixed_total, total) in totals.items():
+        print(
+            f"{name:<9} before sessions {fixed_total:.3f} USD/month, with sessions {total:.3f}"
+            f" = {total / forgotten:.2f} forgotten session-hours"
+        )
+    hardened, frugal = totals["hardened"][0], totals["frugal"][0]
+    print(f"frugal / hardened before sessions: {frugal / hardened:.3f} ({hardened / frugal:.1f}x cheaper)")
     return 0
 
 

@@ -117,7 +117,9 @@ module "lakehouse" {
   }
 
   # Seconds, not hours: the e2e test and the demo watch a session get stopped.
+  # frugal: a single-person account's guard (no keys of its own, one alarm); see the README.
   guard = {
+    profile                  = "frugal"
     lifetime_seconds         = 5
     poll_interval_seconds    = 1
     max_polls                = 30

@@ -8,6 +8,17 @@ locals {
   partition  = data.aws_partition.current.partition
   asl_dir    = "${path.module}/../../asl"
 
+  frugal           = var.profile == "frugal"
+  sweeper_interval = coalesce(var.sweeper_interval_minutes, local.frugal ? 60 : 15)
+  # Frugal: nothing of the guard's own is encrypted with a customer-managed key (AWS-owned keys
+  # for the queue, schedule, logs and state machines); only topics given with a key need grants.
+  own_kms_key_arn = local.frugal ? null : local.topics.kms_key_arn
+  topic_kms_statements = local.topics.kms_key_arn == null ? [] : [{
+    sid       = "EncryptedTopics"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [local.topics.kms_key_arn]
+  }]
+
   topics = var.notifications != null ? var.notifications : {
     success_topic_arn = module.notifications[0].success_topic_arn
     failure_topic_arn = module.notifications[0].failure_topic_arn
@@ -33,6 +44,7 @@ module "notifications" {
   count  = var.notifications == null ? 1 : 0
 
   name_prefix    = "${var.name_prefix}-guard"
+  encryption     = local.frugal ? "aws-managed" : "customer-managed"
   success_emails = var.success_emails
   failure_emails = var.failure_emails
   tags           = var.tags
@@ -64,7 +76,7 @@ module "guard" {
     success_topic_arn        = local.topics.success_topic_arn
     failure_topic_arn        = local.topics.failure_topic_arn
   }
-  policy_statements = [
+  policy_statements = concat([
     {
       sid       = "InspectAndStopSessions"
       actions   = ["glue:GetSession", "glue:ListStatements", "glue:StopSession"]
@@ -75,15 +87,11 @@ module "guard" {
       actions   = ["sns:Publish"]
       resources = [local.topics.success_topic_arn, local.topics.failure_topic_arn]
     },
-    {
-      sid       = "EncryptedTopics"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = [local.topics.kms_key_arn]
-    },
-  ]
+  ], local.topic_kms_statements)
   log_retention_days = var.log_retention_days
   failure_topic_arn  = local.topics.failure_topic_arn
-  kms_key_arn        = local.topics.kms_key_arn
+  kms_key_arn        = local.own_kms_key_arn
+  execution_alarms   = !local.frugal
   tags               = var.tags
 }
 
@@ -103,7 +111,7 @@ module "sweeper" {
     account_id              = local.account_id
     environment             = var.environment
   }
-  policy_statements = [
+  policy_statements = concat([
     {
       # ListSessions supports no resource-level permissions (Service Authorization Reference,
       # AWS Glue), so AWS only accepts "*" for it.
@@ -126,15 +134,11 @@ module "sweeper" {
       actions   = ["sns:Publish"]
       resources = [local.topics.failure_topic_arn]
     },
-    {
-      sid       = "EncryptedTopics"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = [local.topics.kms_key_arn]
-    },
-  ]
+  ], local.topic_kms_statements)
   log_retention_days = var.log_retention_days
   failure_topic_arn  = local.topics.failure_topic_arn
-  kms_key_arn        = local.topics.kms_key_arn
+  kms_key_arn        = local.own_kms_key_arn
+  execution_alarms   = !local.frugal
   tags               = var.tags
 }
 
@@ -213,8 +217,9 @@ module "events_role" {
 
 resource "aws_sqs_queue" "dead_letter" {
   name                              = "${var.name_prefix}-glue-guard-dlq"
-  kms_master_key_id                 = local.topics.kms_key_arn
-  kms_data_key_reuse_period_seconds = 300
+  kms_master_key_id                 = local.own_kms_key_arn
+  kms_data_key_reuse_period_seconds = local.own_kms_key_arn == null ? null : 300
+  sqs_managed_sse_enabled           = local.own_kms_key_arn == null ? true : null
   message_retention_seconds         = 1209600 # 14 days, SQS's maximum: time to investigate.
   tags                              = var.tags
 }
@@ -245,6 +250,8 @@ resource "aws_sqs_queue_policy" "dead_letter" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
+  count = local.frugal ? 0 : 1
+
   alarm_name          = "${var.name_prefix}-glue-guard-dead-letters"
   alarm_description   = "An event or schedule could not start the Glue session guard; see the dead-letter queue."
   namespace           = "AWS/SQS"
@@ -260,13 +267,66 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   tags                = var.tags
 }
 
+# Frugal: one metric-math alarm instead of seven. Alarms are billed per metric they read, so it reads
+# the three that matter (guard failures, sweeper failures, dead letters: USD 0.30 a month) and not
+# TimedOut/Aborted: neither machine sets a timeout, and only a person can abort an execution.
+resource "aws_cloudwatch_metric_alarm" "frugal" {
+  count = local.frugal ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-glue-guard-attention"
+  alarm_description   = "The Glue session guard or sweeper failed, or an event could not start the guard (dead-letter queue)."
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.topics.failure_topic_arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "attention"
+    expression  = "FILL(guard, 0) + FILL(sweeper, 0) + FILL(dead, 0)"
+    label       = "guard failures + sweeper failures + dead letters"
+    return_data = true
+  }
+  metric_query {
+    id = "guard"
+    metric {
+      namespace   = "AWS/States"
+      metric_name = "ExecutionsFailed"
+      dimensions  = { StateMachineArn = module.guard.arn }
+      stat        = "Sum"
+      period      = 300 # one period for all three: SQS publishes every 5 minutes.
+    }
+  }
+  metric_query {
+    id = "sweeper"
+    metric {
+      namespace   = "AWS/States"
+      metric_name = "ExecutionsFailed"
+      dimensions  = { StateMachineArn = module.sweeper.arn }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+  metric_query {
+    id = "dead"
+    metric {
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
+      stat        = "Maximum"
+      period      = 300
+    }
+  }
+}
+
 # --- Sweeper schedule ----------------------------------------------------------------------
 
 resource "aws_scheduler_schedule" "sweeper" {
   name                = "${var.name_prefix}-glue-session-sweeper"
   description         = "Sweeps Glue sessions the event path missed."
-  schedule_expression = "rate(${var.sweeper_interval_minutes} ${var.sweeper_interval_minutes == 1 ? "minute" : "minutes"})"
-  kms_key_arn         = local.topics.kms_key_arn
+  schedule_expression = "rate(${local.sweeper_interval} ${local.sweeper_interval == 1 ? "minute" : "minutes"})"
+  kms_key_arn         = local.own_kms_key_arn
 
   flexible_time_window {
     mode = "OFF"
@@ -296,7 +356,7 @@ module "scheduler_role" {
   policy_name = "start-sweeper"
   policy_json = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid      = "StartSweeper"
         Effect   = "Allow"
@@ -310,13 +370,14 @@ module "scheduler_role" {
         Action   = ["sqs:SendMessage"]
         Resource = [aws_sqs_queue.dead_letter.arn]
       },
+      ], local.own_kms_key_arn == null ? [] : [
       {
         Sid      = "EncryptedQueueAndSchedule"
         Effect   = "Allow"
         Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource = [local.topics.kms_key_arn]
+        Resource = [local.own_kms_key_arn]
       },
-    ]
+    ])
   })
   tags = var.tags
 }

@@ -65,7 +65,7 @@ output "dry_run" {
 
 output "trail_arn" {
   description = "ARN of the CloudTrail trail (null when create_trail = false)."
-  value       = try(aws_cloudtrail.this[0].arn, null)
+  value       = try(aws_cloudtrail.this[0].arn, aws_cloudtrail.frugal[0].arn, null)
 }
 
 output "trail_bucket_name" {
@@ -81,4 +81,9 @@ output "prevention_policy_json" {
 output "guard_role_policy_json" {
   description = "The guard execution role's policy (for reviews)."
   value       = module.guard.role_policy_json
+}
+
+output "profile" {
+  description = "The guard's cost profile (hardened or frugal)."
+  value       = var.profile
 }

@@ -8,7 +8,7 @@ locals {
 }
 
 resource "aws_kms_key" "trail" {
-  count = var.create_trail ? 1 : 0
+  count = var.create_trail && !local.frugal ? 1 : 0
 
   description             = "${var.name_prefix} CloudTrail log files for the Glue session guard"
   enable_key_rotation     = true
@@ -44,7 +44,7 @@ module "trail_bucket" {
   count  = var.create_trail ? 1 : 0
 
   bucket_name       = local.trail_bucket_name
-  kms_key_arn       = aws_kms_key.trail[0].arn
+  kms_key_arn       = local.frugal ? null : aws_kms_key.trail[0].arn # frugal: SSE-S3
   access_log_bucket = var.trail_access_log_bucket
   force_destroy     = var.force_destroy
   lifecycle_rules = [{
@@ -77,7 +77,7 @@ module "trail_bucket" {
 }
 
 resource "aws_cloudtrail" "this" {
-  count = var.create_trail ? 1 : 0
+  count = var.create_trail && !local.frugal ? 1 : 0
 
   #checkov:skip=CKV2_AWS_10:The guard consumes CloudTrail through EventBridge; a CloudWatch Logs copy of every management event would cost more than the guard saves.
   #checkov:skip=CKV_AWS_252:Nobody reads per-file delivery notifications; delivery problems surface as missing EventBridge events, which the sweeper covers.
@@ -90,6 +90,29 @@ resource "aws_cloudtrail" "this" {
 
   event_selector {
     read_write_type           = "WriteOnly" # CreateSession is a write event; reads are not needed.
+    include_management_events = true
+  }
+
+  tags = var.tags
+
+  depends_on = [module.trail_bucket]
+}
+
+# Frugal: the same trail with its log files under SSE-S3 instead of a KMS key of its own.
+resource "aws_cloudtrail" "frugal" {
+  count = var.create_trail && local.frugal ? 1 : 0
+
+  #checkov:skip=CKV2_AWS_10:The guard consumes CloudTrail through EventBridge; a CloudWatch Logs copy of every management event would cost more than the guard saves.
+  #checkov:skip=CKV_AWS_252:Nobody reads per-file delivery notifications; delivery problems surface as missing EventBridge events, which the sweeper covers.
+  #checkov:skip=CKV_AWS_35:profile = frugal: log files are encrypted with SSE-S3 (AWS-owned keys) in a TLS-only, versioned bucket with log-file validation; a customer-managed key would cost USD 1 a month, twice the frugal guard.
+  name                          = local.trail_name
+  s3_bucket_name                = module.trail_bucket[0].bucket_name
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  enable_log_file_validation    = true
+
+  event_selector {
+    read_write_type           = "WriteOnly"
     include_management_events = true
   }
 

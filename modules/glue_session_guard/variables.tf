@@ -144,13 +144,24 @@ variable "price_per_dpu_hour" {
   }
 }
 
-variable "sweeper_interval_minutes" {
-  description = "How often the sweeper looks for sessions the event path missed (EventBridge delivery is best effort; sessions may predate the deployment)."
-  type        = number
-  default     = 15
+variable "profile" {
+  description = "\"hardened\": customer-managed KMS keys (topics, queue, schedule, logs, trail), three alarms per state machine and one on the dead-letter queue, sweeper every 15 min. \"frugal\": the same behaviour on AWS-owned/AWS-managed encryption (no key of its own), one metric-math alarm (guard and sweeper failures, dead letters), sweeper every 60 min (README: trade-offs)."
+  type        = string
+  default     = "hardened"
 
   validation {
-    condition     = var.sweeper_interval_minutes >= 1 && var.sweeper_interval_minutes <= 1440 && floor(var.sweeper_interval_minutes) == var.sweeper_interval_minutes
+    condition     = contains(["hardened", "frugal"], var.profile)
+    error_message = "profile must be \"hardened\" or \"frugal\"."
+  }
+}
+
+variable "sweeper_interval_minutes" {
+  description = "How often the sweeper looks for sessions the event path missed (EventBridge delivery is best effort; sessions may predate the deployment). null: 15 (hardened) or 60 (frugal)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.sweeper_interval_minutes == null || try(var.sweeper_interval_minutes >= 1 && var.sweeper_interval_minutes <= 1440 && floor(var.sweeper_interval_minutes) == var.sweeper_interval_minutes, false)
     error_message = "sweeper_interval_minutes must be a whole number from 1 to 1440."
   }
 }
@@ -181,11 +192,11 @@ variable "event_retry" {
 }
 
 variable "notifications" {
-  description = "Existing topics (e.g. from modules/notifications shared by an environment). null: the module creates its own, with success_emails/failure_emails."
+  description = "Existing topics (e.g. from modules/notifications shared by an environment) and the key encrypting them (null: AWS-managed or none). null: the module creates its own, with success_emails/failure_emails."
   type = object({
     success_topic_arn = string
     failure_topic_arn = string
-    kms_key_arn       = string
+    kms_key_arn       = optional(string)
   })
   default = null
 }

@@ -65,6 +65,7 @@ module "glue_session_guard" {
   max_lifetime_seconds       = var.guard.max_lifetime_seconds
   poll_interval_seconds      = var.guard.poll_interval_seconds
   max_polls                  = var.guard.max_polls
+  profile                    = var.guard.profile
   sweeper_interval_minutes   = var.guard.sweeper_interval_minutes
   dry_run                    = var.guard.dry_run
   boundaries                 = var.guard.boundaries

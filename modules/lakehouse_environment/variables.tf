@@ -72,7 +72,8 @@ variable "guard" {
     max_lifetime_seconds     = optional(number, 43200)
     poll_interval_seconds    = optional(number, 10)
     max_polls                = optional(number, 40)
-    sweeper_interval_minutes = optional(number, 15)
+    profile                  = optional(string, "hardened")
+    sweeper_interval_minutes = optional(number)
     dry_run                  = optional(bool, false)
     boundaries = optional(object({
       max_workers              = optional(number)

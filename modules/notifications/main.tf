@@ -12,6 +12,8 @@ locals {
     failure = var.failure_emails
   }
 
+  customer_managed = var.encryption == "customer-managed"
+
   subscriptions = merge([
     for kind, emails in local.topics : { for e in emails : "${kind}:${e}" => { kind = kind, email = e } }
   ]...)
@@ -21,6 +23,8 @@ locals {
 # log groups that report into them. AWS-managed aws/sns cannot be used: EventBridge and
 # CloudWatch alarms cannot publish to topics encrypted with it.
 resource "aws_kms_key" "this" {
+  count = local.customer_managed ? 1 : 0
+
   description             = "${var.name_prefix} notifications (SNS topics, dead-letter queues, workflow logs)"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
@@ -29,8 +33,10 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
+  count = local.customer_managed ? 1 : 0
+
   name          = "alias/${var.name_prefix}-notifications"
-  target_key_id = aws_kms_key.this.key_id
+  target_key_id = aws_kms_key.this[0].key_id
 }
 
 locals {
@@ -74,18 +80,33 @@ locals {
 }
 
 resource "aws_sns_topic" "this" {
-  for_each = local.topics
+  for_each = local.customer_managed ? local.topics : {}
 
   name              = "${var.name_prefix}-${each.key}"
   display_name      = "${var.name_prefix} ${each.key}"
-  kms_master_key_id = aws_kms_key.this.arn
+  kms_master_key_id = aws_kms_key.this[0].arn
   tags              = var.tags
 }
 
-resource "aws_sns_topic_policy" "this" {
-  for_each = aws_sns_topic.this
+resource "aws_sns_topic" "aws_managed" {
+  for_each = local.customer_managed ? {} : local.topics
 
-  arn = each.value.arn
+  #checkov:skip=CKV_AWS_26:encryption = "aws-managed" only: the failure topic receives CloudWatch alarms, which cannot publish to a topic encrypted with the AWS-managed aws/sns key (its key policy cannot admit cloudwatch.amazonaws.com); its messages name sessions, steps and errors, never data or secrets. The success topic is encrypted with aws/sns.
+  name              = "${var.name_prefix}-${each.key}"
+  display_name      = "${var.name_prefix} ${each.key}"
+  kms_master_key_id = each.key == "success" ? "alias/aws/sns" : null
+  tags              = var.tags
+}
+
+locals {
+  topic_arns  = { for k, t in merge(aws_sns_topic.this, aws_sns_topic.aws_managed) : k => t.arn }
+  topic_names = { for k, t in merge(aws_sns_topic.this, aws_sns_topic.aws_managed) : k => t.name }
+}
+
+resource "aws_sns_topic_policy" "this" {
+  for_each = local.topics
+
+  arn = local.topic_arns[each.key]
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -97,7 +118,7 @@ resource "aws_sns_topic_policy" "this" {
           "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
           "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
         ]
-        Resource = each.value.arn
+        Resource = local.topic_arns[each.key]
       },
       {
         # EventBridge rules and CloudWatch alarms of this account may publish; Step Functions
@@ -106,7 +127,7 @@ resource "aws_sns_topic_policy" "this" {
         Effect    = "Allow"
         Principal = { Service = ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }
         Action    = "sns:Publish"
-        Resource  = each.value.arn
+        Resource  = local.topic_arns[each.key]
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
       {
@@ -114,7 +135,7 @@ resource "aws_sns_topic_policy" "this" {
         Effect    = "Deny"
         Principal = "*"
         Action    = ["sns:Publish", "sns:Subscribe", "sns:SetTopicAttributes"]
-        Resource  = each.value.arn
+        Resource  = local.topic_arns[each.key]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ]
@@ -124,7 +145,18 @@ resource "aws_sns_topic_policy" "this" {
 resource "aws_sns_topic_subscription" "email" {
   for_each = local.subscriptions
 
-  topic_arn = aws_sns_topic.this[each.value.kind].arn
+  topic_arn = local.topic_arns[each.value.kind]
   protocol  = "email"
   endpoint  = each.value.email
+}
+
+# The key and alias became optional (encryption = "aws-managed"); existing states keep them.
+moved {
+  from = aws_kms_key.this
+  to   = aws_kms_key.this[0]
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = aws_kms_alias.this[0]
 }

@@ -1,21 +1,21 @@
 output "success_topic_arn" {
   description = "ARN of the topic that receives success / action-taken notifications."
-  value       = aws_sns_topic.this["success"].arn
+  value       = local.topic_arns["success"]
 }
 
 output "failure_topic_arn" {
   description = "ARN of the topic that receives failures, alarms and dead-letter alerts."
-  value       = aws_sns_topic.this["failure"].arn
+  value       = local.topic_arns["failure"]
 }
 
 output "topic_names" {
   description = "Topic names by kind (success, failure)."
-  value       = { for k, t in aws_sns_topic.this : k => t.name }
+  value       = local.topic_names
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key encrypting the topics (publishers need kms:GenerateDataKey/Decrypt on it)."
-  value       = aws_kms_key.this.arn
+  description = "ARN of the KMS key encrypting the topics (publishers need kms:GenerateDataKey/Decrypt on it); null with encryption = \"aws-managed\"."
+  value       = try(aws_kms_key.this[0].arn, null)
 }
 
 output "subscription_count" {

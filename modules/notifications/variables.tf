@@ -41,6 +41,17 @@ variable "kms_deletion_window_days" {
   }
 }
 
+variable "encryption" {
+  description = "\"customer-managed\": one KMS key (USD 1 a month) encrypts both topics. \"aws-managed\": no key of our own; the success topic uses the AWS-managed aws/sns key, the failure topic is not encrypted, because CloudWatch alarms cannot publish to a topic encrypted with aws/sns (its key policy cannot admit cloudwatch.amazonaws.com)."
+  type        = string
+  default     = "customer-managed"
+
+  validation {
+    condition     = contains(["customer-managed", "aws-managed"], var.encryption)
+    error_message = "encryption must be \"customer-managed\" or \"aws-managed\"."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource (on top of the provider's default_tags)."
   type        = map(string)

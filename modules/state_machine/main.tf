@@ -114,7 +114,7 @@ resource "aws_sfn_state_machine" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alarms
+  for_each = var.execution_alarms ? local.alarms : {}
 
   alarm_name          = "${var.name}-executions-${each.key}"
   alarm_description   = "${each.value} > 0 for ${var.name} in a minute: a run needs attention."

@@ -105,3 +105,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "execution_alarms" {
+  description = "Create the ExecutionsFailed/TimedOut/Aborted alarms (USD 0.10 a month each). false: the caller alarms on this state machine's metrics itself (e.g. one metric-math alarm for several machines)."
+  type        = bool
+  default     = true
+}

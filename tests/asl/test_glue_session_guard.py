@@ -685,3 +685,13 @@ def test_sweeper_hands_over_only_sessions_old_enough(asl):
         for run in asl.sfn.list_executions(stateMachineArn=guard_arn)["executions"]
     ]
     assert guarded == ["old-still-provisioning"]
+
+
+def test_exemption_tag_with_another_value_does_not_exempt(asl):
+    asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
+    arn = guard(asl, lifetime_seconds=1)
+    asl.create_session("not-exempt", Tags={"guard": "please-no"})
+
+    result = asl.wait(asl.start(arn, event_input("not-exempt", tags={"guard": "please-no"})))
+
+    assert json.loads(result["output"])["action"] == "stopped"

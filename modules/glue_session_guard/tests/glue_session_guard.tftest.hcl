@@ -350,3 +350,76 @@ run "rejects_exempt_tag_with_a_backslash" {
   }
   expect_failures = [var.exempt_tag]
 }
+
+run "hardened_profile_is_the_default" {
+  command = apply
+  assert {
+    condition     = length(aws_kms_key.trail) == 1 && length(aws_cloudtrail.this) == 1 && length(aws_cloudtrail.frugal) == 0
+    error_message = "hardened: the trail's log files are encrypted with a key of their own"
+  }
+  assert {
+    condition     = length(module.guard.alarm_names) == 3 && length(module.sweeper.alarm_names) == 3 && length(aws_cloudwatch_metric_alarm.dead_letters) == 1 && length(aws_cloudwatch_metric_alarm.frugal) == 0
+    error_message = "hardened: three alarms per state machine and one on the dead-letter queue"
+  }
+  assert {
+    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == module.notifications[0].kms_key_arn && aws_scheduler_schedule.sweeper.kms_key_arn == module.notifications[0].kms_key_arn
+    error_message = "hardened: queue and schedule use the customer-managed key"
+  }
+}
+
+run "frugal_profile_uses_no_key_of_its_own_and_one_alarm" {
+  command = apply
+  variables {
+    profile = "frugal"
+  }
+  assert {
+    condition     = module.notifications[0].kms_key_arn == null && length(aws_kms_key.trail) == 0
+    error_message = "frugal: no customer-managed key (topics AWS-managed, trail SSE-S3)"
+  }
+  assert {
+    condition     = length(aws_cloudtrail.this) == 0 && length(aws_cloudtrail.frugal) == 1 && aws_cloudtrail.frugal[0].is_multi_region_trail && aws_cloudtrail.frugal[0].enable_log_file_validation && output.trail_arn != null
+    error_message = "frugal: still a multi-region trail with log-file validation"
+  }
+  assert {
+    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == null && aws_sqs_queue.dead_letter.sqs_managed_sse_enabled == true && aws_scheduler_schedule.sweeper.kms_key_arn == null
+    error_message = "frugal: the dead-letter queue uses SSE-SQS and the schedule an AWS-owned key"
+  }
+  assert {
+    condition     = length(module.guard.alarm_names) == 0 && length(module.sweeper.alarm_names) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.frugal) == 1
+    error_message = "frugal: one metric-math alarm instead of seven"
+  }
+  assert {
+    condition = toset([for q in aws_cloudwatch_metric_alarm.frugal[0].metric_query : try(q.metric[0].dimensions.StateMachineArn, q.metric[0].dimensions.QueueName, q.expression)]) == toset([
+      module.guard.arn, module.sweeper.arn, aws_sqs_queue.dead_letter.name, "FILL(guard, 0) + FILL(sweeper, 0) + FILL(dead, 0)"
+    ])
+    error_message = "the one alarm must read guard failures, sweeper failures and dead letters"
+  }
+  assert {
+    condition     = aws_scheduler_schedule.sweeper.schedule_expression == "rate(60 minutes)"
+    error_message = "frugal: the sweeper runs hourly by default"
+  }
+  assert {
+    condition     = length([for s in jsondecode(module.guard.role_policy_json).Statement : s if can(regex("^kms:", s.Action[0]))]) == 0
+    error_message = "frugal: no KMS grants without a customer-managed key"
+  }
+}
+
+run "frugal_profile_keeps_an_explicit_sweeper_interval" {
+  command = apply
+  variables {
+    profile                  = "frugal"
+    sweeper_interval_minutes = 30
+  }
+  assert {
+    condition     = aws_scheduler_schedule.sweeper.schedule_expression == "rate(30 minutes)"
+    error_message = "an explicit sweeper interval wins over the profile's default"
+  }
+}
+
+run "rejects_unknown_profile" {
+  command = plan
+  variables {
+    profile = "cheap"
+  }
+  expect_failures = [var.profile]
+}

@@ -30,11 +30,11 @@ run "topics_encrypted_and_named" {
     error_message = "topics must be named <prefix>-success and <prefix>-failure"
   }
   assert {
-    condition     = alltrue([for t in aws_sns_topic.this : t.kms_master_key_id == aws_kms_key.this.arn])
+    condition     = alltrue([for t in aws_sns_topic.this : t.kms_master_key_id == aws_kms_key.this[0].arn])
     error_message = "every topic must be encrypted with the module's KMS key"
   }
   assert {
-    condition     = aws_kms_key.this.enable_key_rotation
+    condition     = aws_kms_key.this[0].enable_key_rotation
     error_message = "key rotation must be on"
   }
   assert {
@@ -58,7 +58,7 @@ run "topic_policy_allows_services_and_denies_plain_http" {
     error_message = "the topic policy must deny requests without TLS"
   }
   assert {
-    condition     = length([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "ServicesPublishEncrypted"]) == 1
+    condition     = length([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s if s.Sid == "ServicesPublishEncrypted"]) == 1
     error_message = "the key policy must let EventBridge/CloudWatch use the key"
   }
 }
@@ -85,4 +85,31 @@ run "rejects_deletion_window_out_of_range" {
     kms_deletion_window_days = 3
   }
   expect_failures = [var.kms_deletion_window_days]
+}
+
+run "aws_managed_encryption_creates_no_key" {
+  command = apply
+  variables {
+    encryption = "aws-managed"
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && length(aws_sns_topic.this) == 0 && output.kms_key_arn == null
+    error_message = "aws-managed encryption must create no customer-managed key"
+  }
+  assert {
+    condition     = aws_sns_topic.aws_managed["success"].kms_master_key_id == "alias/aws/sns" && aws_sns_topic.aws_managed["failure"].kms_master_key_id == null
+    error_message = "success topic on aws/sns; failure topic unencrypted so CloudWatch alarms can publish"
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 3 && length(aws_sns_topic_policy.this) == 2
+    error_message = "subscriptions and TLS-only topic policies must not depend on the encryption"
+  }
+}
+
+run "rejects_unknown_encryption" {
+  command = plan
+  variables {
+    encryption = "none"
+  }
+  expect_failures = [var.encryption]
 }

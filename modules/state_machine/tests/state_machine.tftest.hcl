@@ -127,3 +127,14 @@ run "rejects_log_level_off" {
   }
   expect_failures = [var.log_level]
 }
+
+run "no_alarms_when_the_caller_alarms" {
+  command = apply
+  variables {
+    execution_alarms = false
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0 && length(output.alarm_names) == 0
+    error_message = "execution_alarms = false must create no alarms"
+  }
+}
