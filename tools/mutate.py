@@ -29,6 +29,8 @@ SWEEPER_ASL = "asl/glue_session_sweeper.asl.json"
 MODULE = "modules/glue_session_guard"
 ASL_TESTS = "tests/asl/test_glue_session_guard.py"
 TF_TEST = f"tf:{MODULE}"
+COST = "bench/guard_cost.py"
+COST_TESTS = "tests/unit/test_guard_cost.py"
 
 
 @dataclass(frozen=True)
@@ -234,9 +236,40 @@ MUTATIONS: list[Mutation] = [
                 "Next": "AlreadyGuarded\"""",
         """"ErrorEquals": ["StepFunctions.ExecutionAlreadyExistsException"],
                 "Comment": "A previous sweep already handed this session to the guard.",
-                "Next": "SessionGone\"""",
-        "a session already handed to the guard is counted as handed again",
+                "Next": "AlreadyGuarded\"""".replace(
+            "ExecutionAlreadyExistsException", "ExecutionLimitExceeded"
+        ),
+        "a session already handed to the guard fails the sweep",
         asl("test_sweeper_hands_old_sessions_to_the_guard_once"),
+    ),
+    # --- the guard's Python: bench/guard_cost.py's cost model ---
+    Mutation(
+        COST,
+        'Profile("frugal", sweeper_interval_minutes=60, alarm_metrics=3, kms_keys=0)',
+        'Profile("frugal", sweeper_interval_minutes=60, alarm_metrics=1, kms_keys=0)',
+        "the frugal alarm is priced as one alarm metric, not the three it reads",
+        (COST_TESTS,),
+    ),
+    Mutation(
+        COST,
+        "sweeps = 24 * 60 // profile.sweeper_interval_minutes * DAYS",
+        "sweeps = 24 * 60 // 15 * DAYS",
+        "every profile is priced with a 15-minute sweeper",
+        (COST_TESTS,),
+    ),
+    Mutation(
+        COST,
+        "if profile.kms_keys else 0.0",
+        "if True else 0.0",
+        "AWS-managed keys are charged per request",
+        (COST_TESTS,),
+    ),
+    Mutation(
+        COST,
+        'name = choose.get(name, state.get("Default", ""))',
+        'name = state.get("Default", "")',
+        "the priced path ignores the branch a stopped session takes",
+        (COST_TESTS,),
     ),
     # --- module: plan-time validation and wiring ---
     Mutation(
