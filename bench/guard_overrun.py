@@ -12,7 +12,15 @@ records when each session was accepted for stopping (status STOPPING).
     late    = stop time - max(creation + lifetime, READY time)
               # how long after the earliest possible stop (a session can only be stopped once READY)
 
-Prints a table and the ratio of total overrun. Takes about 2.5 minutes.
+Prints a table and the ratio of total overrun.
+
+Part 2, stop policies on a mix of busy and forgotten sessions (provisioning 1 s): the seed's fixed
+wait (stop at 30 s whatever happens), this guard's `lifetime` policy (30 s) and its `idle` policy
+(idle window 10 s, hard cap 90 s), each on its own copy of every session. The bench runs each
+session's statements on schedule (the emulator's statements RUN for the given seconds) and records
+when the session was accepted for stopping. It prints the billed seconds (creation to stop) per
+session and policy, the total against the fixed wait, and the statements each policy cut off
+(RUNNING when the session was stopped: work lost). Takes about 2.5 + 2 minutes.
 """
 
 from __future__ import annotations
@@ -84,27 +92,30 @@ def clients(port: int, state_dir: Path) -> dict[str, Any]:
     }
 
 
-def guard_definition(topic_arn: str) -> str:
-    return render(
-        REPO_ROOT / "asl" / "glue_session_guard.asl.json",
-        {
-            "lifetime_seconds": LIFETIME,
-            "poll_interval_seconds": 10,
-            "max_polls": 40,
-            "dry_run": False,
-            "exempt_tag_key": "",
-            "exempt_tag_value": "",
-            "owner_tag_key": "owner",
-            "max_workers": 0,
-            "allowed_worker_types": [],
-            "max_idle_timeout_minutes": 0,
-            "require_connection": False,
-            "price_per_dpu_hour": 0.44,
-            "environment": "bench",
-            "success_topic_arn": topic_arn,
-            "failure_topic_arn": topic_arn,
-        },
-    )
+def guard_definition(topic_arn: str, **overrides: Any) -> str:
+    variables = {
+        "stop_policy": "lifetime",
+        "lifetime_seconds": LIFETIME,
+        "idle_seconds": LIFETIME,
+        "max_lifetime_seconds": LIFETIME,
+        "max_statement_pages": 100,
+        "poll_interval_seconds": 10,
+        "max_polls": 40,
+        "dry_run": False,
+        "exempt_tag_key": "",
+        "exempt_tag_value": "",
+        "owner_tag_key": "owner",
+        "max_workers": 0,
+        "allowed_worker_types": [],
+        "max_idle_timeout_minutes": 0,
+        "require_connection": False,
+        "price_per_dpu_hour": 0.44,
+        "environment": "bench",
+        "success_topic_arn": topic_arn,
+        "failure_topic_arn": topic_arn,
+    }
+    variables.update(overrides)
+    return render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", variables)
 
 
 def main() -> int:
@@ -200,11 +211,146 @@ def report(ready: dict[str, float], stopped: dict[str, float]) -> None:
         print(f"ratio seed/guard total late: {late['seed'] / late['guard']:.2f}")
 
 
+# --- Part 2: stop policies on busy and forgotten sessions ---------------------------------------
+
+IDLE_SECONDS = 10
+HARD_CAP = 90
+# Statements per session: (submitted at s after creation, runs for s; None = never ends).
+MIX: dict[str, list[tuple[float, float | None]]] = {
+    "forgotten": [],
+    "one-query-then-left": [(2, 3)],
+    "bursts": [(2, 3), (13, 3), (24, 4)],
+    "long-job": [(2, 45)],
+    "busy-all-along": [(2, 8), (12, 9), (23, 9), (34, 9), (45, 9), (56, 5)],
+    "runaway": [(2, None)],
+}
+POLICIES = ("fixed-wait", "lifetime", "idle")
+
+
+def configure(port: int, state_dir: Path, changes: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"https://127.0.0.1:{port}/_emulator/config", data=json.dumps(changes).encode(), method="POST"
+    )
+    context = ssl.create_default_context(cafile=str(state_dir / "ca.pem"))
+    urllib.request.urlopen(request, context=context).read()
+
+
+def start_mix(port: int, state_dir: Path, c: dict[str, Any]) -> tuple[dict[str, float], Any]:
+    sfn, glue = c["stepfunctions"], c["glue"]
+    topic = c["sns"].create_topic(Name="bench-mix")["TopicArn"]
+    machines = {
+        "fixed-wait": sfn.create_state_machine(
+            name="mix-seed", definition=json.dumps(SEED_ASL), roleArn=ROLE
+        ),
+        "lifetime": sfn.create_state_machine(
+            name="mix-lifetime", definition=guard_definition(topic), roleArn=ROLE
+        ),
+        "idle": sfn.create_state_machine(
+            name="mix-idle",
+            definition=guard_definition(
+                topic, stop_policy="idle", idle_seconds=IDLE_SECONDS, max_lifetime_seconds=HARD_CAP
+            ),
+            roleArn=ROLE,
+        ),
+    }
+    configure(port, state_dir, {"glue_session": {"provisioning_seconds": 1, "stopping_seconds": 1}})
+    created: dict[str, float] = {}
+    for profile in MIX:
+        for policy in POLICIES:
+            session_id = f"{policy}-{profile}"
+            glue.create_session(Id=session_id, Role=ROLE, Command={"Name": "glueetl"}, NumberOfWorkers=2)
+            created[session_id] = time.monotonic()
+            created_on = glue.get_session(Id=session_id)["Session"]["CreatedOn"]
+            payload: dict[str, Any] = {"session_id": session_id}
+            if policy != "fixed-wait":
+                payload = {
+                    "source": "event",
+                    "session": {"id": session_id, "createdOn": created_on.isoformat()},
+                }
+            sfn.start_execution(
+                stateMachineArn=machines[policy]["stateMachineArn"], input=json.dumps(payload)
+            )
+    return created, glue
+
+
+def drive_mix(port: int, state_dir: Path, glue: Any, created: dict[str, float]) -> dict[str, float]:
+    """Submit every planned statement on time; return when each session was accepted for stopping."""
+    pending = {session_id: list(MIX[_profile(session_id)]) for session_id in created}
+    stopped: dict[str, float] = {}
+    deadline = time.monotonic() + HARD_CAP + 40
+    while len(stopped) < len(created) and time.monotonic() < deadline:
+        for session_id, started in created.items():
+            if session_id in stopped:
+                continue
+            age = time.monotonic() - started
+            status = glue.get_session(Id=session_id)["Session"]["Status"]
+            if status in ("STOPPING", "STOPPED"):
+                stopped[session_id] = age
+                continue
+            while pending[session_id] and pending[session_id][0][0] <= age and status == "READY":
+                _, seconds = pending[session_id].pop(0)
+                configure(port, state_dir, {"glue_statement": {"seconds": seconds}})
+                glue.run_statement(SessionId=session_id, Code=f"work({seconds})")
+        time.sleep(0.2)
+    return stopped
+
+
+def _profile(session_id: str) -> str:
+    for policy in POLICIES:
+        if session_id.startswith(f"{policy}-"):
+            return session_id[len(policy) + 1 :]
+    raise ValueError(session_id)
+
+
+def cut_off(profile: str, stopped_at: float) -> int:
+    """Planned statements that had started and not finished when the session was stopped."""
+    return sum(
+        1
+        for at, seconds in MIX[profile]
+        if at < stopped_at and (seconds is None or at + seconds > stopped_at)
+    )
+
+
+def report_mix(stopped: dict[str, float]) -> None:
+    print(
+        f"\nStop policies: fixed wait {LIFETIME} s (seed), lifetime {LIFETIME} s, idle {IDLE_SECONDS} s "
+        f"with a {HARD_CAP} s hard cap. Billed seconds = creation to stop; cut = statements cut off.\n"
+    )
+    print(f"{'session':<22}" + "".join(f" | {policy:>10} {'cut':>3}" for policy in POLICIES))
+    billed = dict.fromkeys(POLICIES, 0.0)
+    cuts = dict.fromkeys(POLICIES, 0)
+    for profile in MIX:
+        cells = []
+        for policy in POLICIES:
+            at = stopped.get(f"{policy}-{profile}")
+            if at is None:
+                cells.append(f" | {'NOT STOPPED':>10} {'-':>3}")
+                continue
+            billed[policy] += at
+            cuts[policy] += cut_off(profile, at)
+            cells.append(f" | {at:10.1f} {cut_off(profile, at):3d}")
+        print(f"{profile:<22}" + "".join(cells))
+    print()
+    for policy in POLICIES:
+        print(
+            f"{policy:>10}: billed {billed[policy]:6.1f} s in total "
+            f"({billed[policy] / billed['fixed-wait']:.2f} x the fixed wait), "
+            f"{cuts[policy]} statements cut off"
+        )
+    forgotten = [p for p in MIX if not MIX[p]]
+    idle_forgotten = sum(stopped.get(f"idle-{p}", 0.0) for p in forgotten)
+    fixed_forgotten = sum(stopped.get(f"fixed-wait-{p}", 0.0) for p in forgotten)
+    if idle_forgotten:
+        print(f"forgotten sessions only: fixed wait / idle billed = {fixed_forgotten / idle_forgotten:.2f}")
+
+
 def run(port: int, state_dir: Path) -> int:
     c = clients(port, state_dir)
     created = start_scenarios(port, state_dir, c)
     ready, stopped = observe(c["glue"], created)
     report(ready, stopped)
+    created_mix, glue = start_mix(port, state_dir, c)
+    report_mix(drive_mix(port, state_dir, glue, created_mix))
     return 0
 
 

@@ -28,7 +28,8 @@ GUARD_ASL = "asl/glue_session_guard.asl.json"
 SWEEPER_ASL = "asl/glue_session_sweeper.asl.json"
 MODULE = "modules/glue_session_guard"
 ASL_TESTS = "tests/asl/test_glue_session_guard.py"
-TF_TEST = f"tf:{MODULE}"
+TF_TEST = f"tf:{MODULE}:tests/glue_session_guard.tftest.hcl"
+TF_VALIDATION = f"tf:{MODULE}:tests/validation.tftest.hcl"
 COST = "bench/guard_cost.py"
 COST_TESTS = "tests/unit/test_guard_cost.py"
 
@@ -39,7 +40,7 @@ class Mutation:
     old: str
     new: str
     what: str
-    tests: tuple[str, ...]  # pytest node ids / -k expressions ("file::name") or "tf:<module dir>"
+    tests: tuple[str, ...]  # pytest node ids ("file::name") or "tf:<module dir>:<test file>"
 
 
 def asl(*names: str) -> tuple[str, ...]:
@@ -277,28 +278,28 @@ MUTATIONS: list[Mutation] = [
         'length(try(var.exempt_tag.key, "")) >= 1',
         'length(try(var.exempt_tag.key, "")) >= 0',
         "an empty exemption tag key is accepted",
-        (TF_TEST,),
+        (TF_VALIDATION,),
     ),
     Mutation(
         f"{MODULE}/variables.tf",
         'length(try(var.exempt_tag.key, "")) <= 128',
         'length(try(var.exempt_tag.key, "")) <= 129',
         "an exemption tag key longer than AWS's 128 characters is accepted",
-        (TF_TEST,),
+        (TF_VALIDATION,),
     ),
     Mutation(
         f"{MODULE}/variables.tf",
         '!can(regex("[\\"\\\\\\\\]", ',
         '!can(regex("[\\"]", ',
         "a backslash in the exemption tag is accepted (it would break the rendered definition)",
-        (TF_TEST,),
+        (TF_VALIDATION,),
     ),
     Mutation(
         f"{MODULE}/variables.tf",
         "var.max_lifetime_seconds >= var.idle_minutes * 60 &&",
         "var.max_lifetime_seconds > var.idle_minutes * 60 &&",
         "a hard cap exactly one idle window long is refused",
-        (TF_TEST,),
+        (TF_VALIDATION,),
     ),
     Mutation(
         f"{MODULE}/main.tf",
@@ -319,6 +320,20 @@ MUTATIONS: list[Mutation] = [
         ": min(var.idle_minutes * 60, var.max_lifetime_seconds)",
         ": var.max_lifetime_seconds",
         "under the idle policy the sweeper waits for the hard cap before handing sessions over",
+        (TF_TEST,),
+    ),
+    Mutation(
+        f"{MODULE}/main.tf",
+        "own_kms_key_arn = local.frugal ? null : local.topics.kms_key_arn",
+        "own_kms_key_arn = local.topics.kms_key_arn",
+        "the frugal profile still encrypts its queue, schedule and logs with the topics' key",
+        (TF_TEST,),
+    ),
+    Mutation(
+        f"{MODULE}/main.tf",
+        "coalesce(var.sweeper_interval_minutes, local.frugal ? 60 : 15)",
+        "coalesce(var.sweeper_interval_minutes, 15)",
+        "the frugal profile sweeps every 15 minutes",
         (TF_TEST,),
     ),
 ]
@@ -360,17 +375,18 @@ def run_tests(copy: Path, tests: tuple[str, ...]) -> bool:
         )
         if result.returncode != 0:
             return False
-    for module in (t[3:] for t in tests if t.startswith("tf:")):
-        result = subprocess.run(
-            [str(copy / "tools" / "tf_each.sh"), "test", module],
-            cwd=copy,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            return False
+    for spec in (t[3:] for t in tests if t.startswith("tf:")):
+        module, test_file = spec.split(":")
+        terraform = [str(copy / "tools" / "terraform.sh"), f"-chdir={copy / module}"]
+        for args in (
+            ["init", "-backend=false", "-input=false", "-no-color"],
+            ["test", f"-filter={test_file}"],
+        ):
+            result = subprocess.run(
+                [*terraform, *args], cwd=copy, env=env, capture_output=True, text=True, check=False
+            )
+            if result.returncode != 0:
+                return False
     return True
 
 

@@ -182,54 +182,6 @@ run "prevention_policy" {
   }
 }
 
-run "rejects_non_positive_lifetime" {
-  command = plan
-  variables {
-    lifetime_seconds = 0
-  }
-  expect_failures = [var.lifetime_seconds]
-}
-
-run "rejects_fractional_lifetime" {
-  command = plan
-  variables {
-    lifetime_seconds = 1.5
-  }
-  expect_failures = [var.lifetime_seconds]
-}
-
-run "rejects_unknown_worker_type" {
-  command = plan
-  variables {
-    boundaries = { allowed_worker_types = ["G.3X"] }
-  }
-  expect_failures = [var.boundaries]
-}
-
-run "rejects_malformed_email" {
-  command = plan
-  variables {
-    failure_emails = ["ops.example.com"]
-  }
-  expect_failures = [var.failure_emails]
-}
-
-run "rejects_zero_max_workers" {
-  command = plan
-  variables {
-    boundaries = { max_workers = 0 }
-  }
-  expect_failures = [var.boundaries]
-}
-
-run "rejects_bad_sweeper_interval" {
-  command = plan
-  variables {
-    sweeper_interval_minutes = 0
-  }
-  expect_failures = [var.sweeper_interval_minutes]
-}
-
 run "idle_policy_is_rendered_and_the_sweeper_hands_over_after_the_idle_window" {
   command = apply
   variables {
@@ -257,98 +209,6 @@ run "lifetime_policy_sweeper_age_is_the_lifetime" {
     condition     = jsondecode(module.sweeper.definition).States.Configure.Assign.minAgeSeconds == 1800
     error_message = "under the lifetime policy the sweeper hands over sessions older than the lifetime"
   }
-}
-
-run "rejects_unknown_stop_policy" {
-  command = plan
-  variables {
-    stop_policy = "idle-ish"
-  }
-  expect_failures = [var.stop_policy]
-}
-
-run "rejects_hard_cap_below_idle_window" {
-  command = plan
-  variables {
-    stop_policy          = "idle"
-    idle_minutes         = 30
-    max_lifetime_seconds = 1799
-  }
-  expect_failures = [var.max_lifetime_seconds]
-}
-
-run "accepts_hard_cap_equal_to_idle_window" {
-  command = plan
-  variables {
-    stop_policy          = "idle"
-    idle_minutes         = 30
-    max_lifetime_seconds = 1800
-  }
-}
-
-run "rejects_hard_cap_of_more_than_1000_idle_windows" {
-  command = plan
-  variables {
-    stop_policy          = "idle"
-    idle_minutes         = 1
-    max_lifetime_seconds = 60060
-  }
-  expect_failures = [var.max_lifetime_seconds]
-}
-
-run "rejects_fractional_idle_minutes" {
-  command = plan
-  variables {
-    idle_minutes = 2.5
-  }
-  expect_failures = [var.idle_minutes]
-}
-
-run "accepts_exempt_tag_at_aws_limits" {
-  command = plan
-  variables {
-    exempt_tag = { key = "k${join("", [for i in range(127) : "x"])}", value = join("", [for i in range(256) : "v"]) }
-  }
-}
-
-run "rejects_empty_exempt_tag_key" {
-  command = plan
-  variables {
-    exempt_tag = { key = "", value = "yes" }
-  }
-  expect_failures = [var.exempt_tag]
-}
-
-run "rejects_exempt_tag_key_over_128_characters" {
-  command = plan
-  variables {
-    exempt_tag = { key = join("", [for i in range(129) : "k"]), value = "yes" }
-  }
-  expect_failures = [var.exempt_tag]
-}
-
-run "rejects_exempt_tag_value_over_256_characters" {
-  command = plan
-  variables {
-    exempt_tag = { key = "guard", value = join("", [for i in range(257) : "v"]) }
-  }
-  expect_failures = [var.exempt_tag]
-}
-
-run "rejects_exempt_tag_with_a_double_quote" {
-  command = plan
-  variables {
-    exempt_tag = { key = "guard", value = "ex\"empt" }
-  }
-  expect_failures = [var.exempt_tag]
-}
-
-run "rejects_exempt_tag_with_a_backslash" {
-  command = plan
-  variables {
-    exempt_tag = { key = "gu\\ard", value = "exempt" }
-  }
-  expect_failures = [var.exempt_tag]
 }
 
 run "hardened_profile_is_the_default" {
@@ -414,12 +274,4 @@ run "frugal_profile_keeps_an_explicit_sweeper_interval" {
     condition     = aws_scheduler_schedule.sweeper.schedule_expression == "rate(30 minutes)"
     error_message = "an explicit sweeper interval wins over the profile's default"
   }
-}
-
-run "rejects_unknown_profile" {
-  command = plan
-  variables {
-    profile = "cheap"
-  }
-  expect_failures = [var.profile]
 }
