@@ -15,6 +15,7 @@ MODULES = [
     "fault_injection",
     "serialized_backends",
     "sfn_jsonata",
+    "sfn_query_language",
     "sfn_validate",
     "sfn_sdk_endpoint",
     "sfn_executions",
