@@ -275,3 +275,27 @@ run "frugal_profile_keeps_an_explicit_sweeper_interval" {
     error_message = "an explicit sweeper interval wins over the profile's default"
   }
 }
+
+run "frugal_profile_with_shared_encrypted_topics_uses_their_key_only_to_publish" {
+  command = apply
+  variables {
+    profile = "frugal"
+    notifications = {
+      success_topic_arn = "arn:aws:sns:eu-west-1:123456789012:shared-success"
+      failure_topic_arn = "arn:aws:sns:eu-west-1:123456789012:shared-failure"
+      kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    }
+  }
+  assert {
+    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == null && aws_sqs_queue.dead_letter.sqs_managed_sse_enabled == true && aws_scheduler_schedule.sweeper.kms_key_arn == null
+    error_message = "frugal: queue and schedule stay on AWS-owned keys even when the topics have a key"
+  }
+  assert {
+    condition     = [for s in jsondecode(module.guard.role_policy_json).Statement : s.Resource if s.Sid == "EncryptedTopics"][0] == ["arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"]
+    error_message = "the guard may use the topics' key to publish to them"
+  }
+  assert {
+    condition     = length([for s in jsondecode(module.guard.role_policy_json).Statement : s if s.Sid == "StateMachineDataKey"]) == 0
+    error_message = "frugal: the state machine's own data is not encrypted with the topics' key"
+  }
+}
