@@ -59,6 +59,26 @@ class Emulator:
             **kwargs,
         )
 
+    def client_as(self, role_arn: str, service_name: str, **kwargs: Any) -> Any:
+        """A client signed with a fresh session of `role_arn` (sts:AssumeRole by the admin key):
+        the emulator judges its calls against that role's policies."""
+        creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="test")["Credentials"]
+        kwargs.setdefault("endpoint_url", self.endpoint)
+        kwargs.setdefault("verify", self.ca_bundle)
+        return boto3.client(
+            service_name,
+            region_name=REGION,
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            **kwargs,
+        )
+
+    def decisions(self, denied_only: bool = False) -> list[dict[str, Any]]:
+        """The emulator's IAM audit log (principal, action, resource, decision, statement)."""
+        query = "?denied=1" if denied_only else ""
+        return self.control("GET", f"/_emulator/iam/decisions{query}")["decisions"]
+
     def control(self, method: str, path: str, body: Optional[dict[str, Any]] = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(

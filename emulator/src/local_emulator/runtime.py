@@ -17,7 +17,13 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     "glue_crawl": {"seconds": 3.0},
     "glue_data_quality": {"seconds": 1.0},
     "lambda": {"timeout_cap_seconds": 60.0},
+    # audit: every call of a role session is judged and recorded, denials are listed, not refused;
+    # enforce: denials are refused as AWS refuses them; off: nothing is evaluated.
+    "iam": {"mode": "audit"},
 }
+
+
+IAM_MODES = ("audit", "enforce", "off")
 
 
 class Settings:
@@ -41,6 +47,8 @@ class Settings:
                 for key, value in values.items():
                     if key not in self._values[section]:
                         raise ValueError(f"unknown emulator setting {section}.{key}")
+                    if (section, key) == ("iam", "mode") and value not in IAM_MODES:
+                        raise ValueError(f"iam.mode must be one of {', '.join(IAM_MODES)}, got {value!r}")
                     self._values[section][key] = value
             return copy.deepcopy(self._values)
 

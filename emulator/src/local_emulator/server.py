@@ -18,6 +18,8 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
 from local_emulator import corrections, runtime
 from local_emulator.constants import HOST, REGION
+from local_emulator.iam import audit as iam_audit
+from local_emulator.iam import credentials as iam_credentials
 from local_emulator.retry_replay import RetryReplay
 from local_emulator.tls import write_self_signed_cert
 
@@ -55,6 +57,8 @@ def apply_moto_config() -> None:
 
 def reset_all() -> None:
     moto_api_backend.reset()
+    iam_credentials.reset()
+    iam_audit.clear()
     runtime.faults.clear()
     runtime.settings.reset()
     apply_moto_config()
@@ -92,6 +96,8 @@ class EmulatorApp:
             ("POST", "/_emulator/config"): _update_config,
             ("GET", "/_emulator/config"): lambda _: runtime.settings.snapshot(),
             ("POST", "/_emulator/reset"): _reset,
+            ("GET", "/_emulator/iam/decisions"): _decisions,
+            ("DELETE", "/_emulator/iam/decisions"): _clear_decisions,
         }
 
 
@@ -122,6 +128,16 @@ def _update_config(environ: dict[str, Any]) -> Any:
     values = runtime.settings.update(_read_json(environ))
     apply_moto_config()
     return values
+
+
+def _decisions(environ: dict[str, Any]) -> Any:
+    denied_only = "denied=1" in (environ.get("QUERY_STRING") or "")
+    return {"counts": iam_audit.counts(), "decisions": iam_audit.entries(denied_only=denied_only)}
+
+
+def _clear_decisions(_: dict[str, Any]) -> Any:
+    iam_audit.clear()
+    return {"counts": {}}
 
 
 def _reset(_: dict[str, Any]) -> Any:
@@ -174,6 +190,7 @@ def serve(port: int, state_dir: Path) -> None:
 
     corrections.apply_all()
     apply_moto_config()
+    iam_audit.configure(str(state_dir))
 
     app = EmulatorApp(RetryReplay(DomainDispatcherApplication(create_backend_app)))
     ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

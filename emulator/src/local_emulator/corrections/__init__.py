@@ -37,6 +37,7 @@ MODULES = [
     "lambda_managed_layers",
     "lambda_invoke",
     "lambda_configuration",
+    "iam_judge",
 ]
 
 _applied: list[str] = []
