@@ -5,7 +5,10 @@ Each test deploys a small role + resources with the admin key, then calls as a s
 
 from __future__ import annotations
 
+import io
 import json
+import time
+import zipfile
 
 import pytest
 from botocore.exceptions import ClientError
@@ -198,3 +201,127 @@ def test_admin_key_is_never_judged(emu):
 def test_mode_setting_is_validated(emu):
     with pytest.raises(Exception, match="400"):
         emu.configure(iam={"mode": "lenient"})
+
+
+HANDLER = """
+import os
+import boto3
+
+def handler(event, context):
+    boto3.client("sns").publish(TopicArn=os.environ["TOPIC"], Message="from lambda")
+    return {"ok": True}
+"""
+
+
+def _zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("main.py", source)
+    return buffer.getvalue()
+
+
+def _service_role(emu, name: str, service: str, statements: list[dict], source_account: str = ACCOUNT) -> str:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": source_account}},
+            }
+        ],
+    }
+    iam = emu.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    if statements:
+        iam.put_role_policy(
+            RoleName=name,
+            PolicyName="p",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+        )
+    return arn
+
+
+def test_lambda_handler_acts_as_its_execution_role(emu):
+    topic = emu.client("sns").create_topic(Name="out")["TopicArn"]
+    allowed = _service_role(
+        emu,
+        "fn-ok",
+        "lambda.amazonaws.com",
+        [{"Effect": "Allow", "Action": "sns:Publish", "Resource": topic}],
+    )
+    bare = _service_role(emu, "fn-bare", "lambda.amazonaws.com", [])
+    lam = emu.client("lambda")
+    for name, role in (("ok", allowed), ("bare", bare)):
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.11",
+            Role=role,
+            Handler="main.handler",
+            Code={"ZipFile": _zip(HANDLER)},
+            Environment={"Variables": {"TOPIC": topic}},
+        )
+    emu.configure(iam={"mode": "enforce"})
+    assert "FunctionError" not in lam.invoke(FunctionName="ok")
+    failed = lam.invoke(FunctionName="bare")
+    assert failed["FunctionError"] == "Unhandled"
+    assert "AuthorizationError" in failed["Payload"].read().decode()
+    decided = {(d["principal"], d["action"], d["decision"]) for d in emu.decisions()}
+    assert ("lambda.amazonaws.com", "sts:AssumeRole", "allowed") in decided
+    assert (f"arn:aws:sts::{ACCOUNT}:assumed-role/fn-ok/ok", "sns:Publish", "allowed") in decided
+    assert (f"arn:aws:sts::{ACCOUNT}:assumed-role/fn-bare/bare", "sns:Publish", "implicitDeny") in decided
+
+
+def test_trust_policy_is_evaluated_with_the_conditions_lambda_sends(emu):
+    wrong_account = _service_role(
+        emu, "fn-foreign", "lambda.amazonaws.com", [], source_account="999999999999"
+    )
+    lam = emu.client("lambda")
+    lam.create_function(
+        FunctionName="foreign",
+        Runtime="python3.11",
+        Role=wrong_account,
+        Handler="main.handler",
+        Code={"ZipFile": _zip("def handler(e, c):\n    return 1\n")},
+    )
+    lam.invoke(FunctionName="foreign")  # audit mode: recorded, not refused
+    (trust,) = [d for d in emu.decisions(denied_only=True) if d["action"] == "sts:AssumeRole"]
+    assert (trust["principal"], trust["resource"], trust["decision"]) == (
+        "lambda.amazonaws.com",
+        wrong_account,
+        "implicitDeny",
+    )
+
+
+def test_state_machine_tasks_call_with_the_state_machine_role(emu):
+    topic = emu.client("sns").create_topic(Name="sm-out")["TopicArn"]
+    role = _service_role(emu, "sm-bare", "states.amazonaws.com", [])
+    definition = {
+        "StartAt": "Notify",
+        "States": {
+            "Notify": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": topic, "Message": "hi"},
+                "End": True,
+            }
+        },
+    }
+    sfn = emu.client("stepfunctions")
+    machine = sfn.create_state_machine(name="notify", definition=json.dumps(definition), roleArn=role)[
+        "stateMachineArn"
+    ]
+    emu.configure(iam={"mode": "enforce"})
+    execution = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    for _ in range(100):
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    assert described["status"] == "FAILED"
+    history = sfn.get_execution_history(executionArn=execution)["events"]
+    failed = next(e for e in history if e["type"] == "TaskFailed")["taskFailedEventDetails"]
+    assert failed["error"] == "SNS.AuthorizationErrorException"
+    denied = {(d["principal"], d["action"]) for d in emu.decisions(denied_only=True)}
+    assert (f"arn:aws:sts::{ACCOUNT}:assumed-role/sm-bare/notify", "sns:Publish") in denied

@@ -46,6 +46,7 @@ from moto.sqs import sqs_backends
 from moto.stepfunctions.responses import get_backend
 
 from local_emulator import runtime
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.events")
@@ -57,6 +58,7 @@ _ERROR_CODES = {
     "InvalidExecutionInput": "SDK_CLIENT_ERROR",
     "ExecutionAlreadyExists": "SDK_CLIENT_ERROR",
     "ThrottlingException": "THROTTLING",
+    "AccessDeniedException": "NO_PERMISSIONS",
 }
 _MISSING = object()
 
@@ -150,10 +152,14 @@ def target_input(target_def: dict[str, Any], event: dict[str, Any], rule: Any) -
     return json.dumps(event)
 
 
-def _start_execution(rule: Any, arn: str, input_text: str) -> None:
+def _start_execution(rule: Any, target_def: dict[str, Any], input_text: str) -> None:
+    arn = target_def["Arn"]
     fault = runtime.faults.take("stepfunctions", "StartExecution")
     if fault is not None:
         raise _DeliveryError(fault.error_code, fault.message or f"Injected fault {fault.error_code}")
+    denial = iam_services.events_target_denial(rule, target_def)
+    if denial is not None:  # the target's role may not start it: AWS dead-letters with NO_PERMISSIONS
+        raise _DeliveryError("AccessDeniedException", denial)
     backend = get_backend(rule.account_id, rule.region_name)
     try:
         json.loads(input_text)
@@ -193,6 +199,9 @@ def _send_to_dlq(
         )
         return
     parts = dlq_arn.split(":")
+    if not iam_services.service_may_send("events.amazonaws.com", dlq_arn, rule.arn):
+        LOG.warning("event %s not dead-lettered: the queue or its key denies EventBridge", event.get("id"))
+        return
     attributes = {
         "RULE_ARN": rule.arn,
         "TARGET_ARN": target_def["Arn"],
@@ -217,7 +226,7 @@ def deliver_to_state_machine(rule: Any, target_def: dict[str, Any], event: dict[
     retries = 0
     while True:
         try:
-            _start_execution(rule, target_def["Arn"], target_input(target_def, event, rule))
+            _start_execution(rule, target_def, target_input(target_def, event, rule))
             return
         except _DeliveryError as error:
             if error.code not in _RETRYABLE:

@@ -63,6 +63,7 @@ import boto3
 from local_emulator import runtime, runtimes
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from local_emulator.corrections.glue_jobs import forced_failure
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -203,6 +204,8 @@ class JobExecution:
         except runtimes.RuntimeUnavailable as exc:
             self.finish("FAILED", f"Local emulator: {exc}")
             return
+        # The script acts as the job's role (a session minted as Glue would assume it).
+        env.update(iam_services.glue_job_session(self.job, self.run.job_run_id))
         self.log_path = _log_path(self.job.name, self.run.job_run_id)
         LOG.warning("glue job %s run %s: log %s", self.job.name, self.run.job_run_id, self.log_path)
         timeout = float(self.run.timeout) * 60 if self.run.timeout else None

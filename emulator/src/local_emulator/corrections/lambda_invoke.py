@@ -48,6 +48,7 @@ from moto.awslambda.exceptions import LambdaClientError
 
 from local_emulator import runtime, runtimes
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import EmulatorPatchError, target
 
 _RUNNER = r"""
@@ -170,6 +171,7 @@ def run_handler(fn: Any, event: Any) -> tuple[Any, bool, str]:
     package = _package_dir(fn)
     python, runtime_path = _runtime_paths(fn)
     env = _environment(fn, stream)
+    env.update(iam_services.lambda_session(fn))  # the handler acts as the execution role
     env["LAMBDA_TASK_ROOT"] = str(package)
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [package, *runtime_path])
     env["PYTHONNOUSERSITE"] = "1"

@@ -9,6 +9,7 @@ and region come from the state machine ARN.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import boto3
@@ -16,6 +17,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 
 from local_emulator import runtime
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import replace
 
 _IMPORTERS = [
@@ -36,13 +38,36 @@ _IMPORTERS = [
 ]
 
 
+def _execution_identity() -> tuple[str, str]:
+    """(role ARN, state machine ARN) of the execution whose task is building this client.
+
+    moto's task states call boto_client_for without the execution; the caller's frames hold the
+    evaluation environment (`env`) whose context object carries Execution.RoleArn and
+    StateMachine.Id, exactly the `$$` context AWS gives the task."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        env = frame.f_locals.get("env")
+        data = getattr(
+            getattr(getattr(env, "states", None), "context_object", None), "context_object_data", None
+        )
+        if isinstance(data, dict) and "Execution" in data:
+            return str(data["Execution"].get("RoleArn") or ""), str(
+                data.get("StateMachine", {}).get("Id") or ""
+            )
+        frame = frame.f_back
+    return "", ""
+
+
 def boto_client_for(region: str, service: str, state_credentials: Any = None) -> BaseClient:
     port = runtime.server_info["port"]
+    # Tasks call with a session of the state machine's role (the admin key when IAM is off).
+    session = iam_services.state_machine_session(*_execution_identity())
     return boto3.client(
         service_name=service,
         region_name=region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=session.get("AWS_ACCESS_KEY_ID", "test"),
+        aws_secret_access_key=session.get("AWS_SECRET_ACCESS_KEY", "test"),
+        aws_session_token=session.get("AWS_SESSION_TOKEN"),
         endpoint_url=f"https://localhost:{port}",
         verify=runtime.server_info["ca_bundle"],
         config=Config(

@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import uuid
 from typing import Any, Optional
 from urllib.parse import unquote
+from xml.sax.saxutils import escape as xml_escape
 
 from local_emulator import runtime
 from local_emulator.constants import ACCESS_KEY_ID
@@ -33,6 +35,8 @@ from local_emulator.patching import replace, target
 LOG = logging.getLogger("local_emulator.iam")
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/")
 _LAMBDA_PATH = re.compile(r"/functions/([^/]+)/")
+# https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html: SNS answers AuthorizationError.
+_QUERY_ERROR_CODES = {"sns": "AuthorizationError"}
 
 
 def _signature(headers: Any) -> Optional[tuple[str, str, str]]:
@@ -151,9 +155,23 @@ def _deny(response: Any, iam_request_cls: type, principal: Principal, action: st
         error = JsonRESTError("AccessDeniedException", message)
         error.code = 400 if headers.get("X-Amz-Target") else 403
         raise error
+    # Query-protocol services name the error differently: SNS AuthorizationError, others AccessDenied.
+    service = (_signature(headers) or ("", "", ""))[2]
+    raise _query_error(_QUERY_ERROR_CODES.get(service, "AccessDenied"), message)
+
+
+def _query_error(code: str, message: str) -> Exception:
+    """AWS's query-protocol error document (with the RequestId clients read)."""
     from moto.core.exceptions import AccessDeniedError  # noqa: PLC0415
 
-    raise AccessDeniedError(user_arn=principal.session_arn, action=action)
+    error = AccessDeniedError(user_arn="", action="")
+    error.error_type, error.message = code, message
+    error.description = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{xml_escape(message)}</Message></Error>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    )
+    return error
 
 
 def apply() -> None:
