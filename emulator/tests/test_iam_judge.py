@@ -325,3 +325,76 @@ def test_state_machine_tasks_call_with_the_state_machine_role(emu):
     assert failed["error"] == "SNS.AuthorizationErrorException"
     denied = {(d["principal"], d["action"]) for d in emu.decisions(denied_only=True)}
     assert (f"arn:aws:sts::{ACCOUNT}:assumed-role/sm-bare/notify", "sns:Publish") in denied
+
+
+def test_simulate_principal_policy_answers_with_the_same_evaluator(emu):
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:t"
+    role = make_role(
+        emu,
+        "sim",
+        [
+            {"Sid": "Publish", "Effect": "Allow", "Action": "sns:Publish", "Resource": topic},
+            {
+                "Sid": "PassToGlue",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}},
+            },
+        ],
+    )
+    iam = emu.client("iam")
+    results = iam.simulate_principal_policy(
+        PolicySourceArn=role, ActionNames=["sns:Publish", "sns:DeleteTopic"], ResourceArns=[topic]
+    )["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in results] == [
+        ("sns:Publish", "allowed"),
+        ("sns:DeleteTopic", "implicitDeny"),
+    ]
+    assert results[0]["MatchedStatements"][0]["SourcePolicyId"] == "sim/p:Publish"
+
+    def pass_role(service):
+        return iam.simulate_principal_policy(
+            PolicySourceArn=role,
+            ActionNames=["iam:PassRole"],
+            ResourceArns=[f"arn:aws:iam::{ACCOUNT}:role/x"],
+            ContextEntries=[
+                {
+                    "ContextKeyName": "iam:PassedToService",
+                    "ContextKeyValues": [service],
+                    "ContextKeyType": "string",
+                }
+            ],
+        )["EvaluationResults"][0]["EvalDecision"]
+
+    assert pass_role("glue.amazonaws.com") == "allowed"
+    assert pass_role("lambda.amazonaws.com") == "implicitDeny"
+
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k"
+    key_policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/other"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
+    iam.put_role_policy(
+        RoleName="sim",
+        PolicyName="k",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}],
+            }
+        ),
+    )
+    by_key = iam.simulate_principal_policy(
+        PolicySourceArn=role, ActionNames=["kms:Decrypt"], ResourceArns=[key], ResourcePolicy=key_policy
+    )
+    assert by_key["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
