@@ -3,8 +3,8 @@
 The calls are derived from the definition as Terraform renders it (tools/asl_render runs
 templatefile), the statements from modules/medallion_pipeline/workflow_iam applied offline with
 Terraform (it has no provider). Every Task state maps to the IAM actions Step Functions performs for
-it (AWS "IAM policies for integrated services": `.sync` Glue jobs also poll GetJobRun and stop with
-BatchStopJobRun - the permission the seeds lost hours to). Then: every call is allowed, every
+it (AWS "IAM policies for integrated services": `.sync` Glue jobs also poll GetJobRun and GetJobRuns
+and stop with BatchStopJobRun - the permissions the seeds lost hours to). Then: every call is allowed, every
 allowed (action, resource) pair is used by some call, and the checker itself is shown to catch a
 missing and a superfluous permission. (The state_machine module adds its own log-delivery and
 topic-key statements; those are its contract, not the definition's.)
@@ -16,12 +16,13 @@ import copy
 import fnmatch
 import json
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import iam_calls
 import pytest
 from asl_render import REPO_ROOT, TERRAFORM, render
+from iam_calls import Call, UnmappedTask
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -80,65 +81,9 @@ DEFINITION_VARS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Call:
-    """One IAM-authorised request: action, resource ARN and request context keys."""
-
-    action: str
-    resource: str
-    context: tuple[tuple[str, str], ...] = field(default=())
-
-
-# ---------------------------------------------------------------------------------------------
-# Deriving calls from the definition
-# ---------------------------------------------------------------------------------------------
-def _static(parameters: dict[str, Any], key: str, state: str) -> Any:
-    if key not in parameters:
-        raise AssertionError(f"{state}: {key} must be a static parameter so its ARN is known")
-    return parameters[key]
-
-
-def _glue_sdk_calls(api: str, params: dict[str, Any], state: str) -> list[Call]:
-    action = "glue:" + api[0].upper() + api[1:]
-    if api in ("startCrawler", "getCrawler"):
-        return [Call(action, f"{GLUE}:crawler/{_static(params, 'Name', state)}")]
-    if api == "getTables":
-        db = _static(params, "DatabaseName", state)
-        return [Call(action, r) for r in (f"{GLUE}:catalog", f"{GLUE}:database/{db}", f"{GLUE}:table/{db}/*")]
-    if api == "startDataQualityRulesetEvaluationRun":
-        calls = [
-            Call(action, f"{GLUE}:dataQualityRuleset/{n}") for n in _static(params, "RulesetNames", state)
-        ]
-        role = _static(params, "Role", state)
-        return [*calls, Call("iam:PassRole", role, (("iam:PassedToService", "glue.amazonaws.com"),))]
-    if api in ("getDataQualityRulesetEvaluationRun", "getDataQualityResult"):
-        return [Call(action, "*")]
-    raise AssertionError(f"{state}: no IAM mapping for glue:{api}; extend the test with AWS's documented one")
-
-
-def task_calls(state_name: str, state: dict[str, Any]) -> list[Call]:
-    resource: str = state["Resource"]
-    params = state.get("Parameters", {})
-    if resource == "arn:aws:states:::lambda:invoke":
-        return [Call("lambda:InvokeFunction", _static(params, "FunctionName", state_name))]
-    if resource == "arn:aws:states:::glue:startJobRun.sync":
-        job = f"{GLUE}:job/{_static(params, 'JobName', state_name)}"
-        return [Call(a, job) for a in ("glue:StartJobRun", "glue:GetJobRun", "glue:BatchStopJobRun")]
-    if resource == "arn:aws:states:::sns:publish":
-        return [Call("sns:Publish", _static(params, "TopicArn", state_name))]
-    if resource.startswith("arn:aws:states:::aws-sdk:glue:"):
-        return _glue_sdk_calls(resource.rsplit(":", 1)[1], params, state_name)
-    raise AssertionError(f"{state_name}: no IAM mapping for {resource}")
-
-
 def derive_calls(definition: dict[str, Any]) -> set[Call]:
-    calls: set[Call] = set()
-    for name, state in definition["States"].items():
-        if state["Type"] == "Task":
-            calls.update(task_calls(name, state))
-        for branch in state.get("Branches", []):  # Parallel (none today, but never silently skipped)
-            calls.update(derive_calls(branch))
-    return calls
+    """The workflow's calls, derived by the same code `make verify` uses (tools/iam_calls.py)."""
+    return iam_calls.derive_calls(definition, REGION, ACCOUNT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +190,7 @@ def test_definition_calls_every_service_the_pipeline_needs(calls):
         "lambda:InvokeFunction",
         "glue:StartJobRun",
         "glue:GetJobRun",
+        "glue:GetJobRuns",
         "glue:BatchStopJobRun",
         "glue:StartCrawler",
         "glue:GetCrawler",
@@ -318,7 +264,7 @@ def test_checker_catches_a_superfluous_grant(statements, calls):
 def test_derivation_refuses_unknown_integrations(definition):
     changed = copy.deepcopy(definition)
     changed["States"]["RawIngest"]["Resource"] = "arn:aws:states:::aws-sdk:s3:deleteBucket"
-    with pytest.raises(AssertionError, match="no IAM mapping"):
+    with pytest.raises(UnmappedTask, match="no IAM mapping"):
         derive_calls(changed)
 
 

@@ -207,8 +207,8 @@ run "workflow_role_statements" {
     error_message = "the workflow role has one statement per kind of call"
   }
   assert {
-    condition     = output.workflow_policy_statements[1].actions == ["glue:StartJobRun", "glue:GetJobRun", "glue:BatchStopJobRun"]
-    error_message = ".sync needs GetJobRun and BatchStopJobRun (the seeds' missing permission)"
+    condition     = output.workflow_policy_statements[1].actions == ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+    error_message = ".sync needs GetJobRun, GetJobRuns and BatchStopJobRun (the documented synchronous policy)"
   }
 }
 

@@ -61,9 +61,11 @@ output "statements" {
       conditions = []
     },
     {
-      # .sync: Step Functions polls GetJobRun and stops the run with BatchStopJobRun on abort.
+      # .sync: Step Functions polls GetJobRun/GetJobRuns and stops the run with BatchStopJobRun on
+      # abort; the documented policy for the synchronous pattern lists all four
+      # (https://docs.aws.amazon.com/step-functions/latest/dg/glue-iam.html).
       sid        = "RunGlueJobs"
-      actions    = ["glue:StartJobRun", "glue:GetJobRun", "glue:BatchStopJobRun"]
+      actions    = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
       resources  = var.job_arns
       conditions = []
     },
