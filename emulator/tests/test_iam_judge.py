@@ -13,6 +13,8 @@ import zipfile
 import pytest
 from botocore.exceptions import ClientError
 
+from local_emulator.cli import main
+
 pytestmark = pytest.mark.emulator
 
 ACCOUNT = "123456789012"
@@ -398,3 +400,18 @@ def test_simulate_principal_policy_answers_with_the_same_evaluator(emu):
         PolicySourceArn=role, ActionNames=["kms:Decrypt"], ResourceArns=[key], ResourcePolicy=key_policy
     )
     assert by_key["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+
+
+def test_denials_command_lists_denials_and_fails(emu, capsys):
+    assert main(["denials", "--port", str(emu.port), "--state-dir", str(emu.state_dir)]) == 0
+    role = make_role(
+        emu,
+        "nothing",
+        [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-1:123456789012:x"}],
+    )
+    with pytest.raises(ClientError):
+        emu.client_as(role, "glue").get_crawler(Name="c")
+    capsys.readouterr()
+    assert main(["denials", "--port", str(emu.port), "--state-dir", str(emu.state_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "glue:GetCrawler" in out and "assumed-role/nothing/test" in out and "implicitDeny" in out

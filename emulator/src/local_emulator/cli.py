@@ -1,9 +1,10 @@
-"""`python -m local_emulator up|down|status|serve --port N`."""
+"""`python -m local_emulator up|down|status|serve|denials --port N`."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import signal
 import ssl
@@ -145,9 +146,30 @@ def cmd_status(port: int, state_dir: Path) -> int:
     return 3
 
 
+def cmd_denials(port: int, state_dir: Path) -> int:
+    """Print the IAM judge's denials (and unmapped calls): from the running server, else from
+    the log it left in its state dir. Exit 1 when there is any."""
+    from local_emulator.iam.audit import format_table  # noqa: PLC0415
+
+    rows: list[dict[str, object]] = []
+    if is_healthy(port, state_dir):
+        context = ssl.create_default_context(cafile=str(state_dir / "ca.pem"))
+        url = f"{https_endpoint(port)}/_emulator/iam/decisions?denied=1"
+        with urllib.request.urlopen(url, context=context, timeout=10) as response:
+            rows = json.loads(response.read())["decisions"]
+    elif (state_dir / "iam-denials.jsonl").exists():
+        lines = (state_dir / "iam-denials.jsonl").read_text().splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+    else:
+        print(f"no emulator on port {port} and no denial log in {state_dir}", file=sys.stderr)
+        return 2
+    print(format_table(rows))
+    return 1 if rows else 0
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local_emulator", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "serve"])
+    parser.add_argument("command", choices=["up", "down", "status", "serve", "denials"])
     parser.add_argument("--port", type=int, default=default_port())
     parser.add_argument("--state-dir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -158,7 +180,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         server.serve(args.port, state_dir)
         return 0
     try:
-        return {"up": cmd_up, "down": cmd_down, "status": cmd_status}[args.command](args.port, state_dir)
+        commands = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "denials": cmd_denials}
+        return commands[args.command](args.port, state_dir)
     except BrokenPipeError:  # e.g. `up | head -1`: the reader left, the command itself succeeded
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

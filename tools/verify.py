@@ -1,0 +1,420 @@
+"""`make verify ENV=<env>`: may every deployed role make every call its code and definitions make?
+
+For each role the environment deploys, the calls are derived (tools/iam_calls.py) from what
+runs with it, read back from the account:
+- state machines (workflow, guard, sweeper): their definitions, Task by Task;
+- Lambda functions and Glue jobs: the `iam_calls.json` manifest next to their code, filled with
+  the deployed environment variables / job arguments, plus the platform calls (logs, X-Ray,
+  the job's script and libraries);
+- crawlers and the data-quality run: their targets and tables;
+- EventBridge rule targets and the Scheduler schedule: StartExecution with their role;
+- every call on an SSE-KMS bucket, encrypted topic or queue adds the KMS calls it implies.
+
+Each call is asked of the account with iam:SimulatePrincipalPolicy (identity policies and
+permissions boundary). The resource's own policy (bucket, topic, queue, key policy) is then
+applied with the emulator's evaluator (local_emulator.iam.evaluate): AWS's simulator accepts a
+ResourcePolicy for a role only together with an IAM-user CallerArn
+(https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html), and it
+does not apply KMS's rule that the key policy must allow or delegate to the account.
+
+On the emulator (ENV=local) the same questions go to the emulator's SimulatePrincipalPolicy.
+Prints one table; exits 1 on any denial.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+import boto3
+from iam_calls import PROBE, REPO_ROOT, Call, derive_calls, manifest_calls
+from local_emulator.iam.evaluate import ALLOWED, EXPLICIT_DENY, Request, evaluate
+from local_emulator.iam.policy import Policy, Principal
+
+
+@dataclass(frozen=True)
+class Row:
+    role: str
+    source: str
+    call: Call
+    decision: str = ""
+    detail: str = ""
+
+
+class Account:
+    """boto3 clients for one account (the emulator for ENV=local)."""
+
+    def __init__(self, session: boto3.session.Session, client_kwargs: Mapping[str, Any]) -> None:
+        self._session = session
+        self._kwargs = dict(client_kwargs)
+        self._clients: dict[str, Any] = {}
+        identity = self.client("sts").get_caller_identity()
+        self.account = identity["Account"]
+        self.region = session.region_name or "eu-west-1"
+
+    def client(self, name: str) -> Any:
+        if name not in self._clients:
+            self._clients[name] = self._session.client(name, **self._kwargs)
+        return self._clients[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Deriving rows
+# ---------------------------------------------------------------------------------------------
+def state_machine_rows(acct: Account, arn: str) -> list[Row]:
+    machine = acct.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
+    name = arn.rsplit(":", 1)[-1]
+    calls = sorted(derive_calls(json.loads(machine["definition"]), acct.region, acct.account), key=str)
+    key = (machine.get("encryptionConfiguration") or {}).get("kmsKeyId")
+    if key:  # executions of a CMK-encrypted state machine use the key with the role
+        context = (("kms:EncryptionContext:aws:states:stateMachineArn", arn),)
+        calls += [Call(a, _key_arn(acct, key), context) for a in ("kms:GenerateDataKey", "kms:Decrypt")]
+    return [Row(machine["roleArn"], f"state machine {name}", c) for c in calls]
+
+
+def function_rows(acct: Account, name: str) -> list[Row]:
+    config = acct.client("lambda").get_function_configuration(FunctionName=name)
+    package = config["Handler"].split(".", 1)[0]
+    manifest = REPO_ROOT / "lambda_src" / package / "iam_calls.json"
+    values = {"env": (config.get("Environment") or {}).get("Variables", {}), "aws": _aws(acct)}
+    calls = manifest_calls(manifest, values)
+    group = (config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}"
+    stream = f"arn:aws:logs:{acct.region}:{acct.account}:log-group:{group}:log-stream:{PROBE}"
+    calls += [Call("logs:CreateLogStream", stream), Call("logs:PutLogEvents", stream)]
+    if (config.get("TracingConfig") or {}).get("Mode") == "Active":
+        calls += [Call("xray:PutTraceSegments", "*"), Call("xray:PutTelemetryRecords", "*")]
+    return [Row(config["Role"], f"function {name}", c) for c in calls]
+
+
+def job_rows(acct: Account, name: str) -> list[Row]:
+    job = acct.client("glue").get_job(JobName=name)["Job"]
+    script = job["Command"]["ScriptLocation"]
+    manifest = REPO_ROOT / "glue_jobs" / Path(script).name.replace(".py", ".iam_calls.json")
+    arguments = dict(job.get("DefaultArguments") or {})
+    calls = manifest_calls(manifest, {"arg": arguments, "aws": _aws(acct)})
+    # Glue fetches the script and --extra-py-files with the job's role.
+    for uri in [script, *filter(None, arguments.get("--extra-py-files", "").split(","))]:
+        calls.append(Call("s3:GetObject", "arn:aws:s3:::" + uri.strip().removeprefix("s3://")))
+    return [Row(job["Role"], f"job {name}", c) for c in calls]
+
+
+def crawler_rows(acct: Account, name: str) -> list[Row]:
+    crawler = acct.client("glue").get_crawler(Name=name)["Crawler"]
+    glue = f"arn:aws:glue:{acct.region}:{acct.account}"
+    database = crawler["DatabaseName"]
+    calls = []
+    for target in crawler["Targets"].get("S3Targets", []):
+        bucket, _, prefix = target["Path"].removeprefix("s3://").partition("/")
+        calls += [
+            Call("s3:ListBucket", f"arn:aws:s3:::{bucket}", (("s3:prefix", prefix),)),
+            Call("s3:GetObject", f"arn:aws:s3:::{bucket}/{prefix}ingest_date=2026-01-01/part.parquet"),
+        ]
+        table = crawler.get("TablePrefix", "") + prefix.rstrip("/").rsplit("/", 1)[-1]
+        for action in (
+            "glue:GetDatabase",
+            "glue:GetTable",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:GetPartitions",
+            "glue:BatchCreatePartition",
+        ):
+            resources = [f"{glue}:catalog", f"{glue}:database/{database}"]
+            if action != "glue:GetDatabase":
+                resources.append(f"{glue}:table/{database}/{table}")
+            calls += [Call(action, r) for r in resources]
+    return [Row(crawler["Role"], f"crawler {name}", c) for c in sorted(set(calls), key=str)]
+
+
+def quality_rows(acct: Account, ruleset: str, role_arn: str) -> list[Row]:
+    glue_client = acct.client("glue")
+    target = glue_client.get_data_quality_ruleset(Name=ruleset)["TargetTable"]
+    database, table = target["DatabaseName"], target["TableName"]
+    glue = f"arn:aws:glue:{acct.region}:{acct.account}"
+    location = glue_client.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"][
+        "Location"
+    ]
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    prefix = prefix if prefix.endswith("/") else prefix + "/"
+    calls = [
+        Call(a, r)
+        for a in ("glue:GetTable",)
+        for r in (f"{glue}:catalog", f"{glue}:database/{database}", f"{glue}:table/{database}/{table}")
+    ]
+    calls += [
+        Call("glue:GetDataQualityRuleset", f"{glue}:dataQualityRuleset/{ruleset}"),
+        Call("glue:PublishDataQuality", f"{glue}:dataQualityRuleset/{ruleset}"),
+        Call("s3:ListBucket", f"arn:aws:s3:::{bucket}", (("s3:prefix", prefix),)),
+        Call("s3:GetObject", f"arn:aws:s3:::{bucket}/{prefix}part.parquet"),
+    ]
+    return [Row(role_arn, f"data quality {ruleset}", c) for c in calls]
+
+
+def rule_rows(acct: Account, rule: str) -> list[Row]:
+    targets = acct.client("events").list_targets_by_rule(Rule=rule)["Targets"]
+    rows = []
+    for target in targets:
+        if ":states:" in target["Arn"]:
+            rows.append(
+                Row(
+                    target.get("RoleArn", "(none)"),
+                    f"rule {rule}",
+                    Call("states:StartExecution", target["Arn"]),
+                )
+            )
+    return rows
+
+
+def schedule_rows(acct: Account, name: str) -> list[Row]:
+    schedule = acct.client("scheduler").get_schedule(Name=name)
+    target = schedule["Target"]
+    calls = [Call("states:StartExecution", target["Arn"])]
+    dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
+    if dlq:
+        calls.append(Call("sqs:SendMessage", dlq))
+    if schedule.get("KmsKeyArn"):
+        calls.append(Call("kms:Decrypt", schedule["KmsKeyArn"]))
+    return [Row(target["RoleArn"], f"schedule {name}", c) for c in calls]
+
+
+def _aws(acct: Account) -> dict[str, str]:
+    return {"region": acct.region, "account": acct.account}
+
+
+def _key_arn(acct: Account, key_id: str) -> str:
+    return acct.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+
+
+def implied_kms_rows(acct: Account, rows: list[Row]) -> list[Row]:
+    """KMS calls the caller makes through S3 (SSE-KMS), SNS and SQS (encrypted topics/queues)."""
+    added: list[Row] = []
+    for row in rows:
+        action, resource = row.call.action, row.call.resource
+        key, via, kms_actions, context = None, "", (), ()
+        if action in ("s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"):
+            bucket = resource.split(":::", 1)[1].split("/", 1)[0]
+            key, bucket_key = _bucket_key(acct, bucket)
+            via = "s3"
+            kms_actions = ("kms:GenerateDataKey",) if action == "s3:PutObject" else ("kms:Decrypt",)
+            arn_context = f"arn:aws:s3:::{bucket}" if bucket_key else resource
+            context = (("kms:EncryptionContext:aws:s3:arn", arn_context),)
+        elif action == "sns:Publish":
+            key = _attribute(
+                lambda t=resource: acct.client("sns").get_topic_attributes(TopicArn=t)["Attributes"],
+                "KmsMasterKeyId",
+            )
+            via, kms_actions = "sns", ("kms:GenerateDataKey", "kms:Decrypt")
+        elif action == "sqs:SendMessage":
+            url = acct.client("sqs").get_queue_url(QueueName=resource.rsplit(":", 1)[-1])["QueueUrl"]
+            key = _attribute(
+                lambda u=url: acct.client("sqs").get_queue_attributes(QueueUrl=u, AttributeNames=["All"])[
+                    "Attributes"
+                ],
+                "KmsMasterKeyId",
+            )
+            via, kms_actions = "sqs", ("kms:GenerateDataKey", "kms:Decrypt")
+        if not key:
+            continue
+        full = (("kms:ViaService", f"{via}.{acct.region}.amazonaws.com"), *context)
+        added += [Row(row.role, row.source, Call(a, _key_arn(acct, key), full)) for a in kms_actions]
+    return added
+
+
+def _attribute(read: Callable[[], Mapping[str, str]], name: str) -> Optional[str]:
+    try:
+        return read().get(name)
+    except Exception:
+        return None
+
+
+def _bucket_key(acct: Account, bucket: str) -> tuple[Optional[str], bool]:
+    try:
+        rules = acct.client("s3").get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"][
+            "Rules"
+        ]
+    except Exception:
+        return None, False
+    default = rules[0].get("ApplyServerSideEncryptionByDefault", {})
+    if default.get("SSEAlgorithm") != "aws:kms":
+        return None, False
+    return default.get("KMSMasterKeyID") or "alias/aws/s3", bool(rules[0].get("BucketKeyEnabled"))
+
+
+def derive_rows(acct: Account, outputs: Mapping[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    machines = [
+        outputs.get(k)
+        for k in ("pipeline_workflow_arn", "guard_state_machine_arn", "sweeper_state_machine_arn")
+    ]
+    for arn in filter(None, machines):
+        rows += state_machine_rows(acct, arn)
+    for name in _names(outputs.get("pipeline_function_names")):
+        rows += function_rows(acct, name)
+    for name in _names(outputs.get("pipeline_job_names")):
+        rows += job_rows(acct, name)
+    for name in _names(outputs.get("pipeline_crawler_names")):
+        rows += crawler_rows(acct, name)
+    ruleset = outputs.get("pipeline_data_quality_ruleset_name")
+    pass_role = next((r.call.resource for r in rows if r.call.action == "iam:PassRole"), None)
+    if ruleset and pass_role:
+        rows += quality_rows(acct, ruleset, pass_role)
+    if outputs.get("guard_event_rule_name"):
+        rows += rule_rows(acct, outputs["guard_event_rule_name"])
+    if outputs.get("pipeline_schedule_name"):
+        rows += schedule_rows(acct, outputs["pipeline_schedule_name"])
+    return rows + implied_kms_rows(acct, rows)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        return [str(v) for v in value.values()]
+    return [str(v) for v in value or []]
+
+
+# ---------------------------------------------------------------------------------------------
+# Asking
+# ---------------------------------------------------------------------------------------------
+def resource_policy(acct: Account, resource: str) -> tuple[Optional[str], bool]:
+    """(policy document of the resource, is a KMS key)."""
+    service = resource.split(":")[2] if resource.startswith("arn:") else ""
+    try:
+        if service == "s3":
+            bucket = resource.split(":::", 1)[1].split("/", 1)[0]
+            return acct.client("s3").get_bucket_policy(Bucket=bucket)["Policy"], False
+        if service == "sns":
+            return acct.client("sns").get_topic_attributes(TopicArn=resource)["Attributes"].get(
+                "Policy"
+            ), False
+        if service == "sqs":
+            url = acct.client("sqs").get_queue_url(QueueName=resource.rsplit(":", 1)[-1])["QueueUrl"]
+            attrs = acct.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
+                "Attributes"
+            ]
+            return attrs.get("Policy"), False
+        if service == "kms":
+            return acct.client("kms").get_key_policy(KeyId=resource, PolicyName="default")["Policy"], True
+    except Exception:
+        return None, service == "kms"
+    return None, False
+
+
+def ask(acct: Account, row: Row) -> Row:
+    call = row.call
+    entries = [
+        {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}
+        for k, v in (*call.context, ("aws:SecureTransport", "true"))
+    ]
+    result = acct.client("iam").simulate_principal_policy(
+        PolicySourceArn=row.role,
+        ActionNames=[call.action],
+        ResourceArns=[call.resource],
+        ContextEntries=entries,
+    )["EvaluationResults"][0]
+    identity_decision = result["EvalDecision"]
+    matched = ", ".join(m.get("SourcePolicyId", "") for m in result.get("MatchedStatements", []))
+    document, is_key = resource_policy(acct, call.resource)
+    if document is None and not is_key:
+        return Row(row.role, row.source, call, identity_decision, matched)
+    identity = _as_policy(identity_decision, call)
+    principal = Principal(arn=row.role, account=acct.account, kind="role")
+    context = {k: v for k, v in call.context} | {
+        "aws:SecureTransport": "true",
+        "aws:PrincipalArn": row.role,
+        "aws:PrincipalAccount": acct.account,
+    }
+    decision = evaluate(
+        Request(principal, call.action, call.resource, context),
+        identity,
+        Policy.parse("resource", document) if document else None,
+        kms_key=is_key,
+    )
+    detail = decision.deciding if decision.deciding.startswith("resource") else matched
+    if decision.decision != ALLOWED and not detail:
+        detail = decision.reason
+    return Row(row.role, row.source, call, decision.decision, detail)
+
+
+def _as_policy(decision: str, call: Call) -> list[Policy]:
+    """The simulator's identity answer as a one-statement policy for the combined evaluation."""
+    if decision not in (ALLOWED, EXPLICIT_DENY):
+        return []
+    effect = "Allow" if decision == ALLOWED else "Deny"
+    return [
+        Policy.parse(
+            "identity",
+            {
+                "Statement": [
+                    {"Sid": "simulated", "Effect": effect, "Action": call.action, "Resource": call.resource}
+                ]
+            },
+        )
+    ]
+
+
+def table(rows: Sequence[Row]) -> str:
+    header = ("ROLE", "FROM", "ACTION", "RESOURCE", "DECISION", "STATEMENT / REASON")
+    lines = [
+        (r.role.rsplit("/", 1)[-1], r.source, r.call.action, r.call.resource, r.decision, r.detail)
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)
+    ]
+    widths = [min(w, 90) for w in widths]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    out += ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines]
+    return "\n".join(out)
+
+
+def verify(acct: Account, outputs: Mapping[str, Any]) -> tuple[list[Row], int]:
+    rows = sorted(
+        {(r.role, r.source, r.call): r for r in derive_rows(acct, outputs)}.values(),
+        key=lambda r: (r.role, r.source, r.call.action, r.call.resource),
+    )
+    answered = [ask(acct, r) for r in rows]
+    denied = sum(1 for r in answered if r.decision != ALLOWED)
+    return answered, denied
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--env", default="local")
+    parser.add_argument("--port", type=int, default=None, help="emulator port (ENV=local)")
+    parser.add_argument(
+        "--outputs-json", type=Path, help="terraform output -json of the environment (default: read it)"
+    )
+    args = parser.parse_args(argv)
+    import envctl  # noqa: PLC0415 - terraform wrapper, only needed here
+
+    extra_env: dict[str, str] = {}
+    client_kwargs: dict[str, Any] = {}
+    session = boto3.session.Session()
+    if args.env == "local":
+        from local_emulator.constants import default_port  # noqa: PLC0415
+
+        extra_env = envctl.emulator_environment(args.port or default_port())
+        client_kwargs = {"endpoint_url": extra_env["AWS_ENDPOINT_URL"], "verify": extra_env["AWS_CA_BUNDLE"]}
+        session = boto3.session.Session(
+            aws_access_key_id=extra_env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=extra_env["AWS_SECRET_ACCESS_KEY"],
+            region_name=extra_env["AWS_DEFAULT_REGION"],
+        )
+    if args.outputs_json:
+        outputs = envctl.flatten_outputs(json.loads(args.outputs_json.read_text()))
+    else:
+        envctl.init(args.env, extra_env)
+        outputs = envctl.outputs(args.env, extra_env)
+    rows, denied = verify(Account(session, client_kwargs), outputs)
+    print(table(rows))
+    roles = len({r.role for r in rows})
+    print(f"\n{len(rows)} calls of {roles} roles: {len(rows) - denied} allowed, {denied} denied")
+    return 1 if denied else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
