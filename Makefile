@@ -19,7 +19,7 @@ MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
 .PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
-        plan apply destroy demo demo-failure package bench run flakes clean mutate
+        plan apply destroy verify demo demo-failure package bench run flakes clean mutate
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ emulator-down: venv ## stop the local AWS emulator and the sample WordPress site
 
 plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
 	$(PY) tools/envctl.py $@ --env $(ENV) --port $(EMULATOR_PORT)
+
+verify: venv ## ask the account (ENV=dev|prod) or the emulator (ENV=local) whether every deployed role may make every call it makes
+	$(PY) tools/verify.py --env $(ENV) --port $(EMULATOR_PORT)
 
 package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
 	$(PY) tools/package.py
