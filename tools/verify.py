@@ -129,19 +129,14 @@ def crawler_rows(acct: Account, name: str) -> list[Row]:
     return [Row(crawler["Role"], f"crawler {name}", c) for c in sorted(set(calls), key=str)]
 
 
-def quality_rows(acct: Account, ruleset: str, role_arn: str) -> list[Row]:
+def quality_rows(acct: Account, ruleset: str, role_arn: str, jobs: Sequence[str]) -> list[Row]:
     glue_client = acct.client("glue")
     target = glue_client.get_data_quality_ruleset(Name=ruleset)["TargetTable"]
     database, table = target["DatabaseName"], target["TableName"]
     glue = f"arn:aws:glue:{acct.region}:{acct.account}"
-    location = glue_client.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"][
-        "Location"
-    ]
-    bucket, _, prefix = location.removeprefix("s3://").partition("/")
-    prefix = prefix if prefix.endswith("/") else prefix + "/"
+    bucket, prefix = _table_location(acct, database, table, jobs)
     calls = [
-        Call(a, r)
-        for a in ("glue:GetTable",)
+        Call("glue:GetTable", r)
         for r in (f"{glue}:catalog", f"{glue}:database/{database}", f"{glue}:table/{database}/{table}")
     ]
     calls += [
@@ -151,6 +146,32 @@ def quality_rows(acct: Account, ruleset: str, role_arn: str) -> list[Row]:
         Call("s3:GetObject", f"arn:aws:s3:::{bucket}/{prefix}part.parquet"),
     ]
     return [Row(role_arn, f"data quality {ruleset}", c) for c in calls]
+
+
+def _table_location(acct: Account, database: str, table: str, jobs: Sequence[str]) -> tuple[str, str]:
+    """Where the evaluated table's data lives: the catalog's location, or (before the first run
+    registered the candidate table) where the job that registers it writes it."""
+    glue_client = acct.client("glue")
+    try:
+        location = glue_client.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"][
+            "Location"
+        ]
+    except glue_client.exceptions.EntityNotFoundException:
+        location = ""
+        for name in jobs:
+            args = glue_client.get_job(JobName=name)["Job"].get("DefaultArguments") or {}
+            table_prefix = args.get("--candidate_table_prefix")
+            if (
+                table_prefix
+                and table.startswith(table_prefix)
+                and args.get("--candidate_database") == database
+            ):
+                dataset = table.removeprefix(table_prefix)
+                location = f"s3://{args['--silver_bucket']}/_candidate/{args['--source_name']}/{dataset}/"
+        if not location:
+            raise
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    return bucket, prefix if prefix.endswith("/") else prefix + "/"
 
 
 def rule_rows(acct: Account, rule: str) -> list[Row]:
@@ -180,6 +201,73 @@ def schedule_rows(acct: Account, name: str) -> list[Row]:
     return [Row(target["RoleArn"], f"schedule {name}", c) for c in calls]
 
 
+def service_rows(acct: Account, outputs: Mapping[str, Any], machines: Sequence[str]) -> list[Row]:
+    """Calls AWS services make as their service principal, against resource and key policies:
+    EventBridge dead-letter queues, CloudWatch alarm actions, CloudTrail delivery, log delivery of
+    encrypted state machines."""
+    rows: list[Row] = []
+    source = {"aws:SourceAccount": acct.account}
+    rule = outputs.get("guard_event_rule_name")
+    if rule:
+        rule_arn = acct.client("events").describe_rule(Name=rule)["Arn"]
+        for target in acct.client("events").list_targets_by_rule(Rule=rule)["Targets"]:
+            dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
+            if dlq:
+                context = _pairs({**source, "aws:SourceArn": rule_arn})
+                rows.append(
+                    Row("events.amazonaws.com", f"rule {rule} DLQ", Call("sqs:SendMessage", dlq, context))
+                )
+    topics = {outputs.get("success_topic_arn"), outputs.get("failure_topic_arn")} - {None}
+    for alarm in acct.client("cloudwatch").describe_alarms().get("MetricAlarms", []):
+        for action in set(alarm.get("AlarmActions", [])) & topics:
+            context = _pairs({**source, "aws:SourceArn": alarm["AlarmArn"]})
+            call = Call("sns:Publish", action, context)
+            rows.append(Row("cloudwatch.amazonaws.com", f"alarm {alarm['AlarmName']}", call))
+    for arn in machines:
+        # CloudWatch Logs delivers the execution data of a CMK-encrypted state machine and must
+        # decrypt it (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+        machine = acct.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
+        key = (machine.get("encryptionConfiguration") or {}).get("kmsKeyId")
+        if key and (machine.get("loggingConfiguration") or {}).get("includeExecutionData"):
+            context = _pairs({**source, "kms:EncryptionContext:aws:states:stateMachineArn": arn})
+            call = Call("kms:Decrypt", _key_arn(acct, key), context)
+            rows.append(
+                Row("delivery.logs.amazonaws.com", f"state machine {arn.rsplit(':', 1)[-1]} logs", call)
+            )
+    trail_arn = outputs.get("guard_trail_arn")
+    if trail_arn:
+        trail = acct.client("cloudtrail").get_trail(Name=trail_arn)["Trail"]
+        bucket = trail["S3BucketName"]
+        base = {**source, "aws:SourceArn": trail_arn}
+        key_context = {**base, "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn}
+        logs = f"AWSLogs/{acct.account}/CloudTrail/{acct.region}/2026/01/01/{PROBE}.json.gz"
+        obj = f"arn:aws:s3:::{bucket}/{logs}"
+        rows += [
+            Row(
+                "cloudtrail.amazonaws.com",
+                "trail",
+                Call("s3:GetBucketAcl", f"arn:aws:s3:::{bucket}", _pairs(base)),
+            ),
+            Row(
+                "cloudtrail.amazonaws.com",
+                "trail",
+                Call("s3:PutObject", obj, _pairs({**base, "s3:x-amz-acl": "bucket-owner-full-control"})),
+            ),
+        ]
+        if trail.get("KmsKeyId"):
+            key = _key_arn(acct, trail["KmsKeyId"])
+            rows.append(
+                Row(
+                    "cloudtrail.amazonaws.com", "trail", Call("kms:GenerateDataKey", key, _pairs(key_context))
+                )
+            )
+    return rows
+
+
+def _pairs(values: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(values.items()))
+
+
 def _aws(acct: Account) -> dict[str, str]:
     return {"region": acct.region, "account": acct.account}
 
@@ -194,6 +282,8 @@ def implied_kms_rows(acct: Account, rows: list[Row]) -> list[Row]:
     for row in rows:
         action, resource = row.call.action, row.call.resource
         key, via, kms_actions, context = None, "", (), ()
+        if row.role.endswith(".amazonaws.com") and action.startswith("s3:"):
+            continue  # CloudTrail encrypts with its trail key (a row of its own), not the bucket default
         if action in ("s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"):
             bucket = resource.split(":::", 1)[1].split("/", 1)[0]
             key, bucket_key = _bucket_key(acct, bucket)
@@ -219,6 +309,8 @@ def implied_kms_rows(acct: Account, rows: list[Row]) -> list[Row]:
         if not key:
             continue
         full = (("kms:ViaService", f"{via}.{acct.region}.amazonaws.com"), *context)
+        if row.role.endswith(".amazonaws.com"):  # a service uses the key itself, with its source
+            full = tuple(sorted({*row.call.context, *context}))
         added += [Row(row.role, row.source, Call(a, _key_arn(acct, key), full)) for a in kms_actions]
     return added
 
@@ -260,12 +352,20 @@ def derive_rows(acct: Account, outputs: Mapping[str, Any]) -> list[Row]:
     ruleset = outputs.get("pipeline_data_quality_ruleset_name")
     pass_role = next((r.call.resource for r in rows if r.call.action == "iam:PassRole"), None)
     if ruleset and pass_role:
-        rows += quality_rows(acct, ruleset, pass_role)
+        rows += quality_rows(acct, ruleset, pass_role, _names(outputs.get("pipeline_job_names")))
     if outputs.get("guard_event_rule_name"):
         rows += rule_rows(acct, outputs["guard_event_rule_name"])
-    if outputs.get("pipeline_schedule_name"):
-        rows += schedule_rows(acct, outputs["pipeline_schedule_name"])
+    for name in _schedules_starting(acct, machines):
+        rows += schedule_rows(acct, name)
+    rows += service_rows(acct, outputs, machines)
     return rows + implied_kms_rows(acct, rows)
+
+
+def _schedules_starting(acct: Account, machines: Sequence[str]) -> list[str]:
+    """Every schedule (default group) whose target is one of the environment's state machines."""
+    scheduler = acct.client("scheduler")
+    names = [s["Name"] for s in scheduler.list_schedules().get("Schedules", [])]
+    return [n for n in names if scheduler.get_schedule(Name=n)["Target"]["Arn"] in machines]
 
 
 def _names(value: Any) -> list[str]:
@@ -301,7 +401,24 @@ def resource_policy(acct: Account, resource: str) -> tuple[Optional[str], bool]:
     return None, False
 
 
+def ask_service(acct: Account, row: Row) -> Row:
+    """A service principal has no identity policies: only the resource (or key) policy decides.
+    The simulator takes no service principals, so the emulator's evaluator answers."""
+    document, is_key = resource_policy(acct, row.call.resource)
+    principal = Principal(arn=row.role, account="", kind="service")
+    context = dict(row.call.context) | {"aws:SecureTransport": "true"}
+    decision = evaluate(
+        Request(principal, row.call.action, row.call.resource, context),
+        (),
+        Policy.parse("resource", document) if document else None,
+        kms_key=is_key,
+    )
+    return Row(row.role, row.source, row.call, decision.decision, decision.deciding or decision.reason)
+
+
 def ask(acct: Account, row: Row) -> Row:
+    if row.role.endswith(".amazonaws.com"):
+        return ask_service(acct, row)
     call = row.call
     entries = [
         {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}

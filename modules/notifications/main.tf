@@ -63,6 +63,21 @@ locals {
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
       {
+        # State machines encrypted with this key log their execution data through CloudWatch Logs
+        # vended-log delivery, which must decrypt it; without this statement AWS silently drops
+        # the logs (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+        Sid       = "LogDeliveryReadsStateMachineData"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:states:stateMachineArn" = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:*"
+          }
+        }
+      },
+      {
         # Step Functions log groups (/aws/vendedlogs/states/*) are encrypted with this key.
         Sid       = "CloudWatchLogsEncrypt"
         Effect    = "Allow"

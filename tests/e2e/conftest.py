@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from envctl import flatten_outputs
 from local_emulator.cli import spawn, stop_pid, wait_healthy
+from local_emulator.iam.audit import format_table
 from local_emulator.pytest_plugin import Emulator, _free_port_pair
 from wordpress_sample.server import WordPressApi
 
@@ -126,10 +127,18 @@ def applied_local_env(
     applied.outputs = flatten_outputs(raw)
     try:
         yield applied
+        denials = unexpected_denials(emulator)
     finally:
         applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
         leftovers = _leftovers(emulator)
         assert leftovers == {}, f"destroy left resources behind: {leftovers}"
+    assert denials == [], "the emulator denied calls of the deployed stack:\n" + format_table(denials)
+
+
+def unexpected_denials(emulator: Any) -> list[dict[str, Any]]:
+    """Every call a deployed principal made and the emulator's IAM judge denied (or could not map).
+    Tests that provoke a denial on purpose clear the log after checking it."""
+    return emulator.decisions(denied_only=True)
 
 
 def _leftovers(emulator: Any) -> dict[str, list[str]]:

@@ -61,6 +61,13 @@ run "topic_policy_allows_services_and_denies_plain_http" {
     condition     = length([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s if s.Sid == "ServicesPublishEncrypted"]) == 1
     error_message = "the key policy must let EventBridge/CloudWatch use the key"
   }
+  assert {
+    condition = length([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s
+      if s.Sid == "LogDeliveryReadsStateMachineData" && try(s.Principal.Service, "") == "delivery.logs.amazonaws.com" && try(s.Action, []) == ["kms:Decrypt"]
+    ]) == 1
+    error_message = "the key policy must let log delivery decrypt the execution data of state machines encrypted with it"
+  }
 }
 
 run "rejects_malformed_email" {
