@@ -6,8 +6,10 @@ role's trust policy must allow it. The condition keys each service sends on that
   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html);
 - Step Functions: aws:SourceAccount and aws:SourceArn = the state machine ARN
   (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html#prevent-cross-service-confused-deputy);
-- Glue (jobs, crawlers, data-quality runs): aws:SourceAccount and aws:SourceArn = the job,
-  crawler or ruleset ARN (https://docs.aws.amazon.com/glue/latest/dg/cross-service-confused-deputy-prevention.html);
+- Glue job runs: the emulator sends aws:SourceAccount and aws:SourceArn = the job ARN. AWS Glue
+  does not document which of these keys it sends when it assumes a job role; a trust policy that
+  conditions on a key Glue does not send would fail on AWS and pass here (the project's trust
+  policies condition only on aws:SourceAccount for Glue);
 - EventBridge rule targets: aws:SourceAccount and aws:SourceArn = the rule ARN
   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html);
 - EventBridge Scheduler: aws:SourceAccount and aws:SourceArn = the schedule group ARN
