@@ -10,6 +10,8 @@ import json
 import time
 import zipfile
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 
@@ -415,3 +417,52 @@ def test_denials_command_lists_denials_and_fails(emu, capsys):
     assert main(["denials", "--port", str(emu.port), "--state-dir", str(emu.state_dir)]) == 1
     out = capsys.readouterr().out
     assert "glue:GetCrawler" in out and "assumed-role/nothing/test" in out and "implicitDeny" in out
+
+
+def _parquet_bytes() -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"id": [1, 2]}), buffer)
+    return buffer.getvalue()
+
+
+def _crawl_state(glue, name: str) -> dict:
+    glue.start_crawler(Name=name)
+    for _ in range(200):
+        crawler = glue.get_crawler(Name=name)["Crawler"]
+        if crawler["State"] == "READY":
+            return crawler
+        time.sleep(0.05)
+    raise AssertionError("crawler never became READY")
+
+
+def test_crawls_read_and_catalogue_as_the_crawler_role(emu):
+    emu.configure(glue_crawl={"seconds": 0.2})
+    s3, glue = emu.client("s3"), emu.client("glue")
+    s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_object(Bucket="lake", Key="wp/posts/ingest_date=2025-01-01/part-0.parquet", Body=_parquet_bytes())
+    glue.create_database(DatabaseInput={"Name": "bronze"})
+    glue_arn = f"arn:aws:glue:{REGION}:{ACCOUNT}"
+    catalog = [f"{glue_arn}:catalog", f"{glue_arn}:database/bronze", f"{glue_arn}:table/bronze/bronze_*"]
+    reads_catalog = {
+        "Effect": "Allow",
+        "Action": ["glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:BatchCreatePartition"],
+        "Resource": catalog,
+    }
+    lists = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake"}
+    reads = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::lake/wp/*"}
+    blind = _service_role(emu, "crawler-blind", "glue.amazonaws.com", [reads_catalog, lists])
+    seeing = _service_role(emu, "crawler-ok", "glue.amazonaws.com", [reads_catalog, lists, reads])
+    for name, role in (("blind", blind), ("ok", seeing)):
+        glue.create_crawler(
+            Name=name,
+            Role=role,
+            DatabaseName="bronze",
+            TablePrefix="bronze_",
+            Targets={"S3Targets": [{"Path": "s3://lake/wp/posts/"}]},
+        )
+    emu.configure(iam={"mode": "enforce"})
+    failed = _crawl_state(glue, "blind")["LastCrawl"]
+    assert failed["Status"] == "FAILED"
+    assert "s3:GetObject" in failed["ErrorMessage"] and "crawler-blind" in failed["ErrorMessage"]
+    assert _crawl_state(glue, "ok")["LastCrawl"]["Status"] == "SUCCEEDED"
+    assert glue.get_table(DatabaseName="bronze", Name="bronze_posts")["Table"]["Name"] == "bronze_posts"

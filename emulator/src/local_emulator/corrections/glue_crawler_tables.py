@@ -51,6 +51,7 @@ from moto.s3.models import s3_backends
 
 from local_emulator import runtime
 from local_emulator.corrections.glue_crawlers import last_ended_crawl
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -338,6 +339,9 @@ def crawl(crawler: Any) -> None:
         found += discover(
             path, s3_target.get("Exclusions") or [], crawler.table_prefix or "", crawler.backend.account_id
         )
+    denial = iam_services.crawler_denial(crawler, found, roots)  # the crawl acts as the crawler's role
+    if denial is not None:
+        raise PermissionError(denial)
     for table in found:
         _write_table(crawler, table)
     _retire_missing(crawler, found, roots)

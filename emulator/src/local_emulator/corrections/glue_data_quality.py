@@ -40,6 +40,7 @@ from moto.glue.exceptions import AlreadyExistsException, EntityNotFoundException
 from moto.s3.models import s3_backends
 
 from local_emulator import runtime
+from local_emulator.iam import services as iam_services
 from local_emulator.patching import add_method, target
 
 
@@ -201,10 +202,16 @@ def _read_objects(location: str, account: str) -> pd.DataFrame:
     return pa.concat_tables(tables, promote_options="default").to_pandas()
 
 
-def _table_frame(backend: Any, data_source: dict[str, Any]) -> pd.DataFrame:
-    source = data_source.get("GlueTable") or {}
+def _table_frame(backend: Any, run: EvaluationRun, rulesets: list[str]) -> pd.DataFrame:
+    source = run.request["DataSource"].get("GlueTable") or {}
     table = backend.get_table(source["DatabaseName"], source["TableName"])
     location = table.as_dict()["StorageDescriptor"]["Location"]
+    # The run reads the table and its data as the role it was started with.
+    denial = iam_services.quality_denial(
+        str(run.request.get("Role") or ""), source["DatabaseName"], source["TableName"], location, rulesets
+    )
+    if denial is not None:
+        raise PermissionError(denial)
     return _read_objects(location, backend.account_id)
 
 
@@ -223,7 +230,7 @@ def _evaluate(backend: Any, run: EvaluationRun, rulesets: list[Ruleset]) -> None
         )
         return
     try:
-        frame = _table_frame(backend, run.request["DataSource"])
+        frame = _table_frame(backend, run, [r.name for r in rulesets])
     except Exception as exc:
         run.error = f"Emulator could not read the data source: {exc}"
         return

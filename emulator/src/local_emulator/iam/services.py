@@ -17,7 +17,7 @@ from local_emulator.constants import ACCOUNT_ID, REGION
 from local_emulator.iam import credentials, judge
 from local_emulator.iam.hook import global_context
 from local_emulator.iam.policy import Principal
-from local_emulator.iam.requests import Call, implied_kms
+from local_emulator.iam.requests import Call, implied_kms, s3_kms
 
 
 def _off() -> bool:
@@ -87,3 +87,85 @@ def service_may_send(service: str, queue_arn: str, source_arn: str) -> bool:
         )
         allowed = allowed and decision.allowed
     return allowed or credentials.mode() != "enforce"
+
+
+def _session_principal(role_arn: str, service: str, source_arn: str, session: str) -> Optional[Principal]:
+    env = credentials.assume_as_service(role_arn, service, source_arn, session[:64])
+    return credentials.principal_for(env["AWS_ACCESS_KEY_ID"])
+
+
+def _first_denial(principal: Principal, calls: list[Call], origin: str) -> Optional[str]:
+    """Judge the calls (and the SSE-KMS reads they imply); the first denial's text when enforcing."""
+    calls = calls + s3_kms(calls, {}, ACCOUNT_ID, REGION)
+    base = global_context(principal, REGION)
+    denial = None
+    for call in calls:
+        decision = judge.decide(
+            principal, call.action, call.resource, {**base, **call.context}, origin=origin
+        )
+        if not decision.allowed and denial is None:
+            denial = f"{principal.session_arn} is not authorized to perform {call.action} on {call.resource}"
+    return denial if credentials.mode() == "enforce" else None
+
+
+def _catalog(database: str, table: Optional[str] = None) -> list[str]:
+    glue = f"arn:aws:glue:{REGION}:{ACCOUNT_ID}"
+    return [f"{glue}:catalog", f"{glue}:database/{database}"] + (
+        [f"{glue}:table/{database}/{table}"] if table else []
+    )
+
+
+def crawler_denial(crawler: Any, found: list[Any], roots: list[str]) -> Optional[str]:
+    """A crawl reads its targets and writes the catalog with the crawler's role."""
+    if _off() or not getattr(crawler, "role", None):
+        return None
+    crawler_arn = f"arn:aws:glue:{REGION}:{ACCOUNT_ID}:crawler/{crawler.name}"
+    principal = _session_principal(
+        crawler.role, "glue.amazonaws.com", crawler_arn, f"AWS-Crawler-{crawler.name}"
+    )
+    if principal is None:
+        return None
+    calls: list[Call] = []
+    for root in roots:
+        bucket, _, prefix = root.removeprefix("s3://").partition("/")
+        calls.append(Call("s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": prefix}))
+    database = crawler.database_name
+    calls += [Call("glue:GetDatabase", r) for r in _catalog(database)]
+    for table in found:
+        location = table.location.removeprefix("s3://")
+        calls += [Call("s3:GetObject", f"arn:aws:s3:::{location}{f.relative}") for f in table.files]
+        exists = table.name in getattr(crawler.backend.databases.get(database), "tables", {})
+        for action in ("glue:GetTable", "glue:UpdateTable" if exists else "glue:CreateTable"):
+            calls += [Call(action, r) for r in _catalog(database, table.name)]
+        if table.partition_keys:
+            calls += [Call("glue:BatchCreatePartition", r) for r in _catalog(database, table.name)]
+    return _first_denial(principal, calls, origin=crawler_arn)
+
+
+def quality_denial(
+    role_arn: str, database: str, table: str, location: str, rulesets: list[str]
+) -> Optional[str]:
+    """A data-quality evaluation run reads the table and its data with the role it was passed."""
+    if _off() or not role_arn:
+        return None
+    glue = f"arn:aws:glue:{REGION}:{ACCOUNT_ID}"
+    principal = _session_principal(
+        role_arn, "glue.amazonaws.com", f"{glue}:dataQualityRuleset/{rulesets[0]}", "dq"
+    )
+    if principal is None:
+        return None
+    calls = [Call("glue:GetTable", r) for r in _catalog(database, table)]
+    for name in rulesets:
+        calls += [
+            Call(a, f"{glue}:dataQualityRuleset/{name}")
+            for a in ("glue:GetDataQualityRuleset", "glue:PublishDataQuality")
+        ]
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    calls.append(Call("s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": prefix}))
+    from moto.s3.models import s3_backends  # noqa: PLC0415
+
+    keys = s3_backends[ACCOUNT_ID]["aws"].buckets.get(bucket)
+    for name in list(keys.keys.keys()) if keys is not None else []:
+        if name.startswith(prefix) and not name.endswith("/"):
+            calls.append(Call("s3:GetObject", f"arn:aws:s3:::{bucket}/{name}"))
+    return _first_denial(principal, calls, origin=f"{glue}:dataQualityRuleset/{rulesets[0]}")
