@@ -22,9 +22,11 @@ import hashlib
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any, Optional
 
@@ -315,6 +317,22 @@ def guard_scene(outputs: dict[str, Any]) -> None:
         print("  " + note["Message"].replace("\n", "\n  ") + "\n", flush=True)
 
 
+def permission_scene() -> int:
+    """Every call the deployed roles made was judged by the emulator; any denial fails the demo."""
+    from local_emulator.iam.audit import format_table  # noqa: PLC0415
+
+    env = client_env(PORT)
+    context = ssl.create_default_context(cafile=env["AWS_CA_BUNDLE"])
+    base = env["AWS_ENDPOINT_URL"]
+    with urllib.request.urlopen(f"{base}/_emulator/iam/decisions", context=context, timeout=30) as response:
+        body = json.loads(response.read())
+    denials = [d for d in body["decisions"] if d["decision"] != "allowed"]
+    say(f"permissions: {sum(body['counts'].values())} calls judged as AWS would, {len(denials)} denied")
+    if denials:
+        print(format_table(denials), flush=True)
+    return len(denials)
+
+
 # ---- teardown ------------------------------------------------------------------------------------
 
 
@@ -380,10 +398,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             failure_scene(outputs, inbox)
         else:
             guard_scene(outputs)
+        denied = permission_scene()
     finally:
         teardown(started_emulator, started_site, outputs)
     say(f"demo finished: total wall time {time.monotonic() - T0:.1f} s")
-    return 0
+    return 1 if denied else 0
 
 
 if __name__ == "__main__":
