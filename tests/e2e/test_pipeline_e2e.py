@@ -375,3 +375,30 @@ def test_bad_source_data_leaves_silver_unchanged(applied_local_env, pipeline):
     # what the gate rejected is the candidate, left in place for inspection
     rejected = read_layer_rows(applied_local_env, "silver", f"_candidate/{SOURCE}/posts/posts.snappy.parquet")
     assert any(row["post_status"] == CORRUPT_POST_STATUS for row in rejected)
+
+
+def test_every_call_the_roles_made_is_one_make_verify_asks_about(applied_local_env, pipeline):
+    """The emulator judged every call the deployed code made as its role; each (role, action) it
+    saw must be among the calls tools/verify.py derives, so the iam_calls.json manifests beside the
+    code cannot fall behind the code."""
+    import boto3  # noqa: PLC0415 - only this test talks to verify's Account
+    import verify  # noqa: PLC0415
+
+    emulator = applied_local_env.emulator
+    session = boto3.session.Session(
+        aws_access_key_id=emulator.env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=emulator.env["AWS_SECRET_ACCESS_KEY"],
+        region_name=emulator.env["AWS_DEFAULT_REGION"],
+    )
+    account = verify.Account(session, {"endpoint_url": emulator.endpoint, "verify": emulator.ca_bundle})
+    derived = {
+        (r.role.rsplit("/", 1)[-1], r.call.action)
+        for r in verify.derive_rows(account, applied_local_env.outputs)
+    }
+    observed = {
+        (d["principal"].split("/")[1], d["action"])
+        for d in emulator.decisions()
+        if ":assumed-role/" in d["principal"]
+    }
+    assert len(observed) >= 20, observed  # the runs exercised the functions, jobs and the workflow
+    assert observed - derived == set()
