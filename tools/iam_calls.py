@@ -43,12 +43,29 @@ def _is_dynamic(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("{%")
 
 
+class _WholeExpression(dict):  # type: ignore[type-arg]
+    """Arguments built by one JSONata expression: every parameter is known only at run time."""
+
+
 def _param(params: Mapping[str, Any], key: str, state: str, dynamic_ok: bool = False) -> Any:
+    if isinstance(params, _WholeExpression) and dynamic_ok:
+        return PROBE
     if key in params and not _is_dynamic(params[key]):
         return params[key]
     if dynamic_ok and (f"{key}.$" in params or _is_dynamic(params.get(key))):
         return PROBE
     raise UnmappedTask(f"{state}: {key} must be a static parameter so its ARN is known")
+
+
+# The request parameter naming the session, per Glue session or statement API.
+_SESSION_ID_PARAM = {
+    "getSession": "Id",
+    "stopSession": "Id",
+    "runStatement": "SessionId",
+    "getStatement": "SessionId",
+    "listStatements": "SessionId",
+    "cancelStatement": "SessionId",
+}
 
 
 def _glue_sdk_calls(api: str, params: Mapping[str, Any], state: str, glue: str) -> list[Call]:
@@ -65,8 +82,10 @@ def _glue_sdk_calls(api: str, params: Mapping[str, Any], state: str, glue: str) 
         return [*calls, Call("iam:PassRole", role, (("iam:PassedToService", "glue.amazonaws.com"),))]
     if api in ("getDataQualityRulesetEvaluationRun", "getDataQualityResult", "listSessions"):
         return [Call(action, "*")]  # id-only reads: IAM offers no resource type
-    if api in ("getSession", "stopSession"):
-        return [Call(action, f"{glue}:session/{_param(params, 'Id', state, dynamic_ok=True)}")]
+    if api in _SESSION_ID_PARAM:
+        # Session and statement calls authorise on the session (Service Authorization Reference, AWS Glue).
+        session = _param(params, _SESSION_ID_PARAM[api], state, dynamic_ok=True)
+        return [Call(action, f"{glue}:session/{session}")]
     if api == "getTags":
         arn = _param(params, "ResourceArn", state, dynamic_ok=True)
         return [Call(action, arn if arn != PROBE else f"{glue}:session/{PROBE}")]
@@ -77,7 +96,7 @@ def task_calls(state_name: str, state: Mapping[str, Any], glue: str) -> list[Cal
     resource: str = state["Resource"]
     params = state.get("Parameters") or state.get("Arguments") or {}
     if isinstance(params, str):  # a JSONata expression builds the whole argument object
-        params = {}
+        params = _WholeExpression()
     if resource == "arn:aws:states:::lambda:invoke":
         return [Call("lambda:InvokeFunction", _param(params, "FunctionName", state_name))]
     if resource == "arn:aws:states:::glue:startJobRun.sync":
