@@ -72,9 +72,10 @@ class SilverSpec:
     drop: Tuple[str, ...] = ()
 
 
-# Dropped columns: the seed drops term_order; its gold mapping shows which posts columns silver
-# still had (ID, title, status, parent, type, post_date, post_modified) — the rest is content or
-# WordPress bookkeeping nobody reports on (and post_date_gmt holds '0000-00-00' for auto-drafts).
+# Dropped columns: term_relationships.term_order is not reported on; the seed's gold mapping
+# shows which posts columns silver still had (ID, title, status, parent, type, post_date,
+# post_modified) — the rest is content or WordPress bookkeeping nobody reports on (and
+# post_date_gmt holds '0000-00-00' for auto-drafts).
 SILVER_SPECS: Dict[str, SilverSpec] = {
     "posts": SilverSpec(
         columns=(
@@ -93,7 +94,6 @@ SILVER_SPECS: Dict[str, SilverSpec] = {
             "post_excerpt",
             "comment_status",
             "ping_status",
-            "post_password",
             "post_name",
             "to_ping",
             "pinged",
@@ -131,7 +131,6 @@ SILVER_SPECS: Dict[str, SilverSpec] = {
     ),
     "terms": SilverSpec(
         columns=(("term_id", "int"), ("name", "html"), ("slug", "str"), ("term_group", "int")),
-        drop=("term_order",),
     ),
 }
 SILVER_KEYS: Dict[str, Tuple[str, ...]] = {name: WORDPRESS_KEYS[name] for name in SILVER_SPECS}

@@ -11,6 +11,9 @@ compression level, no __pycache__/*.pyc.
     dist/glue/lakehouse_common.zip    --extra-py-files for Glue Spark jobs
     dist/glue/lakehouse_common-<version>-py3-none-any.whl
                                       --extra-py-files for Glue Python shell 3.9 (wheels only)
+    dist/wordpress/lakehouse-export.zip
+                                      the WordPress plugin (wordpress_plugin/lakehouse-export/),
+                                      installable through Plugins > Add New > Upload Plugin
 
 `make package` runs this file; other code calls `build_all(out_dir)`.
 """
@@ -31,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 LAMBDA_SRC = REPO / "lambda_src"
 GLUE_JOBS = REPO / "glue_jobs"
 COMMON = REPO / "src" / "lakehouse_common"
+WORDPRESS_PLUGIN = REPO / "wordpress_plugin" / "lakehouse-export"
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644  # regular file, rw-r--r--
@@ -117,6 +121,15 @@ def wheel_entries(version: str) -> Entries:
     return entries
 
 
+def plugin_entries() -> Entries:
+    """The plugin under its folder name, as WordPress's plugin upload expects (<slug>/<slug>.php)."""
+    entries = package_files(WORDPRESS_PLUGIN, WORDPRESS_PLUGIN.name)
+    main_file = f"{WORDPRESS_PLUGIN.name}/{WORDPRESS_PLUGIN.name}.php"
+    if main_file not in {name for name, _data in entries}:
+        raise ValueError(f"plugin has no {main_file}")
+    return entries
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -128,11 +141,12 @@ def build_all(out_dir: Path = REPO / "dist") -> Dict[str, Path]:
     """Build every artifact; return {path relative to out_dir: absolute path}.
 
     Keys look like "lambda/raw_wordpress_api.zip", "glue/silver_wordpress_api.py",
-    "glue/lakehouse_common.zip". dist/lambda and dist/glue are rebuilt from scratch so a deleted
+    "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". dist/lambda, dist/glue and
+    dist/wordpress are rebuilt from scratch so a deleted
     source leaves no stale artifact behind.
     """
     out_dir = Path(out_dir).resolve()
-    for sub in ("lambda", "glue"):
+    for sub in ("lambda", "glue", "wordpress"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     built: Dict[str, Path] = {}
     for name in lambda_names():
@@ -146,6 +160,9 @@ def build_all(out_dir: Path = REPO / "dist") -> Dict[str, Path]:
     version = project_version()
     wheel_name = f"lakehouse_common-{version}-py3-none-any.whl"
     built[f"glue/{wheel_name}"] = _write(out_dir / "glue" / wheel_name, zip_bytes(wheel_entries(version)))
+    built["wordpress/lakehouse-export.zip"] = _write(
+        out_dir / "wordpress" / "lakehouse-export.zip", zip_bytes(plugin_entries())
+    )
     return built
 
 

@@ -18,8 +18,10 @@ WORDPRESS_DATASETS: Tuple[str, ...] = (
 # Gold dataset built by the gold job from silver posts + statistics_pages.
 GOLD_STATISTICS_POSTNAME = "statistics_postname"
 
-# Column contract of each WordPress dataset as the API returns it (one JSON object per table row,
-# columns named as in the WordPress / WP Statistics MySQL tables). Kinds:
+# Column contract of each WordPress dataset as the lakehouse-export plugin
+# (wordpress_plugin/lakehouse-export) returns it: one JSON object per table row, columns named as
+# in the core WordPress / WP Statistics MySQL tables. `wp_posts.post_password` is never exported;
+# `wp_terms` has no `term_order` in core (only term-ordering plugins add one). Kinds:
 #   "int"      JSON integer (nullable only where noted by the data, never for key columns)
 #   "str"      JSON string
 #   "datetime" JSON string "YYYY-MM-DD HH:MM:SS" (MySQL DATETIME; parsed downstream, not in bronze)
@@ -37,7 +39,6 @@ WORDPRESS_COLUMNS: Dict[str, Tuple[Tuple[str, str], ...]] = {
         ("post_status", "str"),
         ("comment_status", "str"),
         ("ping_status", "str"),
-        ("post_password", "str"),
         ("post_name", "str"),
         ("to_ping", "str"),
         ("pinged", "str"),
@@ -79,7 +80,6 @@ WORDPRESS_COLUMNS: Dict[str, Tuple[Tuple[str, str], ...]] = {
         ("name", "str"),
         ("slug", "str"),
         ("term_group", "int"),
-        ("term_order", "int"),
     ),
 }
 

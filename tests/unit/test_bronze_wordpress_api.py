@@ -149,7 +149,7 @@ def _bad(rows_or_body):
 
 # Two small datasets keep the many bad-input cases fast; one fails, the other must still load.
 SMALL = ("term_taxonomy", "terms")
-TERM = {"term_id": 1, "name": "A &amp; B", "slug": "a-b", "term_group": 0, "term_order": 0}
+TERM = {"term_id": 1, "name": "A &amp; B", "slug": "a-b", "term_group": 0}
 
 
 @pytest.mark.parametrize(

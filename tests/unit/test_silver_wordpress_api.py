@@ -81,7 +81,7 @@ def test_transform_exact_rows_for_entities_and_dropped_columns(small_site):
     assert by_id[2] == "Data & Analytics"
     assert by_id[14] == "Reader\u2019s Questions"  # &#8217; — numeric entities too, not only &amp;
     assert by_id[15] == '"Quick Wins"'  # &quot;
-    assert list(terms.columns) == ["term_id", "name", "slug", "term_group"]  # term_order dropped
+    assert list(terms.columns) == ["term_id", "name", "slug", "term_group"]
 
     posts = silver.transform_dataset(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
     assert posts.iloc[1].to_dict() == {
@@ -141,10 +141,10 @@ def test_missing_expected_column_names_object_and_column(small_site):
 
 
 def test_missing_dropped_column_is_fine_unknown_column_dropped_with_warning(small_site, caplog):
-    frame = bronze_frame("terms", small_site["terms"]).drop(columns=["term_order"])
+    frame = bronze_frame("term_relationships", small_site["term_relationships"]).drop(columns=["term_order"])
     frame["colour"] = "red"
     with caplog.at_level(logging.WARNING):
-        result = silver.transform_dataset(frame, "terms", "bronze terms")
+        result = silver.transform_dataset(frame, "term_relationships", "bronze term_relationships")
     assert "colour" not in result.columns
     assert "not in the silver mapping: ['colour']" in caplog.text
 

@@ -197,15 +197,15 @@ class _SiteBuilder:
         tags = [TAGS[i % len(TAGS)] for i in range(self.size.tags)]
         # term_ids: categories, then the menu, then tags (the order an admin created them).
         term_id = 1
-        for order, (name, _desc) in enumerate(CATEGORIES):
-            self._add_term(term_id, name, order)
+        for name, _desc in CATEGORIES:
+            self._add_term(term_id, name)
             self.category_term_ids.append(term_id)
             term_id += 1
         menu_term_id = term_id
-        self._add_term(menu_term_id, "Main Menu", 0)
+        self._add_term(menu_term_id, "Main Menu")
         term_id += 1
         for name in tags:
-            self._add_term(term_id, name, 0)
+            self._add_term(term_id, name)
             self.tag_term_ids.append(term_id)
             term_id += 1
         # term_taxonomy_ids: categories, tags, then the menu -> differ from term_id from tags on.
@@ -223,10 +223,9 @@ class _SiteBuilder:
         self._add_taxonomy(ttid, menu_term_id, "nav_menu", "", 0)
         self.menu_ttid = ttid
 
-    def _add_term(self, term_id: int, name: str, order: int) -> None:
-        self.terms.append(
-            {"term_id": term_id, "name": name, "slug": _slugify(name), "term_group": 0, "term_order": order}
-        )
+    def _add_term(self, term_id: int, name: str) -> None:
+        # Core wp_terms has no term_order (term-ordering plugins add one; the export omits it).
+        self.terms.append({"term_id": term_id, "name": name, "slug": _slugify(name), "term_group": 0})
 
     def _add_taxonomy(self, ttid: int, term_id: int, taxonomy: str, description: str, parent: int) -> None:
         self.term_taxonomy.append(
@@ -266,7 +265,6 @@ class _SiteBuilder:
             "post_status": fields["status"],
             "comment_status": fields.get("comment_status", "open"),
             "ping_status": fields.get("ping_status", "open"),
-            "post_password": "",
             "post_name": fields.get("name", ""),
             "to_ping": "",
             "pinged": "",
