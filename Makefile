@@ -19,7 +19,7 @@ MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
 ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
 
 .PHONY: help venv test lint docs fmt tf-validate tf-test checkov py39 pytest emulator-up emulator-down \
-        plan apply destroy verify demo demo-failure package bench run flakes clean mutate
+        plan apply destroy verify demo demo-failure package bench run flakes clean mutate wordpress-up wordpress-down wordpress-packages
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,15 @@ emulator-up: venv ## start the local AWS emulator on 127.0.0.1:$(EMULATOR_PORT) 
 emulator-down: venv ## stop the local AWS emulator and the sample WordPress site
 	$(PY) tools/local_site.py down
 	$(PY) -m local_emulator down --port $(EMULATOR_PORT)
+
+wordpress-packages: ## apt-get install Debian's WordPress, PHP and MariaDB when missing (fails, never skips)
+	python3 tools/wordpress_local/site.py packages
+
+wordpress-up: venv ## a real local WordPress (Debian packages) with the plugin and content; prints URL + application password
+	$(PY) tools/wordpress_local/site.py up $(if $(WORDPRESS_PORT),--port $(WORDPRESS_PORT),)
+
+wordpress-down: venv ## stop the local WordPress started by wordpress-up
+	$(PY) tools/wordpress_local/site.py down $(if $(WORDPRESS_PORT),--port $(WORDPRESS_PORT),)
 
 plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
 	$(PY) tools/envctl.py $@ --env $(ENV) --port $(EMULATOR_PORT)

@@ -96,3 +96,18 @@ def test_cli_prints_size_and_both_digests(builds, capsys, monkeypatch, tmp_path)
     out = capsys.readouterr().out
     size, hex_digest, b64_digest = package.digests(builds[0]["lambda/raw_wordpress_api.zip"])
     assert f"{size:>9d}  {hex_digest}  {b64_digest}" in out
+
+
+def test_wordpress_plugin_zip_is_the_plugin_folder(builds):
+    built, _ = builds
+    with zipfile.ZipFile(built["wordpress/lakehouse-export.zip"]) as archive:
+        names = archive.namelist()
+    source = sorted(
+        f"lakehouse-export/{path.relative_to(package.WORDPRESS_PLUGIN).as_posix()}"
+        for path in package.WORDPRESS_PLUGIN.rglob("*")
+        if path.is_file()
+    )
+    # WordPress's plugin upload wants <slug>/<slug>.php inside one top-level folder.
+    assert sorted(names) == source
+    assert "lakehouse-export/lakehouse-export.php" in names
+    assert "lakehouse-export/uninstall.php" in names
