@@ -1,24 +1,32 @@
 """Raw Lambda: WordPress API -> raw layer, one immutable JSON object per dataset per run.
 
-Reads the endpoint list (dataset -> URL) from Parameter Store, fetches each endpoint (timeout,
-retries with backoff on timeouts/5xx via urllib3's Retry, WordPress REST pagination), checks the
-body is a non-empty JSON array of objects and writes it unchanged to
+Reads the endpoint list (dataset -> URL) from Parameter Store and, on every invocation (so a rotated
+application password needs no deploy), the site's credentials from Secrets Manager; fetches each
+endpoint with HTTP Basic auth (https only, plain http only to localhost; timeout, retries with
+backoff on timeouts/5xx via urllib3's Retry, WordPress REST pagination; incremental datasets only
+from a start day: the ingest date minus a lookback, or the event's `from`), checks the body is a
+non-empty JSON array of objects and writes it unchanged to
 s3://$RAW_BUCKET/<source>/<dataset>/ingest_date=YYYY-MM-DD/<run_id>.json with If-None-Match: *
 (an earlier run's object is never overwritten). A failed endpoint does not stop the others; at the
 end the failures are published to $FAILURE_TOPIC_ARN and the invocation raises RawIngestError.
 
 Handler: raw_wordpress_api.handler.handler
-Env: RAW_BUCKET, SOURCE_NAME (wordpress_api), ENDPOINTS_PARAMETER, FAILURE_TOPIC_ARN,
+Env: RAW_BUCKET, SOURCE_NAME (wordpress_api), ENDPOINTS_PARAMETER, CREDENTIALS_SECRET_ARN,
+     INCREMENTAL_DATASETS (""), LOOKBACK_DAYS (2), FAILURE_TOPIC_ARN,
      HTTP_TIMEOUT_SECONDS (30), HTTP_MAX_RETRIES (3), HTTP_BACKOFF_SECONDS (1.0), LOG_LEVEL.
-Event: {"ingest_date": "YYYY-MM-DD", "run_id": "<execution name>"} (both optional).
+Event: {"ingest_date": "YYYY-MM-DD", "run_id": "<execution name>", "from": "YYYY-MM-DD"} (all optional).
+
+No credential and no URL userinfo ever reaches a log line, an error or a notification: URLs are
+reported without userinfo, and URLs that carry userinfo are refused as configuration errors.
 """
 
+import base64
 import datetime as dt
 import json
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -36,6 +44,11 @@ STAGE = "raw_wordpress_api"
 _DATASET_RE = re.compile(r"^[a-z0-9_]+$")
 # Endpoints that are temporarily unwell; anything else (404, 401, ...) will not improve by retrying.
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Plain http sends the application password in clear text; only a site on this machine may use it.
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The query parameter the lakehouse-export plugin reads as an incremental dataset's first day.
+FROM_PARAMETER = "from"
 
 
 class RawIngestError(RuntimeError):
@@ -55,6 +68,21 @@ class RawSettings:
     timeout_seconds: float
     max_retries: int
     backoff_seconds: float
+    credentials_secret: Optional[str] = None
+    incremental_datasets: Tuple[str, ...] = ()
+    lookback_days: int = 2
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A WordPress user and application password; repr never shows the password."""
+
+    username: str
+    password: str = field(repr=False)
+
+    def authorization(self) -> str:
+        token = f"{self.username}:{self.password}".encode()
+        return "Basic " + base64.b64encode(token).decode("ascii")
 
 
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> RawSettings:
@@ -67,6 +95,12 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> RawSettings:
         timeout_seconds=arguments.env_float("HTTP_TIMEOUT_SECONDS", 30.0, env),
         max_retries=arguments.env_int("HTTP_MAX_RETRIES", 3, env),
         backoff_seconds=arguments.env_float("HTTP_BACKOFF_SECONDS", 1.0, env),
+        credentials_secret=env.get("CREDENTIALS_SECRET_ARN") or None,
+        # May be empty (every dataset a full snapshot), so not env_list, which demands one value.
+        incremental_datasets=tuple(
+            item.strip() for item in (env.get("INCREMENTAL_DATASETS") or "").split(",") if item.strip()
+        ),
+        lookback_days=arguments.env_int("LOOKBACK_DAYS", 2, env),
     )
 
 
@@ -82,9 +116,85 @@ def parse_endpoints(text: str, parameter: str) -> Dict[str, str]:
     for dataset, url in value.items():
         if not _DATASET_RE.match(dataset):
             raise ValueError(f"parameter {parameter}: dataset name {dataset!r} must match [a-z0-9_]+")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise ValueError(f"parameter {parameter}: URL of {dataset!r} must be http(s), got {url!r}")
+        if not isinstance(url, str):
+            raise ValueError(f"parameter {parameter}: URL of {dataset!r} must be a string")
+        problem = transport_problem(url)
+        if problem:
+            raise ValueError(f"parameter {parameter}: URL of {dataset!r} ({redact(url)}) {problem}")
     return dict(sorted(value.items()))
+
+
+def redact(url: str) -> str:
+    """`url` without userinfo (user:password@), safe for logs, errors and notifications."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def site_of(url: str) -> str:
+    """scheme://host[:port] of `url`, without userinfo: how errors name the site."""
+    parts = urlsplit(redact(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def transport_problem(url: str) -> Optional[str]:
+    """Why credentials must not be sent to `url`, or None: https anywhere, http to localhost only."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "must be https"
+    if "@" in parts.netloc:
+        return "must not carry credentials (user:password@): put them in the credentials secret"
+    if parts.scheme == "http" and (parts.hostname or "") not in _LOCAL_HOSTS:
+        return (
+            "must be https: plain http would send the application password in clear text "
+            "(allowed to localhost only)"
+        )
+    return None
+
+
+def parse_credentials(text: Optional[str], secret: str) -> Credentials:
+    """The secret's value -> Credentials; ValueError naming the secret (never echoing the value)."""
+    if text is None or not text.strip():
+        raise ValueError(
+            f'secret {secret} is empty: store {{"username": ..., "application_password": ...}} '
+            "with aws secretsmanager put-secret-value (see the README)"
+        )
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError(
+            f'secret {secret} is not JSON: expected {{"username", "application_password"}}'
+        ) from None
+    if not isinstance(value, dict):
+        raise ValueError(f"secret {secret} must be a JSON object with username and application_password")
+    missing = [
+        name
+        for name in ("username", "application_password")
+        if not isinstance(value.get(name), str) or not value[name]
+    ]
+    if missing:
+        raise ValueError(f"secret {secret} lacks non-empty {missing}")
+    return Credentials(value["username"], value["application_password"])
+
+
+def window_start(event: Optional[Mapping[str, Any]], ingest_date: str, lookback_days: int) -> str:
+    """First day an incremental dataset is fetched from: the event's `from` (backfill), else the
+    ingest date minus the lookback (today's and yesterday's counts still change)."""
+    requested = (event or {}).get("from")
+    if requested is not None:
+        if not isinstance(requested, str) or not _DAY_RE.match(requested):
+            raise ValueError(f"event field 'from' must be a day YYYY-MM-DD, got {requested!r}")
+        try:
+            day = dt.date.fromisoformat(requested)
+        except ValueError:
+            raise ValueError(f"event field 'from' is not a calendar day: {requested!r}") from None
+        if requested > ingest_date:
+            raise ValueError(f"event field 'from' ({requested}) is after the ingest date {ingest_date}")
+        return day.isoformat()
+    if lookback_days < 0:
+        raise ValueError(f"LOOKBACK_DAYS must be >= 0, got {lookback_days}")
+    return (dt.date.fromisoformat(ingest_date) - dt.timedelta(days=lookback_days)).isoformat()
 
 
 def parse_rows(body: bytes, where: str) -> List[Dict[str, Any]]:
@@ -92,6 +202,11 @@ def parse_rows(body: bytes, where: str) -> List[Dict[str, Any]]:
     try:
         value = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        if body.lstrip()[:1] == b"<":
+            raise EndpointError(
+                f"{where} returned an HTML page instead of JSON (a security plugin's challenge or a "
+                f"maintenance page?); body starts {body[:80]!r}"
+            ) from None
         raise EndpointError(f"{where} returned invalid JSON ({error}); body starts {body[:80]!r}") from None
     if not isinstance(value, list):
         raise EndpointError(f"{where} returned a JSON {type(value).__name__}, expected an array of objects")
@@ -103,12 +218,17 @@ def parse_rows(body: bytes, where: str) -> List[Dict[str, Any]]:
     return value
 
 
+def with_query(url: str, name: str, value: str) -> str:
+    """`url` with query parameter `name` set to `value` (its other parameters kept)."""
+    parts = urlsplit(url)
+    query = [(key, old) for key, old in parse_qsl(parts.query, keep_blank_values=True) if key != name]
+    query.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def page_url(url: str, page: int) -> str:
     """`url` with page=N set (keeping its other query parameters, per_page included)."""
-    parts = urlsplit(url)
-    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "page"]
-    query.append(("page", str(page)))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return with_query(url, "page", str(page))
 
 
 def total_pages(headers: Mapping[str, str], where: str) -> int:
@@ -139,33 +259,77 @@ def build_http(settings: RawSettings) -> urllib3.PoolManager:
     return urllib3.PoolManager(retries=retry, timeout=timeout, headers={"Accept": "application/json"})
 
 
-def http_get(http: urllib3.PoolManager, url: str, where: str) -> Tuple[bytes, Mapping[str, str]]:
-    """GET `url`; EndpointError with the cause after retries are spent or on a non-200 answer."""
+def status_error(url: str, where: str, status: int, body: bytes, credentials: Optional[Credentials]) -> str:
+    """A non-200 answer, worded for the person who has to fix it."""
+    site = site_of(url)
     try:
-        response = http.request("GET", url)
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = None
+    code = payload.get("code") if isinstance(payload, dict) else None
+    message = payload.get("message", "") if isinstance(payload, dict) else ""
+    if status == 401:
+        cause = "credentials rejected by" if credentials else "credentials required (none configured) by"
+        return f"{where}: {cause} {site} (401)"
+    causes = {
+        403: f"user lacks the lakehouse_export capability on {site} (403)",
+        "lakehouse_statistics_unavailable": f"{site} has no WP Statistics ({status}): {message}",
+        "rest_no_route": f"{site} has no such route (404): is the lakehouse-export plugin active?",
+    }
+    cause = causes.get(status) or causes.get(code or "")
+    if cause:
+        return f"{where}: {cause}"
+    if 300 <= status < 400:
+        return f"{where} answered HTTP {status} (redirect, not followed): point the endpoint at the final URL"
+    return f"{where} answered HTTP {status}: {body[:200]!r}"
+
+
+def http_get(
+    http: urllib3.PoolManager, url: str, where: str, credentials: Optional[Credentials] = None
+) -> Tuple[bytes, Mapping[str, str]]:
+    """GET `url`; EndpointError with the cause after retries are spent or on a non-200 answer.
+
+    Redirects are not followed: the credentials go only to the configured URL.
+    """
+    headers = {"Authorization": credentials.authorization()} if credentials else {}
+    try:
+        response = http.request("GET", url, headers={"Accept": "application/json", **headers}, redirect=False)
     except urllib3.exceptions.MaxRetryError as error:
-        raise EndpointError(f"{where} failed after retries: {error.reason}") from None
+        raise EndpointError(f"{where} failed after retries: {_redacted_reason(error.reason)}") from None
     except urllib3.exceptions.HTTPError as error:
-        raise EndpointError(f"{where} failed: {error}") from None
+        raise EndpointError(f"{where} failed: {type(error).__name__}") from None
     if response.status != 200:
-        raise EndpointError(f"{where} answered HTTP {response.status}: {response.data[:200]!r}")
+        raise EndpointError(status_error(url, where, response.status, response.data, credentials))
     return response.data, response.headers
 
 
-def fetch_dataset(http: urllib3.PoolManager, dataset: str, url: str) -> Tuple[bytes, int, int]:
+def _redacted_reason(reason: Any) -> str:
+    """urllib3's cause names the pool (host and port), never userinfo, which we never send."""
+    return f"{type(reason).__name__}: {reason}" if reason is not None else "no answer"
+
+
+def fetch_dataset(
+    http: urllib3.PoolManager, dataset: str, url: str, credentials: Optional[Credentials] = None
+) -> Tuple[bytes, int, int]:
     """Fetch every page of one endpoint -> (body to store, rows, pages).
 
     A single page is stored byte for byte; several pages are stored as one JSON array of all rows.
     """
-    where = f"endpoint {dataset} ({url})"
-    body, headers = http_get(http, url, where)
+    where = f"endpoint {dataset} ({redact(url)})"
+    body, headers = http_get(http, url, where, credentials)
     rows = parse_rows(body, where)
     pages = total_pages(headers, where)
-    for page in range(2, pages + 1):
-        page_where = f"endpoint {dataset} page {page}/{pages}"
-        page_body, _headers = http_get(http, page_url(url, page), page_where)
-        rows.extend(parse_rows(page_body, page_where))
     expected = headers.get("X-WP-Total")
+    for page in range(2, pages + 1):
+        page_where = f"endpoint {dataset} ({redact(url)}) page {page}/{pages}"
+        page_body, page_headers = http_get(http, page_url(url, page), page_where, credentials)
+        rows.extend(parse_rows(page_body, page_where))
+        now = page_headers.get("X-WP-Total")
+        if expected is not None and now is not None and now != expected:
+            # Rows were added/removed while paging: offsets shifted, so rows repeat or go missing.
+            raise EndpointError(
+                f"{where} changed while paging: X-WP-Total was {expected} on page 1 and {now} on page {page}"
+            )
     if expected is not None and expected.isdigit() and int(expected) != len(rows):
         # Rows were added/removed while paging: the copy would be inconsistent, try again later.
         raise EndpointError(
@@ -179,6 +343,24 @@ def fetch_dataset(http: urllib3.PoolManager, dataset: str, url: str) -> Tuple[by
 def read_endpoints(ssm: Any, parameter: str) -> Dict[str, str]:
     value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
     return parse_endpoints(value, parameter)
+
+
+def read_credentials(secrets: Any, secret: str) -> Credentials:
+    """The secret's current value (read on every invocation: a rotated password needs no deploy)."""
+    try:
+        answer = secrets.get_secret_value(SecretId=secret)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        if code == "ResourceNotFoundException" and "value" in message.lower():
+            raise ValueError(
+                f"secret {secret} has no value yet: store the WordPress username and application "
+                "password with aws secretsmanager put-secret-value (see the README)"
+            ) from None
+        if code == "ResourceNotFoundException":
+            raise ValueError(f"secret {secret} does not exist") from None
+        raise ValueError(f"could not read secret {secret}: {code or error}") from None
+    return parse_credentials(answer.get("SecretString"), secret)
 
 
 def put_raw_object(s3: Any, bucket: str, key: str, body: bytes) -> None:
@@ -220,22 +402,35 @@ def _notify_failure(
 
 
 def run(
-    event: Optional[Mapping[str, Any]], settings: RawSettings, *, ssm: Any, s3: Any, sns: Any, http: Any
+    event: Optional[Mapping[str, Any]],
+    settings: RawSettings,
+    *,
+    ssm: Any,
+    s3: Any,
+    sns: Any,
+    http: Any,
+    secrets: Any = None,
 ) -> Dict[str, Any]:
     """Fetch and store every endpoint; return the summary or raise RawIngestError after notifying."""
     try:
         ingest_date = arguments.event_ingest_date(event)
         run_id = arguments.event_run_id(event)
         endpoints = read_endpoints(ssm, settings.endpoints_parameter)
+        window = window_start(event, ingest_date, settings.lookback_days)
+        credentials = (
+            read_credentials(secrets, settings.credentials_secret) if settings.credentials_secret else None
+        )
     except (ValueError, ClientError, BotoCoreError) as error:
         failed = {"configuration": str(error)}
         _notify_failure(settings, str((event or {}).get("ingest_date") or "unknown"), failed, {}, sns)
         raise RawIngestError(f"configuration: {error}") from error
     stored: Dict[str, Dict[str, Any]] = {}
     failed: Dict[str, str] = {}
-    for dataset, url in endpoints.items():
+    for dataset, configured_url in endpoints.items():
+        incremental = dataset in settings.incremental_datasets
+        url = with_query(configured_url, FROM_PARAMETER, window) if incremental else configured_url
         try:
-            body, rows, pages = fetch_dataset(http, dataset, url)
+            body, rows, pages = fetch_dataset(http, dataset, url, credentials)
             key = layout.raw_object_key(settings.source, dataset, ingest_date, run_id)
             put_raw_object(s3, settings.raw_bucket, key, body)
         except EndpointError as error:
@@ -247,6 +442,8 @@ def run(
             failed[dataset] = f"unexpected {type(error).__name__}: {error}"
             continue
         stored[dataset] = {"objects": 1, "rows": rows, "pages": pages, "bytes": len(body), "key": key}
+        if incremental:
+            stored[dataset]["from"] = window
         LOGGER.info("raw %s: %d rows in %d page(s) -> %s", dataset, rows, pages, key)
     summary = {
         "ingest_date": ingest_date,
@@ -276,4 +473,5 @@ def handler(event: Optional[Mapping[str, Any]], context: Any) -> Dict[str, Any]:
         s3=boto3.client("s3"),
         sns=boto3.client("sns"),
         http=build_http(settings),
+        secrets=boto3.client("secretsmanager") if settings.credentials_secret else None,
     )

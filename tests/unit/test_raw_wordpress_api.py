@@ -162,7 +162,9 @@ def test_timeout_is_retried_then_reported(lambda_aws, wordpress_api):
 def test_not_found_is_not_retried(lambda_aws, wordpress_api):
     put_endpoints(lambda_aws, {"terms": wordpress_api.base_url + "no_such_route"})
 
-    with pytest.raises(raw.RawIngestError, match=r"answered HTTP 404: .*rest_no_route"):
+    with pytest.raises(
+        raw.RawIngestError, match=r"has no such route \(404\): is the lakehouse-export plugin"
+    ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     assert len(wordpress_api.requests) == 1
@@ -172,7 +174,7 @@ def test_not_found_is_not_retried(lambda_aws, wordpress_api):
     ("body", "cause"),
     [
         (b'[{"ID": 1}, {"ID": 2', "returned invalid JSON"),
-        (b"<html>maintenance</html>", "returned invalid JSON"),
+        (b"<html>maintenance</html>", "returned an HTML page instead of JSON"),
         (b"[]", "returned an empty array"),
         (b'{"code": "rest_forbidden"}', "returned a JSON dict, expected an array of objects"),
         (b'[{"ID": 1}, 2, "x"]', r"non-object rows at positions \[1, 2\]"),
@@ -246,7 +248,7 @@ def test_handler_without_required_environment_names_it(lambda_aws, monkeypatch):
         ("not json", "is not valid JSON"),
         ("[]", "must be a non-empty JSON object"),
         ('{"Posts": "https://x/"}', "dataset name 'Posts' must match"),
-        ('{"posts": "ftp://x/"}', "URL of 'posts' must be http"),
+        ('{"posts": "ftp://x/"}', r"URL of 'posts' \(ftp://x/\) must be https"),
     ],
 )
 def test_parse_endpoints_rejects_bad_values(value, message):

@@ -1,7 +1,10 @@
 """A tiny WordPress-like REST API over the sample data, for tests and the local demo.
 
-Serves `/wp-json/lakehouse/v1/<dataset>` with WordPress REST pagination (`page`, `per_page`,
-`X-WP-Total`, `X-WP-TotalPages`; a page past the end is HTTP 400 like WordPress). Faults can be
+Serves `/wp-json/lakehouse/v1/<dataset>` as the lakehouse-export plugin does
+(wordpress_plugin/lakehouse-export): WordPress REST pagination (`page`, `per_page`, `X-WP-Total`,
+`X-WP-TotalPages`; a page past the end is HTTP 400 like WordPress), `statistics_pages?from=DAY`
+(rows on or after that day), and, when the API is given credentials, HTTP Basic authentication
+with WordPress's answer for anything else (401 `rest_forbidden`). Faults can be
 queued per dataset (status, body, delay) so tests exercise the raw Lambda's retries and errors
 against a real socket; urllib3 is not patched.
 
@@ -19,6 +22,8 @@ string) and the gate's `ColumnValues "post_status" in [...]` rule rejects. Switc
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import signal
 import sys
@@ -71,8 +76,15 @@ class Fault:
 class WordPressApi:
     """Runs the API on 127.0.0.1 in a daemon thread (free port unless given)."""
 
-    def __init__(self, site: Dict[str, List[Dict[str, Any]]], port: int = 0) -> None:
+    def __init__(
+        self,
+        site: Dict[str, List[Dict[str, Any]]],
+        port: int = 0,
+        credentials: Optional[Tuple[str, str]] = None,
+    ) -> None:
         self.site = site
+        # (username, application password) the site accepts; None = no authentication (old tests).
+        self.credentials = credentials
         self.faults: Dict[str, List[Fault]] = {}
         self.requests: List[str] = []
         self.corruption: Optional[str] = None
@@ -147,10 +159,25 @@ class WordPressApi:
                     queue.pop(0)
             return fault
 
-    def answer(self, path: str) -> Tuple[int, Dict[str, str], bytes, float]:
+    def authorized(self, authorization: Optional[str]) -> bool:
+        if self.credentials is None:
+            return True
+        token = base64.b64encode(":".join(self.credentials).encode()).decode()
+        return hmac.compare_digest((authorization or "").encode(), f"Basic {token}".encode())
+
+    def answer(  # noqa: PLR0911 - one return per WordPress answer, in the order WordPress checks
+        self, path: str, authorization: Optional[str] = None
+    ) -> Tuple[int, Dict[str, str], bytes, float]:
         """(status, headers, body, delay) for one GET; pure apart from the fault queue."""
         with self._lock:
             self.requests.append(path)
+        if not self.authorized(authorization):
+            return (
+                401,
+                {},
+                b'{"code":"rest_forbidden","message":"Sorry, you must authenticate.","data":{"status":401}}',
+                0.0,
+            )
         parts = urlsplit(path)
         if not parts.path.startswith(ROUTE) or parts.path[len(ROUTE) :] not in self.site:
             return 404, {}, b'{"code":"rest_no_route","message":"No route was found"}', 0.0
@@ -167,6 +194,9 @@ class WordPressApi:
         if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
             return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
         rows = self.rows(dataset)
+        since = query.get("from", [None])[0]
+        if since is not None and dataset == "statistics_pages":
+            rows = [row for row in rows if row["date"] >= since]
         total_pages = max(1, -(-len(rows) // per_page))
         if page > total_pages:
             return 400, {}, b'{"code":"rest_post_invalid_page_number"}', 0.0
@@ -202,7 +232,7 @@ class WordPressApi:
                     status, body = api.control("GET", self.path, b"")
                     self._send(status, {}, body)
                     return
-                status, headers, body, delay = api.answer(self.path)
+                status, headers, body, delay = api.answer(self.path, self.headers.get("Authorization"))
                 if delay:
                     time.sleep(delay)
                 self._send(status, headers, body)
