@@ -10,6 +10,7 @@ CHECKOV_VENV  ?= .venv-checkov
 CHECKOV_PIN   ?= checkov==3.2.533
 TF            := ./tools/terraform.sh
 ENV           ?= local
+WORDPRESS     ?= sample
 EMULATOR_PORT ?= 4566
 export EMULATOR_PORT
 # Repo packages (shared code, emulator, tools) import from this checkout without reinstalling the venv.
@@ -110,8 +111,8 @@ mutate: venv ## plant each of the guard's listed bugs in a copy of the repo, run
 bench: venv ## run every bench/ script
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
 
-demo: venv ## start the emulator, apply envs/local, run the workflows on sample data, tear down
-	$(PY) tools/demo.py
+demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress), tear down
+	WORDPRESS=$(WORDPRESS) $(PY) tools/demo.py
 
 demo-failure: venv ## the demo's failure scene: bad source data stopped by the data-quality gate
 	$(PY) tools/demo.py --failure

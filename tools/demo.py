@@ -11,6 +11,9 @@
    `make demo-failure` (--failure): the site serves one post with an unknown status, the workflow
    runs again, fails at the data-quality gate, the failure notification is printed and silver and
    gold are compared byte for byte with what they held before,
+   `WORDPRESS=real make demo`: the site is a real WordPress from Debian's packages with the
+   lakehouse-export plugin (tools/wordpress_local, port EMULATOR_PORT + 2); the failure scene
+   needs the sample site's corruption switch, so it is only offered on the sample site,
 5. tears everything down (KEEP=1 leaves emulator, site and stack running and prints how to look
    around), then prints the total wall time.
 """
@@ -41,6 +44,8 @@ from glue_events import cloudtrail_create_session_event  # noqa: E402
 from local_emulator.cli import is_healthy  # noqa: E402
 from local_emulator.constants import REGION, default_state_dir  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
+from wordpress_local import site as real_wordpress  # noqa: E402
+from wordpress_sample.server import SAMPLE_CREDENTIALS  # noqa: E402
 
 PORT = int(os.environ.get("EMULATOR_PORT", "4566"))
 SITE_PORT = local_site.site_port()
@@ -49,6 +54,9 @@ DEMO_DIR = REPO_ROOT / ".emulator" / f"demo-{PORT}"
 SOURCE = "wordpress_api"
 LAYERS = ("raw", "bronze", "silver", "gold")
 T0 = time.monotonic()
+REAL_SITE = os.environ.get("WORDPRESS", "sample") == "real"
+# (username, application password) of the site's exporter; stored in the pipeline's secret.
+site_credentials: list[tuple[str, str]] = [SAMPLE_CREDENTIALS]
 
 
 def say(message: str) -> None:
@@ -85,6 +93,13 @@ def start_emulator() -> bool:
 
 
 def start_site() -> bool:
+    if REAL_SITE:
+        say(f"installing a real WordPress with the lakehouse-export plugin on 127.0.0.1:{SITE_PORT} ...")
+        site = real_wordpress.start(real_wordpress.site_dir_for(SITE_PORT), SITE_PORT)
+        exporter = site.user("exporter")
+        site_credentials[0] = (exporter["login"], exporter["application_password"])
+        say(f"WordPress {site.url} up; exporter {exporter['login']} with an application password")
+        return True
     started = local_site.up(SITE_PORT)
     local_site.corrupt(SITE_PORT, None)  # an earlier interrupted failure demo may have left it on
     return started
@@ -124,7 +139,15 @@ def apply_local() -> dict[str, Any]:
             raise SystemExit(f"terraform {args[0]} failed")
     summary = next((line for line in result.stdout.splitlines() if line.startswith("Apply complete")), "")
     say(f"applied: {summary}")
-    return envctl.outputs("local", env)
+    outputs = envctl.outputs("local", env)
+    # What an operator does once after the first apply (README); the value never enters state.
+    username, password = site_credentials[0]
+    client("secretsmanager").put_secret_value(
+        SecretId=outputs["pipeline_credentials_secret_arn"],
+        SecretString=json.dumps({"username": username, "application_password": password}),
+    )
+    say(f"stored the site's credentials in {outputs['pipeline_credentials_secret_arn']}")
+    return outputs
 
 
 # ---- reading the lakehouse -----------------------------------------------------------------------
@@ -363,7 +386,9 @@ def teardown(started_emulator: bool, started_site: bool, outputs: dict[str, Any]
         # Someone else's emulator: leave it as we found it.
         say("terraform destroy envs/local ...")
         terraform(["destroy", "-auto-approve"], terraform_env())
-    if started_site:
+    if started_site and REAL_SITE:
+        real_wordpress.stop(real_wordpress.site_dir_for(SITE_PORT))
+    elif started_site:
         local_site.down(SITE_PORT)
     if started_emulator:
         # Stopping the emulator discards every resource it held: no destroy needed.
@@ -383,6 +408,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     )
     parser.add_argument("--failure", action="store_true", help="run the failure scene instead of the guard")
     args = parser.parse_args(argv)
+    if args.failure and REAL_SITE:
+        parser.error("the failure scene corrupts the sample site's data; run it without WORDPRESS=real")
     os.environ.update(client_env(PORT))  # awswrangler and boto3 sessions talk to the emulator
     from lakehouse_common.aws import configure_awswrangler  # noqa: PLC0415
 

@@ -3,7 +3,7 @@
 The sample site (tools/wordpress_sample/server.py, small scale = tests/fixtures/wordpress_small)
 runs detached on 127.0.0.1:<site port>, where <site port> is WORDPRESS_PORT, else EMULATOR_PORT + 2
 (the emulator itself uses EMULATOR_PORT and EMULATOR_PORT + 1). envs/local's
-`pipeline_wordpress_endpoints` default points at `http://127.0.0.1:<wordpress_site_port>/...`
+`wordpress_site` is `http://127.0.0.1:<wordpress_site_port>` (the five routes derive from it)
 (variable default 4568 = 4566 + 2). Pid and log live in `.emulator/site-<site port>/`.
 
     up       start it (no-op when already healthy) and print the endpoint JSON

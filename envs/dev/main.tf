@@ -62,9 +62,15 @@ variable "failure_emails" {
   default     = []
 }
 
-variable "wordpress_endpoints" {
-  description = "WordPress REST endpoint per dataset (posts, statistics_pages, term_relationships, term_taxonomy, terms)."
-  type        = map(string)
+variable "wordpress_site" {
+  description = "Address of the WordPress site running the lakehouse-export plugin, https and no trailing slash (for example https://blog.example.com); the five routes are derived from it."
+  type        = string
+}
+
+variable "wordpress_credentials_secret_arn" {
+  description = "ARN of an existing Secrets Manager secret holding {\"username\", \"application_password\"}; null creates an empty one (store its value as the README shows)."
+  type        = string
+  default     = null
 }
 
 provider "aws" {
@@ -111,8 +117,9 @@ module "lakehouse" {
   }
 
   pipeline = {
-    wordpress_endpoints = var.wordpress_endpoints
-    dist_dir            = "${path.root}/../../dist"
+    wordpress_site                   = var.wordpress_site
+    wordpress_credentials_secret_arn = var.wordpress_credentials_secret_arn
+    dist_dir                         = "${path.root}/../../dist"
   }
   tags = {}
 }

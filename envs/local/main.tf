@@ -60,6 +60,7 @@ provider "aws" {
     kms            = var.emulator_endpoint
     lambda         = var.emulator_endpoint
     s3             = var.emulator_endpoint
+    secretsmanager = var.emulator_endpoint
     scheduler      = var.emulator_endpoint
     sfn            = var.emulator_endpoint
     sns            = var.emulator_endpoint
@@ -130,12 +131,9 @@ module "lakehouse" {
   }
 
   pipeline = {
-    # The local sample site (tools/wordpress_sample/server.py) serves every dataset under this
-    # route; 100 rows per page is WordPress's maximum.
-    wordpress_endpoints = {
-      for dataset in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
-      dataset => "http://127.0.0.1:${var.wordpress_site_port}/wp-json/lakehouse/v1/${dataset}?per_page=100"
-    }
+    # The local site: the sample server (tools/wordpress_sample/server.py) or a real WordPress
+    # (tools/wordpress_local, `make demo WORDPRESS=real`); both speak the plugin's routes.
+    wordpress_site  = "http://127.0.0.1:${var.wordpress_site_port}"
     dist_dir        = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
     lambda_reserved = -1
     workflow        = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }

@@ -5,6 +5,9 @@ locals {
   name_prefix = "${var.namespace}-${var.environment}"
   source_name = "wordpress_api"
   datasets    = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+  # WP Statistics grows by a row per page and day: fetched from a start day, merged in silver.
+  # The other datasets are small and change anywhere: full snapshots.
+  incremental_datasets = []
 
   dist = var.pipeline.dist_dir
   zips = {
@@ -88,7 +91,13 @@ module "pipeline" {
   source_name   = local.source_name
   datasets      = local.datasets
   gold_datasets = ["statistics_postname"]
-  endpoints     = var.pipeline.wordpress_endpoints
+  # The lakehouse-export plugin's routes (wordpress_plugin/lakehouse-export); 100 rows per page
+  # is WordPress's maximum.
+  endpoints = {
+    for dataset in local.datasets : dataset => "${var.pipeline.wordpress_site}/wp-json/lakehouse/v1/${dataset}?per_page=100"
+  }
+  credentials = { secret_arn = var.pipeline.wordpress_credentials_secret_arn }
+  incremental = { datasets = local.incremental_datasets, lookback_days = var.pipeline.statistics_lookback_days }
 
   storage = {
     bucket_names           = module.storage.bucket_names

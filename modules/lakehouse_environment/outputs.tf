@@ -152,3 +152,8 @@ output "pipeline_workflow_role_policy_json" {
   description = "The workflow role's inline policy."
   value       = module.pipeline.workflow_role_policy_json
 }
+
+output "pipeline_credentials_secret_arn" {
+  description = "Secrets Manager secret the raw function reads the WordPress username and application password from (store its value with put-secret-value)."
+  value       = module.pipeline.credentials_secret_arn
+}

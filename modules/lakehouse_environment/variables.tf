@@ -93,10 +93,12 @@ variable "guard" {
 }
 
 variable "pipeline" {
-  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): endpoints, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
+  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): the site (its five lakehouse-export routes are derived from it) and its credentials secret, incremental fetching, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
   type = object({
-    wordpress_endpoints = map(string)
-    dist_dir            = string
+    wordpress_site                   = string
+    wordpress_credentials_secret_arn = optional(string)
+    statistics_lookback_days         = optional(number, 2)
+    dist_dir                         = string
     schedule = optional(object({
       expression = optional(string, "cron(0 7 * * ? *)")
       timezone   = optional(string, "Europe/London")
@@ -121,6 +123,11 @@ variable "pipeline" {
   validation {
     condition     = var.pipeline.lambda_reserved == -1 || (var.pipeline.lambda_reserved >= 1 && var.pipeline.lambda_reserved <= 1000 && floor(var.pipeline.lambda_reserved) == var.pipeline.lambda_reserved)
     error_message = "pipeline.lambda_reserved must be -1 (no reservation, the default: Lambda rejects reservations that leave an account fewer than 100 unreserved executions) or a whole number from 1 to 1000 (0 would disable the functions)."
+  }
+
+  validation {
+    condition     = can(regex("^(https://[A-Za-z0-9.-]+(:[0-9]+)?|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?)(/[^\\s?#]*[^/\\s?#])?$", var.pipeline.wordpress_site))
+    error_message = "pipeline.wordpress_site must be the site's https:// address without a trailing slash, query or user:password@ (for example https://blog.example.com); plain http only for 127.0.0.1/localhost (the local test sites)."
   }
 }
 

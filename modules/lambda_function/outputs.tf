@@ -13,6 +13,11 @@ output "role_arn" {
   value       = module.role.arn
 }
 
+output "role_policy_json" {
+  description = "The execution role's inline policy (JSON): what the function may do."
+  value       = module.role.policy_json
+}
+
 output "role_name" {
   description = "Name of the execution role."
   value       = module.role.name

@@ -77,6 +77,26 @@ resource "aws_ssm_parameter" "workflow_arn" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Source credentials: an empty secret encrypted with the data key (the value never passes through
+# Terraform state: an operator stores it with put-secret-value), or a secret the caller owns.
+# ---------------------------------------------------------------------------------------------
+resource "aws_secretsmanager_secret" "credentials" {
+  count = var.credentials.secret_arn == null ? 1 : 0
+  #checkov:skip=CKV2_AWS_57:A WordPress application password is issued and revoked in WordPress by a person; there is no API a rotation function could call.
+
+  name                    = "${var.namespace}/${var.environment}/pipeline/${var.source_name}/credentials"
+  description             = "HTTP Basic credentials of ${var.source_name} for the raw function: JSON {\"username\", \"application_password\"}."
+  kms_key_id              = var.storage.kms_key_arn
+  recovery_window_in_days = var.force_destroy ? 0 : 7
+  tags                    = var.tags
+}
+
+locals {
+  credentials_secret_arn = var.credentials.secret_arn != null ? var.credentials.secret_arn : aws_secretsmanager_secret.credentials[0].arn
+  credentials_key_arn    = var.credentials.kms_key_arn != null ? var.credentials.kms_key_arn : var.storage.kms_key_arn
+}
+
+# ---------------------------------------------------------------------------------------------
 # Artifacts bucket: scripts, the shared package and Spark's temp dir. Kept apart from the layer
 # buckets so data lifecycle rules (raw expiry) and crawlers never touch code.
 # ---------------------------------------------------------------------------------------------
@@ -117,10 +137,13 @@ module "raw_function" {
   kms_key_arn                    = var.notifications.kms_key_arn
   log_retention_days             = var.log_retention_days
   environment_variables = {
-    RAW_BUCKET          = local.buckets.raw
-    SOURCE_NAME         = var.source_name
-    ENDPOINTS_PARAMETER = aws_ssm_parameter.endpoints.name
-    FAILURE_TOPIC_ARN   = var.notifications.failure_topic_arn
+    RAW_BUCKET             = local.buckets.raw
+    SOURCE_NAME            = var.source_name
+    ENDPOINTS_PARAMETER    = aws_ssm_parameter.endpoints.name
+    CREDENTIALS_SECRET_ARN = local.credentials_secret_arn
+    INCREMENTAL_DATASETS   = join(",", var.incremental.datasets)
+    LOOKBACK_DAYS          = tostring(var.incremental.lookback_days)
+    FAILURE_TOPIC_ARN      = var.notifications.failure_topic_arn
   }
   policy_statements = concat(
     [
@@ -129,6 +152,19 @@ module "raw_function" {
         actions    = ["ssm:GetParameter"]
         resources  = [aws_ssm_parameter.endpoints.arn]
         conditions = []
+      },
+      {
+        sid        = "ReadCredentials"
+        actions    = ["secretsmanager:GetSecretValue"]
+        resources  = [local.credentials_secret_arn]
+        conditions = []
+      },
+      {
+        # Secrets Manager decrypts the secret with the caller's permission, and only through it.
+        sid        = "DecryptCredentials"
+        actions    = ["kms:Decrypt"]
+        resources  = [local.credentials_key_arn]
+        conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${local.region}.amazonaws.com"] }]
       },
       {
         sid        = "ListRawSource"

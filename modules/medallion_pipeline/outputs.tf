@@ -82,3 +82,13 @@ output "workflow_role_policy_json" {
   description = "The workflow role's full inline policy (declared statements plus the state_machine module's log delivery, X-Ray and key)."
   value       = module.workflow.role_policy_json
 }
+
+output "credentials_secret_arn" {
+  description = "ARN of the Secrets Manager secret the raw function reads the source credentials from (created here unless credentials.secret_arn was given)."
+  value       = local.credentials_secret_arn
+}
+
+output "endpoints" {
+  description = "Endpoint per dataset as published in Parameter Store (dataset => URL)."
+  value       = var.endpoints
+}

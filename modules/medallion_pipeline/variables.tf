@@ -58,6 +58,42 @@ variable "endpoints" {
   }
 }
 
+variable "credentials" {
+  description = "Source credentials the raw function sends as HTTP Basic auth, read from Secrets Manager on every run (a rotated password needs no deploy). secret_arn = null: the module creates an empty secret encrypted with the data key; store its value with `aws secretsmanager put-secret-value` (README). Otherwise an existing secret's ARN, and the KMS key that encrypts it when that is not the data key."
+  type = object({
+    secret_arn  = optional(string)
+    kms_key_arn = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = var.credentials.secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.credentials.secret_arn))
+    error_message = "credentials.secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or null."
+  }
+  validation {
+    condition     = var.credentials.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$", var.credentials.kms_key_arn))
+    error_message = "credentials.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
+}
+
+variable "incremental" {
+  description = "Datasets fetched incrementally: the raw function asks only for days on or after the ingest date minus lookback_days (a run input `from` backfills), and silver merges each increment into the previous silver by key. Other datasets are full snapshots."
+  type = object({
+    datasets      = optional(list(string), [])
+    lookback_days = optional(number, 2)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for d in var.incremental.datasets : contains(var.datasets, d)])
+    error_message = "incremental.datasets must be a subset of datasets."
+  }
+  validation {
+    condition     = var.incremental.lookback_days >= 0 && var.incremental.lookback_days <= 31 && floor(var.incremental.lookback_days) == var.incremental.lookback_days
+    error_message = "incremental.lookback_days must be a whole number of days from 0 to 31."
+  }
+}
+
 variable "storage" {
   description = "Outputs of modules/lakehouse_storage: bucket names/ARNs and Glue databases by layer (raw, bronze, silver, gold), the data KMS key, the access-log bucket."
   type = object({

@@ -25,7 +25,7 @@ from envctl import flatten_outputs
 from local_emulator.cli import spawn, stop_pid, wait_healthy
 from local_emulator.iam.audit import format_table
 from local_emulator.pytest_plugin import Emulator, _free_port_pair
-from wordpress_sample.server import WordPressApi
+from wordpress_sample.server import SAMPLE_CREDENTIALS, WordPressApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO_ROOT / "tools" / "terraform.sh"
@@ -82,7 +82,7 @@ def load_sample_site() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.fixture(scope="package")
 def local_site() -> Iterator[WordPressApi]:
-    with WordPressApi(load_sample_site()) as api:
+    with WordPressApi(load_sample_site(), credentials=SAMPLE_CREDENTIALS) as api:
         yield api
 
 
@@ -125,6 +125,8 @@ def applied_local_env(
     applied.apply_seconds = time.monotonic() - started
     raw = json.loads(applied.terraform("output", "-json", "-no-color").stdout)
     applied.outputs = flatten_outputs(raw)
+    # As an operator does once after the first apply (README): the value never enters state.
+    store_site_credentials(emulator, applied.output("pipeline_credentials_secret_arn"), *SAMPLE_CREDENTIALS)
     try:
         yield applied
         denials = unexpected_denials(emulator)
@@ -139,6 +141,12 @@ def unexpected_denials(emulator: Any) -> list[dict[str, Any]]:
     """Every call a deployed principal made and the emulator's IAM judge denied (or could not map).
     Tests that provoke a denial on purpose clear the log after checking it."""
     return emulator.decisions(denied_only=True)
+
+
+def store_site_credentials(emulator: Any, secret_arn: str, username: str, password: str) -> None:
+    emulator.client("secretsmanager").put_secret_value(
+        SecretId=secret_arn, SecretString=json.dumps({"username": username, "application_password": password})
+    )
 
 
 def _leftovers(emulator: Any) -> dict[str, list[str]]:
@@ -162,6 +170,9 @@ def _leftovers(emulator: Any) -> dict[str, list[str]]:
             if g["logGroupName"] not in GLUE_DEFAULT_LOG_GROUPS
         ],
         "parameters": [p["Name"] for p in emulator.client("ssm").describe_parameters().get("Parameters", [])],
+        "secrets": [
+            s["Name"] for s in emulator.client("secretsmanager").list_secrets().get("SecretList", [])
+        ],
         "glue_databases": [d["Name"] for d in emulator.client("glue").get_databases()["DatabaseList"]],
     }
     kms = emulator.client("kms")

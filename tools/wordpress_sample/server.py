@@ -35,6 +35,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 ROUTE = "/wp-json/lakehouse/v1/"
+# The sample site's exporter and its application password (a local test site only: the real
+# site's password lives in Secrets Manager and nowhere else). The demo and the e2e tests store
+# these in the pipeline's credentials secret.
+SAMPLE_CREDENTIALS = ("lakehouse", "samp le00 site 0000 pass word")
 CONTROL = "/_site/"
 DEFAULT_PER_PAGE = 10  # WordPress's default
 MAX_PER_PAGE = 100  # WordPress's limit
@@ -283,7 +287,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         del args[at : at + 2]
     port = int(args[0]) if args else 8080
     scale = args[1] if len(args) > 1 else "small"
-    api = WordPressApi(generate_site(scale=scale), port=port)
+    api = WordPressApi(generate_site(scale=scale), port=port, credentials=SAMPLE_CREDENTIALS)
     if corruption is not None:
         api.corrupt(corruption)
     # SIGTERM (local_site.py down) ends the process through the same clean path as Ctrl-C.

@@ -66,13 +66,7 @@ variables {
     boundaries       = { max_workers = 4 }
   }
   pipeline = {
-    wordpress_endpoints = {
-      posts              = "https://blog.example.com/wp-json/wp/v2/posts"
-      statistics_pages   = "https://blog.example.com/wp-json/lakehouse/v1/statistics_pages"
-      term_relationships = "https://blog.example.com/wp-json/lakehouse/v1/term_relationships"
-      term_taxonomy      = "https://blog.example.com/wp-json/lakehouse/v1/term_taxonomy"
-      terms              = "https://blog.example.com/wp-json/lakehouse/v1/terms"
-    }
+    wordpress_site  = "https://blog.example.com"
     dist_dir        = "tests/fixtures/artifacts"
     row_count_floor = 25
   }
@@ -103,6 +97,14 @@ run "pipeline_reads_and_writes_this_environments_layers" {
   command = apply
 
   assert {
+    condition = length(module.pipeline.endpoints) == 5 && alltrue([
+      for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
+      module.pipeline.endpoints[d] == "https://blog.example.com/wp-json/lakehouse/v1/${d}?per_page=100"
+    ])
+    error_message = "the five routes of the lakehouse-export plugin are derived from wordpress_site"
+  }
+
+  assert {
     condition     = output.storage_database_names == module.storage.database_names && output.pipeline_job_names.silver == "frugal-test-silver-wordpress-api"
     error_message = "the pipeline must be named for this environment and use its storage"
   }
@@ -128,10 +130,42 @@ run "rejects_reserved_concurrency_of_zero" {
   command = plan
   variables {
     pipeline = {
-      wordpress_endpoints = { posts = "https://blog.example.com/wp-json/wp/v2/posts" }
-      dist_dir            = "tests/fixtures/artifacts"
-      lambda_reserved     = 0
+      wordpress_site  = "https://blog.example.com"
+      dist_dir        = "tests/fixtures/artifacts"
+      lambda_reserved = 0
     }
+  }
+  expect_failures = [var.pipeline]
+}
+
+run "rejects_plain_http_site" {
+  command = plan
+  variables {
+    pipeline = { wordpress_site = "http://blog.example.com", dist_dir = "tests/fixtures/artifacts" }
+  }
+  expect_failures = [var.pipeline]
+}
+
+run "rejects_site_with_trailing_slash" {
+  command = plan
+  variables {
+    pipeline = { wordpress_site = "https://blog.example.com/", dist_dir = "tests/fixtures/artifacts" }
+  }
+  expect_failures = [var.pipeline]
+}
+
+run "rejects_site_with_credentials" {
+  command = plan
+  variables {
+    pipeline = { wordpress_site = "https://u:p@blog.example.com", dist_dir = "tests/fixtures/artifacts" }
+  }
+  expect_failures = [var.pipeline]
+}
+
+run "rejects_site_with_route" {
+  command = plan
+  variables {
+    pipeline = { wordpress_site = "https://blog.example.com/wp-json/wp/v2/posts?per_page=10", dist_dir = "tests/fixtures/artifacts" }
   }
   expect_failures = [var.pipeline]
 }

@@ -44,6 +44,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
   }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:frugal/test/pipeline/wordpress_api/credentials-AbCdEf" }
+  }
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
   }
@@ -65,7 +68,7 @@ variables {
   source_name   = "wordpress_api"
   datasets      = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
   gold_datasets = ["statistics_postname"]
-  endpoints     = { posts = "https://example.org/wp-json/wp/v2/posts" }
+  endpoints     = { posts = "https://example.org/wp-json/lakehouse/v1/posts?per_page=100" }
   storage = {
     bucket_names           = { raw = "frugal-test-raw-123456789012", bronze = "frugal-test-bronze-123456789012", silver = "frugal-test-silver-123456789012", gold = "frugal-test-gold-123456789012" }
     bucket_arns            = { raw = "arn:aws:s3:::frugal-test-raw-123456789012", bronze = "arn:aws:s3:::frugal-test-bronze-123456789012", silver = "arn:aws:s3:::frugal-test-silver-123456789012", gold = "arn:aws:s3:::frugal-test-gold-123456789012" }
@@ -169,13 +172,83 @@ run "jobs_functions_and_crawlers" {
     error_message = "functions are named <namespace>-<environment>-<layer>-<source>"
   }
   assert {
-    condition     = aws_ssm_parameter.endpoints.name == "/frugal/test/pipeline/wordpress_api/endpoints" && jsondecode(aws_ssm_parameter.endpoints.value).posts == "https://example.org/wp-json/wp/v2/posts"
+    condition     = aws_ssm_parameter.endpoints.name == "/frugal/test/pipeline/wordpress_api/endpoints" && jsondecode(aws_ssm_parameter.endpoints.value).posts == "https://example.org/wp-json/lakehouse/v1/posts?per_page=100"
     error_message = "the endpoint list must be published as JSON in Parameter Store"
   }
   assert {
     condition     = aws_ssm_parameter.workflow_arn.value == module.workflow.arn
     error_message = "the workflow ARN must be published"
   }
+}
+
+run "raw_function_reads_exactly_its_secret" {
+  command = apply
+
+  assert {
+    condition     = length(aws_secretsmanager_secret.credentials) == 1 && aws_secretsmanager_secret.credentials[0].name == "frugal/test/pipeline/wordpress_api/credentials" && aws_secretsmanager_secret.credentials[0].kms_key_id == var.storage.kms_key_arn
+    error_message = "without credentials.secret_arn the module creates the secret, encrypted with the data key"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s if s.Sid == "ReadCredentials"
+      ]) == {
+      Sid      = "ReadCredentials", Effect = "Allow", Action = ["secretsmanager:GetSecretValue"]
+      Resource = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:frugal/test/pipeline/wordpress_api/credentials-AbCdEf"]
+    }
+    error_message = "the raw function may read exactly its one secret, nothing else of Secrets Manager"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s if s.Sid == "DecryptCredentials"
+      ]) == {
+      Sid       = "DecryptCredentials", Effect = "Allow", Action = ["kms:Decrypt"], Resource = [var.storage.kms_key_arn]
+      Condition = { StringEquals = { "kms:ViaService" = ["secretsmanager.eu-west-1.amazonaws.com"] } }
+    }
+    error_message = "the secret's key may be used for decryption only through Secrets Manager"
+  }
+  assert {
+    condition     = output.credentials_secret_arn == aws_secretsmanager_secret.credentials[0].arn
+    error_message = "the secret's ARN is an output (the README's put-secret-value command needs it)"
+  }
+}
+
+run "existing_secret_and_incremental_statistics" {
+  command = apply
+
+  variables {
+    credentials = {
+      secret_arn  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:blog/lakehouse-XyZ123"
+      kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+    }
+    incremental = { datasets = ["statistics_pages"], lookback_days = 3 }
+  }
+
+  assert {
+    condition     = length(aws_secretsmanager_secret.credentials) == 0 && output.credentials_secret_arn == var.credentials.secret_arn
+    error_message = "an existing secret is used as given, none is created"
+  }
+  assert {
+    condition = [
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s.Resource if contains(["ReadCredentials", "DecryptCredentials"], s.Sid)
+    ] == [[var.credentials.secret_arn], [var.credentials.kms_key_arn]]
+    error_message = "the grants follow the existing secret and its key"
+  }
+}
+
+run "rejects_a_secret_arn_that_is_not_one" {
+  command = plan
+  variables {
+    credentials = { secret_arn = "blog/lakehouse" }
+  }
+  expect_failures = [var.credentials]
+}
+
+run "rejects_incremental_outside_datasets" {
+  command = plan
+  variables {
+    incremental = { datasets = ["comments"] }
+  }
+  expect_failures = [var.incremental]
 }
 
 run "schedule_retries_and_dead_letters" {

@@ -10,13 +10,9 @@ module "lakehouse" {
   emails      = { failure = ["oncall@example.com"] }
   guard       = { lifetime_seconds = 7200, dry_run = true }
   pipeline = {
-    wordpress_endpoints = {
-      posts              = "https://blog.example.com/wp-json/wp/v2/posts"
-      statistics_pages   = "https://blog.example.com/wp-json/lakehouse/v1/statistics_pages"
-      term_relationships = "https://blog.example.com/wp-json/lakehouse/v1/term_relationships"
-      term_taxonomy      = "https://blog.example.com/wp-json/lakehouse/v1/term_taxonomy"
-      terms              = "https://blog.example.com/wp-json/lakehouse/v1/terms"
-    }
-    dist_dir = "${path.root}/../../../../dist"
+    # The site running the lakehouse-export plugin (wordpress_plugin/lakehouse-export); the five
+    # routes are derived from it. The module creates the credentials secret (value stored by you).
+    wordpress_site = "https://blog.example.com"
+    dist_dir       = "${path.root}/../../../../dist"
   }
 }

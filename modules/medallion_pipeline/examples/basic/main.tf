@@ -25,7 +25,9 @@ module "pipeline" {
   source_name   = "wordpress_api"
   datasets      = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
   gold_datasets = ["statistics_postname"]
-  endpoints     = { posts = "https://blog.example.com/wp-json/wp/v2/posts" }
+  # Routes of the lakehouse-export WordPress plugin (wordpress_plugin/lakehouse-export).
+  endpoints = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
+  d => "https://blog.example.com/wp-json/lakehouse/v1/${d}?per_page=100" }
   storage = {
     bucket_names           = module.storage.bucket_names
     bucket_arns            = module.storage.bucket_arns
