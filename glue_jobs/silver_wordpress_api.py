@@ -27,10 +27,16 @@ names the bronze object and the field, the other datasets still run, and the job
 one failure notification and fails (without a manifest). Exact duplicate rows are dropped and
 logged (documented rule). Publish failures also notify once and fail the run.
 
+Incremental datasets (--merge_datasets, e.g. statistics_pages, which the raw function fetches
+only from a start day): the candidate is the live silver snapshot merged with the bronze
+increment by the dataset's key, keeping per key the row of the newest ingest date (column
+`ingest_date`; on a tie the increment wins, so a same-day re-run changes nothing) — the shared
+CDC merge `merge_and_retain_last_pandas`. Still written as a candidate, audited and published.
+
 Arguments (Glue style --name value): --bronze_bucket, --silver_bucket, [--stage write|publish],
 [--source_name wordpress_api], [--datasets a,b,c], [--ingest_date YYYY-MM-DD] (write: partition to
-read; publish: the date every candidate must come from), [--candidate_database db],
-[--candidate_table_prefix candidate_], [--failure_topic_arn arn].
+read; publish: the date every candidate must come from), [--merge_datasets a,b],
+[--candidate_database db], [--candidate_table_prefix candidate_], [--failure_topic_arn arn].
 """
 
 import datetime as dt
@@ -46,6 +52,7 @@ import pandas as pd
 from botocore.exceptions import ClientError
 
 from lakehouse_common import layout
+from lakehouse_common.cdc import merge_and_retain_last_pandas
 from lakehouse_common.datasets import SOURCE_WORDPRESS, WORDPRESS_DATASETS, WORDPRESS_KEYS
 from lakehouse_common.glue_job import get_job_arguments, job_start_utc, notify_job_failure
 from lakehouse_common.logging_setup import configure_logging
@@ -134,6 +141,8 @@ SILVER_SPECS: Dict[str, SilverSpec] = {
     ),
 }
 SILVER_KEYS: Dict[str, Tuple[str, ...]] = {name: WORDPRESS_KEYS[name] for name in SILVER_SPECS}
+# Incremental datasets carry the ingest date of each row's newest delivery (the merge's clock).
+INGEST_DATE_COLUMN = "ingest_date"
 DATE_PARTS = ("year", "month", "day")
 
 
@@ -672,6 +681,7 @@ class SilverConfig:
     ingest_date: Optional[str] = None
     candidate_database: Optional[str] = None
     candidate_table_prefix: str = DEFAULT_CANDIDATE_TABLE_PREFIX
+    merge_datasets: Tuple[str, ...] = ()
 
 
 def read_config(argv: Sequence[str]) -> SilverConfig:
@@ -685,6 +695,7 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
             "ingest_date": None,
             "candidate_database": None,
             "candidate_table_prefix": DEFAULT_CANDIDATE_TABLE_PREFIX,
+            "merge_datasets": "",
         },
         argv=argv,
     )
@@ -694,6 +705,12 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
     ingest_date = args["ingest_date"] or None
     if ingest_date:
         layout.validate_ingest_date(ingest_date)
+    merge_datasets = tuple(
+        name.strip() for name in str(args["merge_datasets"] or "").split(",") if name.strip()
+    )
+    unknown = [name for name in merge_datasets if name not in SILVER_SPECS]
+    if unknown:
+        raise ValueError(f"--merge_datasets names datasets without a silver mapping: {unknown}")
     return SilverConfig(
         stage=stage,
         bronze_bucket=str(args["bronze_bucket"]),
@@ -703,6 +720,7 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
         ingest_date=ingest_date,
         candidate_database=args["candidate_database"] or None,
         candidate_table_prefix=str(args["candidate_table_prefix"] or ""),
+        merge_datasets=merge_datasets,
     )
 
 
@@ -740,6 +758,44 @@ class SilverPublishResult:
     skipped: List[str]
 
 
+def merge_increment(
+    existing: Optional[pd.DataFrame], increment: pd.DataFrame, dataset: str, ingest_date: str
+) -> pd.DataFrame:
+    """Previous silver + a silver-shaped increment -> the new snapshot (pure).
+
+    The increment's rows get `ingest_date`; per key the newest ingest date wins, the increment on
+    a tie (a re-run of the same day replaces that day's rows with identical ones). Rows of keys
+    the increment does not carry stay as they were: the increment only covers recent days.
+    """
+    incoming = increment.copy()
+    incoming[INGEST_DATE_COLUMN] = ingest_date
+    if existing is None or existing.empty:
+        return incoming.sort_values(list(SILVER_KEYS[dataset]), kind="mergesort").reset_index(drop=True)
+    if INGEST_DATE_COLUMN not in existing.columns:
+        raise SilverInputError(
+            f"previous silver {dataset} has no {INGEST_DATE_COLUMN!r} column: it was not built by an "
+            "incremental run; rebuild it with a backfill (run input 'from')"
+        )
+    # Text columns as plain objects on both sides, so the union does not mix string dtypes.
+    existing = existing[list(incoming.columns)].copy()
+    for frame in (existing, incoming):
+        for name in frame.columns:
+            if pd.api.types.is_string_dtype(frame[name].dtype) and not pd.api.types.is_object_dtype(
+                frame[name]
+            ):
+                frame[name] = frame[name].astype(object)
+    return merge_and_retain_last_pandas(incoming, existing, list(SILVER_KEYS[dataset]), INGEST_DATE_COLUMN)
+
+
+def load_live_silver(silver_bucket: str, source: str, dataset: str) -> Optional[pd.DataFrame]:
+    """The published snapshot of `dataset`, or None before its first publish."""
+    wr = _wr()
+    live = silver_object_path(silver_bucket, source, dataset)
+    if not wr.s3.does_object_exist(live):
+        return None
+    return wr.s3.read_parquet(live)
+
+
 def write_candidate(
     dataset: str, config: SilverConfig, job_start: Any, s3: Any, glue: Any = None
 ) -> CandidateRecord:
@@ -749,6 +805,15 @@ def write_candidate(
     bronze = load_bronze_partition(partition)
     silver = transform_dataset(bronze, dataset, partition)
     LOGGER.info("%s: %d bronze rows -> %d silver rows", partition, len(bronze), len(silver))
+    if dataset in config.merge_datasets:
+        previous = load_live_silver(config.silver_bucket, config.source, dataset)
+        silver = merge_increment(previous, silver, dataset, date)
+        LOGGER.info(
+            "%s: merged into %d previous silver rows -> %d rows",
+            dataset,
+            0 if previous is None else len(previous),
+            len(silver),
+        )
     target = save_candidate(silver, config.silver_bucket, config.source, dataset, job_start)
     version_id, etag = object_version(s3, target)
     if config.candidate_database:

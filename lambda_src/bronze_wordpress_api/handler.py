@@ -57,6 +57,8 @@ class BronzeSettings:
     source: str
     datasets: Tuple[str, ...]
     failure_topic_arn: Optional[str]
+    # Datasets the raw stage fetches from a start day: an empty window is valid (no rows).
+    incremental_datasets: Tuple[str, ...] = ()
 
 
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> BronzeSettings:
@@ -74,6 +76,9 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> BronzeSettings
         source=arguments.env_str("SOURCE_NAME", SOURCE_WORDPRESS, env),
         datasets=datasets,
         failure_topic_arn=env.get("FAILURE_TOPIC_ARN") or None,
+        incremental_datasets=tuple(
+            item.strip() for item in (env.get("INCREMENTAL_DATASETS") or "").split(",") if item.strip()
+        ),
     )
 
 
@@ -134,13 +139,27 @@ def _check_text_column(frame: Any, column: str, kind: str, where: str) -> Any:
     return values.astype("string")
 
 
-def conform(frame: Any, dataset: str, where: str) -> Any:
+def empty_contract_frame(dataset: str) -> Any:
+    """No rows, the contract's columns and bronze types (an incremental window without rows)."""
+    import pandas as pd  # noqa: PLC0415 - from the AWS SDK for pandas layer
+
+    return pd.DataFrame(
+        {
+            name: pd.Series([], dtype="Int64" if kind == "int" else "string")
+            for name, kind in WORDPRESS_COLUMNS[dataset]
+        }
+    )
+
+
+def conform(frame: Any, dataset: str, where: str, allow_empty: bool = False) -> Any:
     """Validate raw rows against the dataset contract -> typed DataFrame in contract column order.
 
     Integer columns become nullable Int64, text/date columns pandas strings (dates are parsed in
     silver). Columns beyond the contract are kept after the contract ones. DatasetError otherwise.
     """
     if len(frame.index) == 0:
+        if allow_empty:
+            return empty_contract_frame(dataset)
         raise DatasetError(f"{where}: has no rows")
     frame = frame.reset_index(drop=True)
     contract = WORDPRESS_COLUMNS[dataset]
@@ -221,7 +240,9 @@ def load_dataset(
 ) -> Dict[str, Any]:
     raw_key, runs = newest_raw_object(s3, settings, dataset, ingest_date)
     raw_path = f"s3://{settings.raw_bucket}/{raw_key}"
-    frame = conform(read_raw(wr, raw_path), dataset, raw_path)
+    frame = conform(
+        read_raw(wr, raw_path), dataset, raw_path, allow_empty=dataset in settings.incremental_datasets
+    )
     partition = layout.partition_prefix(settings.bronze_bucket, settings.source, dataset, ingest_date)
     written = write_partition(wr, s3, frame, partition, dataset)
     LOGGER.info(

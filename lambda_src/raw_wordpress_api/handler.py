@@ -197,8 +197,9 @@ def window_start(event: Optional[Mapping[str, Any]], ingest_date: str, lookback_
     return (dt.date.fromisoformat(ingest_date) - dt.timedelta(days=lookback_days)).isoformat()
 
 
-def parse_rows(body: bytes, where: str) -> List[Dict[str, Any]]:
-    """A response body -> its rows; EndpointError unless it is a non-empty JSON array of objects."""
+def parse_rows(body: bytes, where: str, allow_empty: bool = False) -> List[Dict[str, Any]]:
+    """A response body -> its rows; EndpointError unless it is a JSON array of objects, non-empty
+    unless `allow_empty` (an incremental window may hold no rows)."""
     try:
         value = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -210,7 +211,7 @@ def parse_rows(body: bytes, where: str) -> List[Dict[str, Any]]:
         raise EndpointError(f"{where} returned invalid JSON ({error}); body starts {body[:80]!r}") from None
     if not isinstance(value, list):
         raise EndpointError(f"{where} returned a JSON {type(value).__name__}, expected an array of objects")
-    if not value:
+    if not value and not allow_empty:
         raise EndpointError(f"{where} returned an empty array")
     bad = [index for index, row in enumerate(value) if not isinstance(row, dict)]
     if bad:
@@ -309,7 +310,11 @@ def _redacted_reason(reason: Any) -> str:
 
 
 def fetch_dataset(
-    http: urllib3.PoolManager, dataset: str, url: str, credentials: Optional[Credentials] = None
+    http: urllib3.PoolManager,
+    dataset: str,
+    url: str,
+    credentials: Optional[Credentials] = None,
+    allow_empty: bool = False,
 ) -> Tuple[bytes, int, int]:
     """Fetch every page of one endpoint -> (body to store, rows, pages).
 
@@ -317,7 +322,7 @@ def fetch_dataset(
     """
     where = f"endpoint {dataset} ({redact(url)})"
     body, headers = http_get(http, url, where, credentials)
-    rows = parse_rows(body, where)
+    rows = parse_rows(body, where, allow_empty)
     pages = total_pages(headers, where)
     expected = headers.get("X-WP-Total")
     for page in range(2, pages + 1):
@@ -338,6 +343,12 @@ def fetch_dataset(
     if pages > 1:
         body = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return body, len(rows), pages
+
+
+def has_raw_history(s3: Any, bucket: str, source: str, dataset: str) -> bool:
+    """Whether any earlier run stored this dataset (an incremental dataset's first run is full)."""
+    prefix = f"{source}/{dataset}/"
+    return bool(s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1).get("KeyCount", 0))
 
 
 def read_endpoints(ssm: Any, parameter: str) -> Dict[str, str]:
@@ -428,9 +439,15 @@ def run(
     failed: Dict[str, str] = {}
     for dataset, configured_url in endpoints.items():
         incremental = dataset in settings.incremental_datasets
-        url = with_query(configured_url, FROM_PARAMETER, window) if incremental else configured_url
         try:
-            body, rows, pages = fetch_dataset(http, dataset, url, credentials)
+            # The first run of an incremental dataset (nothing in raw yet) fetches everything,
+            # unless the event asks for a start day (backfill).
+            windowed = incremental and (
+                (event or {}).get("from") is not None
+                or has_raw_history(s3, settings.raw_bucket, settings.source, dataset)
+            )
+            url = with_query(configured_url, FROM_PARAMETER, window) if windowed else configured_url
+            body, rows, pages = fetch_dataset(http, dataset, url, credentials, allow_empty=windowed)
             key = layout.raw_object_key(settings.source, dataset, ingest_date, run_id)
             put_raw_object(s3, settings.raw_bucket, key, body)
         except EndpointError as error:
@@ -443,7 +460,7 @@ def run(
             continue
         stored[dataset] = {"objects": 1, "rows": rows, "pages": pages, "bytes": len(body), "key": key}
         if incremental:
-            stored[dataset]["from"] = window
+            stored[dataset]["from"] = window if windowed else None
         LOGGER.info("raw %s: %d rows in %d page(s) -> %s", dataset, rows, pages, key)
     summary = {
         "ingest_date": ingest_date,

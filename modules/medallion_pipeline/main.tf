@@ -205,11 +205,12 @@ module "bronze_function" {
   kms_key_arn                    = var.notifications.kms_key_arn
   log_retention_days             = var.log_retention_days
   environment_variables = {
-    RAW_BUCKET        = local.buckets.raw
-    BRONZE_BUCKET     = local.buckets.bronze
-    SOURCE_NAME       = var.source_name
-    DATASETS          = join(",", var.datasets)
-    FAILURE_TOPIC_ARN = var.notifications.failure_topic_arn
+    RAW_BUCKET           = local.buckets.raw
+    BRONZE_BUCKET        = local.buckets.bronze
+    SOURCE_NAME          = var.source_name
+    DATASETS             = join(",", var.datasets)
+    INCREMENTAL_DATASETS = join(",", var.incremental.datasets)
+    FAILURE_TOPIC_ARN    = var.notifications.failure_topic_arn
   }
   policy_statements = concat(
     [
@@ -279,7 +280,10 @@ module "silver_job" {
     # The workflow passes --stage write / --stage publish; a run started by hand writes candidates only.
     "--candidate_database"     = local.dbs.silver
     "--candidate_table_prefix" = local.candidate_table_prefix
-  }, var.silver_job.arguments)
+    },
+    # Incremental datasets: silver merges each increment into the previous snapshot by key.
+    length(var.incremental.datasets) == 0 ? {} : { "--merge_datasets" = join(",", var.incremental.datasets) },
+  var.silver_job.arguments)
   data_access = {
     read = [{ bucket_arn = local.arns.bronze, prefix = local.source_prefix }]
     write = [

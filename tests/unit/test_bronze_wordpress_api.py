@@ -1,5 +1,6 @@
 """Bronze Lambda against in-process moto, with awswrangler reading and writing for real."""
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -311,3 +312,20 @@ def test_unexpected_write_error_still_loads_the_others(lambda_aws, wordpress_sma
 
     assert sorted(etags(lambda_aws, lambda_aws.bronze_bucket)) == [bronze_key("term_taxonomy")]
     assert "terms: unexpected Arrow" in lambda_aws.notifications()[0]["Message"]
+
+
+def test_empty_incremental_window_gives_an_empty_typed_partition(lambda_aws):
+    put_raw(lambda_aws, "statistics_pages", b"[]")
+    put_raw(lambda_aws, "terms", b"[]")
+    config = dataclasses.replace(
+        settings(lambda_aws, ["statistics_pages", "terms"]), incremental_datasets=("statistics_pages",)
+    )
+    with pytest.raises(bronze.BronzeLoadError, match=r"terms: .*has no rows"):
+        bronze.run({"ingest_date": DATE}, config, wr=wr, s3=lambda_aws.s3, sns=lambda_aws.sns)
+    frame = wr.s3.read_parquet(f"s3://{lambda_aws.bronze_bucket}/{bronze_key('statistics_pages')}")
+    assert len(frame) == 0
+    assert list(frame.columns) == [name for name, _kind in WORDPRESS_COLUMNS["statistics_pages"]]
+    assert str(frame["page_id"].dtype) == "Int64" and str(frame["uri"].dtype) == "string"
+    assert bronze.load_settings(
+        {"RAW_BUCKET": "r", "BRONZE_BUCKET": "b", "INCREMENTAL_DATASETS": "statistics_pages"}
+    ).incremental_datasets == ("statistics_pages",)

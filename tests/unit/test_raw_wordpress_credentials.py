@@ -158,20 +158,59 @@ def test_localhost_http_allowed_https_anywhere():
     assert "pw" not in repr(raw.Credentials("u", "pw"))
 
 
+def earlier_raw_run(lambda_aws, dataset="statistics_pages"):
+    key = f"wordpress_api/{dataset}/ingest_date=2025-10-30/earlier.json"
+    lambda_aws.s3.put_object(Bucket=lambda_aws.raw_bucket, Key=key, Body=b"[]")
+    return key
+
+
+def test_first_incremental_run_is_full(lambda_aws, secrets, secured_api, wordpress_small):
+    store(secrets, {"username": USER, "application_password": PASSWORD})
+    put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
+
+    summary = run(lambda_aws, secrets, incremental_datasets=("statistics_pages",))
+
+    assert summary["datasets"]["statistics_pages"]["rows"] == len(wordpress_small["statistics_pages"])
+    assert summary["datasets"]["statistics_pages"]["from"] is None
+    assert not any("from=" in path for path in secured_api.requests_for("statistics_pages"))
+
+
 def test_incremental_fetches_from_ingest_date_minus_lookback(
     lambda_aws, secrets, secured_api, wordpress_small
 ):
     store(secrets, {"username": USER, "application_password": PASSWORD})
     put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
+    earlier = earlier_raw_run(lambda_aws)
 
     summary = run(lambda_aws, secrets, incremental_datasets=("statistics_pages",), lookback_days=2)
 
     expected = [row for row in wordpress_small["statistics_pages"] if row["date"] >= "2025-10-29"]
     assert 0 < len(expected) < len(wordpress_small["statistics_pages"])
     stored = lambda_aws.objects(lambda_aws.raw_bucket)
+    del stored[earlier]
     assert json.loads(next(iter(stored.values()))) == expected
     assert summary["datasets"]["statistics_pages"]["from"] == "2025-10-29"
     assert all("from=2025-10-29" in path for path in secured_api.requests_for("statistics_pages"))
+
+
+def test_empty_window_is_stored_as_an_empty_array(lambda_aws, secrets, secured_api):
+    store(secrets, {"username": USER, "application_password": PASSWORD})
+    put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
+    earlier_raw_run(lambda_aws)
+    # A year after the sample's last day: no statistics rows in the window.
+    event = {"ingest_date": "2026-11-01", "run_id": "quiet"}
+    summary = run(lambda_aws, secrets, event, incremental_datasets=("statistics_pages",))
+    assert summary["datasets"]["statistics_pages"]["rows"] == 0
+    key = summary["datasets"]["statistics_pages"]["key"]
+    assert json.loads(lambda_aws.s3.get_object(Bucket=lambda_aws.raw_bucket, Key=key)["Body"].read()) == []
+
+
+def test_empty_full_snapshot_is_still_an_error(lambda_aws, secrets, secured_api):
+    store(secrets, {"username": USER, "application_password": PASSWORD})
+    secured_api.add_fault("terms", Fault(status=200, body=b"[]"))
+    put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
+    with pytest.raises(raw.RawIngestError, match="returned an empty array"):
+        run(lambda_aws, secrets, incremental_datasets=("statistics_pages",))
 
 
 def test_backfill_from_the_event(lambda_aws, secrets, secured_api, wordpress_small):

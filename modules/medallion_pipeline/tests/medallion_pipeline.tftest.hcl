@@ -210,6 +210,10 @@ run "raw_function_reads_exactly_its_secret" {
     condition     = output.credentials_secret_arn == aws_secretsmanager_secret.credentials[0].arn
     error_message = "the secret's ARN is an output (the README's put-secret-value command needs it)"
   }
+  assert {
+    condition     = !contains(keys(module.silver_job.default_arguments), "--merge_datasets")
+    error_message = "without incremental datasets every silver dataset is a full snapshot"
+  }
 }
 
 run "existing_secret_and_incremental_statistics" {
@@ -223,6 +227,10 @@ run "existing_secret_and_incremental_statistics" {
     incremental = { datasets = ["statistics_pages"], lookback_days = 3 }
   }
 
+  assert {
+    condition     = module.silver_job.default_arguments["--merge_datasets"] == "statistics_pages"
+    error_message = "silver merges the incremental datasets into the previous snapshot"
+  }
   assert {
     condition     = length(aws_secretsmanager_secret.credentials) == 0 && output.credentials_secret_arn == var.credentials.secret_arn
     error_message = "an existing secret is used as given, none is created"

@@ -1,0 +1,113 @@
+"""Silver merges statistics_pages increments into the previous snapshot (moto S3 + real
+awswrangler), through write-audit-publish. Expected rows are computed here from the input rows."""
+
+from typing import Any, Dict, List
+
+import awswrangler as wr
+import pandas as pd
+import pytest
+import silver_wordpress_api as silver
+from fixtures_glue import bronze_frame, write_bronze
+
+DAY1, DAY2, DAY3 = "2025-10-30", "2025-10-31", "2025-11-01"
+
+
+def stats(*rows: tuple) -> List[Dict[str, Any]]:
+    return [
+        {"page_id": pid, "uri": uri, "type": "post", "date": date, "count": count, "id": post_id}
+        for pid, uri, date, count, post_id in rows
+    ]
+
+
+def argv(glue_aws, date: str, stage: str, *extra: str) -> List[str]:
+    return [
+        "job",
+        "--bronze_bucket", glue_aws.bronze_bucket,
+        "--silver_bucket", glue_aws.silver_bucket,
+        "--failure_topic_arn", glue_aws.topic_arn,
+        "--datasets", "statistics_pages",
+        "--merge_datasets", "statistics_pages",
+        "--ingest_date", date,
+        "--stage", stage,
+        *extra,
+    ]  # fmt: skip
+
+
+def run_day(glue_aws, date: str, rows: List[Dict[str, Any]]) -> pd.DataFrame:
+    write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", rows), date)
+    silver.main(argv(glue_aws, date, "write"))
+    silver.main(argv(glue_aws, date, "publish"))
+    return live(glue_aws)
+
+
+def live(glue_aws) -> pd.DataFrame:
+    return wr.s3.read_parquet(
+        f"s3://{glue_aws.silver_bucket}/wordpress_api/statistics_pages/statistics_pages.snappy.parquet"
+    )
+
+
+def as_rows(frame: pd.DataFrame) -> Dict[int, tuple]:
+    return {
+        int(r.page_id): (r.uri, r.date_todate.strftime("%Y-%m-%d"), int(r.count), r.ingest_date)
+        for r in frame.itertuples()
+    }
+
+
+def test_increments_merge_by_key_newest_ingest_wins(glue_aws):
+    day1 = stats((1, "/a/", DAY1, 5, 10), (2, "/b/", DAY1, 7, 11), (3, "/a/", DAY2, 1, 10))
+    first = run_day(glue_aws, DAY2, day1)
+    assert as_rows(first) == {
+        1: ("/a/", DAY1, 5, DAY2), 2: ("/b/", DAY1, 7, DAY2), 3: ("/a/", DAY2, 1, DAY2)
+    }  # fmt: skip
+
+    # Next day: the lookback window re-delivers yesterday's row with its final count, plus today.
+    day2 = stats((3, "/a/", DAY2, 9, 10), (4, "/b/", DAY3, 2, 11))
+    second = run_day(glue_aws, DAY3, day2)
+    assert as_rows(second) == {
+        1: ("/a/", DAY1, 5, DAY2),  # outside the window: kept as it was
+        2: ("/b/", DAY1, 7, DAY2),
+        3: ("/a/", DAY2, 9, DAY3),  # re-delivered: the newer ingest wins
+        4: ("/b/", DAY3, 2, DAY3),  # new
+    }
+    assert list(second.columns) == [*silver.silver_columns("statistics_pages"), "ingest_date"]
+
+
+def test_same_day_rerun_is_idempotent(glue_aws):
+    run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10), (2, "/a/", DAY2, 3, 10)))
+    run_day(glue_aws, DAY3, stats((2, "/a/", DAY2, 4, 10), (3, "/a/", DAY3, 1, 10)))
+    once = as_rows(live(glue_aws))
+    again = run_day(glue_aws, DAY3, stats((2, "/a/", DAY2, 4, 10), (3, "/a/", DAY3, 1, 10)))
+    assert as_rows(again) == once
+    assert len(again) == 3
+
+
+def test_empty_increment_keeps_the_snapshot(glue_aws):
+    before = as_rows(run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10))))
+    empty = bronze_frame("statistics_pages", [])
+    write_bronze(glue_aws.bronze_bucket, "statistics_pages", empty, DAY3)
+    silver.main(argv(glue_aws, DAY3, "write"))
+    silver.main(argv(glue_aws, DAY3, "publish"))
+    assert as_rows(live(glue_aws)) == before
+
+
+def test_bad_increment_leaves_live_silver(glue_aws):
+    run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10)))
+    etag = glue_aws.etags(glue_aws.silver_bucket, "wordpress_api/")
+    bad = stats((2, "/a/", "2025-02-30", 1, 10))
+    write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", bad), DAY3)
+    with pytest.raises(silver.SilverJobError, match="2025-02-30"):
+        silver.main(argv(glue_aws, DAY3, "write"))
+    assert glue_aws.etags(glue_aws.silver_bucket, "wordpress_api/") == etag
+
+
+def test_previous_silver_without_ingest_date_is_named(glue_aws):
+    frame = silver.transform_dataset(
+        bronze_frame("statistics_pages", stats((1, "/a/", DAY1, 5, 10))), "statistics_pages", "x"
+    )
+    with pytest.raises(silver.SilverInputError, match="has no 'ingest_date' column"):
+        silver.merge_increment(frame, frame, "statistics_pages", DAY2)
+
+
+def test_merge_datasets_must_be_mapped(glue_aws):
+    with pytest.raises(ValueError, match="--merge_datasets names datasets without a silver mapping"):
+        silver.read_config(argv(glue_aws, DAY2, "write", "--merge_datasets", "comments"))
