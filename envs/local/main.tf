@@ -74,6 +74,12 @@ provider "aws" {
   }
 }
 
+variable "statistics_incremental" {
+  description = "Fetch WP Statistics incrementally and merge it in silver (the real-WordPress e2e test sets it; the sample-site demo keeps full snapshots)."
+  type        = bool
+  default     = false
+}
+
 variable "wordpress_site_port" {
   description = "Port of the local WordPress sample site on 127.0.0.1 (tools/local_site.py: EMULATOR_PORT + 2)."
   type        = number
@@ -133,10 +139,11 @@ module "lakehouse" {
   pipeline = {
     # The local site: the sample server (tools/wordpress_sample/server.py) or a real WordPress
     # (tools/wordpress_local, `make demo WORDPRESS=real`); both speak the plugin's routes.
-    wordpress_site  = "http://127.0.0.1:${var.wordpress_site_port}"
-    dist_dir        = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
-    lambda_reserved = -1
-    workflow        = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
+    wordpress_site         = "http://127.0.0.1:${var.wordpress_site_port}"
+    statistics_incremental = var.statistics_incremental
+    dist_dir               = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist"
+    lambda_reserved        = -1
+    workflow               = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
   }
   tags = {}
 }

@@ -115,7 +115,9 @@ module "lakehouse" {
   pipeline = {
     wordpress_site                   = var.wordpress_site
     wordpress_credentials_secret_arn = var.wordpress_credentials_secret_arn
-    dist_dir                         = "${path.root}/../../dist"
+    # Daily runs fetch only the last days of WP Statistics (the first run fetches everything).
+    statistics_incremental = true
+    dist_dir               = "${path.root}/../../dist"
   }
   tags = {}
 }

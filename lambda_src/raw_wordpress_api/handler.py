@@ -14,7 +14,8 @@ Handler: raw_wordpress_api.handler.handler
 Env: RAW_BUCKET, SOURCE_NAME (wordpress_api), ENDPOINTS_PARAMETER, CREDENTIALS_SECRET_ARN,
      INCREMENTAL_DATASETS (""), LOOKBACK_DAYS (2), FAILURE_TOPIC_ARN,
      HTTP_TIMEOUT_SECONDS (30), HTTP_MAX_RETRIES (3), HTTP_BACKOFF_SECONDS (1.0), LOG_LEVEL.
-Event: {"ingest_date": "YYYY-MM-DD", "run_id": "<execution name>", "from": "YYYY-MM-DD"} (all optional).
+Event: {"ingest_date": "YYYY-MM-DD", "run_id": "<execution name>", "from": "YYYY-MM-DD"} (all optional;
+`from` may also come as `input.from`: the workflow passes its execution input as `input`).
 
 No credential and no URL userinfo ever reaches a log line, an error or a notification: URLs are
 reported without userinfo, and URLs that carry userinfo are refused as configuration errors.
@@ -178,10 +179,20 @@ def parse_credentials(text: Optional[str], secret: str) -> Credentials:
     return Credentials(value["username"], value["application_password"])
 
 
+def backfill_from(event: Optional[Mapping[str, Any]]) -> Any:
+    """The backfill start day: the event's `from`, else the workflow execution input's `from`
+    (the workflow passes its input as `input`), else None."""
+    event = event or {}
+    if event.get("from") is not None:
+        return event["from"]
+    execution_input = event.get("input")
+    return execution_input.get("from") if isinstance(execution_input, dict) else None
+
+
 def window_start(event: Optional[Mapping[str, Any]], ingest_date: str, lookback_days: int) -> str:
     """First day an incremental dataset is fetched from: the event's `from` (backfill), else the
     ingest date minus the lookback (today's and yesterday's counts still change)."""
-    requested = (event or {}).get("from")
+    requested = backfill_from(event)
     if requested is not None:
         if not isinstance(requested, str) or not _DAY_RE.match(requested):
             raise ValueError(f"event field 'from' must be a day YYYY-MM-DD, got {requested!r}")
@@ -443,7 +454,7 @@ def run(
             # The first run of an incremental dataset (nothing in raw yet) fetches everything,
             # unless the event asks for a start day (backfill).
             windowed = incremental and (
-                (event or {}).get("from") is not None
+                backfill_from(event) is not None
                 or has_raw_history(s3, settings.raw_bucket, settings.source, dataset)
             )
             url = with_query(configured_url, FROM_PARAMETER, window) if windowed else configured_url

@@ -5,9 +5,10 @@ locals {
   name_prefix = "${var.namespace}-${var.environment}"
   source_name = "wordpress_api"
   datasets    = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
-  # WP Statistics grows by a row per page and day: fetched from a start day, merged in silver.
-  # The other datasets are small and change anywhere: full snapshots.
-  incremental_datasets = []
+  # WP Statistics grows by a row per page and day: with statistics_incremental it is fetched from
+  # a start day (ingest date - statistics_lookback_days) and merged into silver by key. The other
+  # datasets are small and change anywhere: always full snapshots.
+  incremental_datasets = var.pipeline.statistics_incremental ? ["statistics_pages"] : []
 
   dist = var.pipeline.dist_dir
   zips = {

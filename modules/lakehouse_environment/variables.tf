@@ -97,6 +97,7 @@ variable "pipeline" {
   type = object({
     wordpress_site                   = string
     wordpress_credentials_secret_arn = optional(string)
+    statistics_incremental           = optional(bool, false)
     statistics_lookback_days         = optional(number, 2)
     dist_dir                         = string
     schedule = optional(object({

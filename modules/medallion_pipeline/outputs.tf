@@ -92,3 +92,8 @@ output "endpoints" {
   description = "Endpoint per dataset as published in Parameter Store (dataset => URL)."
   value       = var.endpoints
 }
+
+output "silver_job_arguments" {
+  description = "Default arguments of the silver job (what a run gets unless the workflow overrides them)."
+  value       = module.silver_job.default_arguments
+}

@@ -296,6 +296,8 @@ def test_all_steps_succeed_and_ingest_date_reaches_every_step(pipeline):
     ]
     lambda_payloads = [p["Payload"] for p in scheduled if "FunctionName" in p]
     assert [p["ingest_date"] for p in lambda_payloads] == [INGEST_DATE, INGEST_DATE]
+    # Raw also gets the execution input (where a backfill's `from` comes from).
+    assert isinstance(lambda_payloads[0]["input"], dict) and "input" not in lambda_payloads[1]
     job_runs = {
         job: sorted(
             (r["Arguments"].get("--stage", ""), r["Arguments"]["--ingest_date"])

@@ -224,6 +224,18 @@ def test_backfill_from_the_event(lambda_aws, secrets, secured_api, wordpress_sma
     assert summary["datasets"]["statistics_pages"]["rows"] == expected
 
 
+def test_backfill_from_the_workflow_input(lambda_aws, secrets, secured_api, wordpress_small):
+    store(secrets, {"username": USER, "application_password": PASSWORD})
+    put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
+    event = {"ingest_date": DATE, "run_id": "exec", "input": {"from": "2025-10-15", "crawl": {}}}
+
+    summary = run(lambda_aws, secrets, event, incremental_datasets=("statistics_pages",))
+
+    assert summary["datasets"]["statistics_pages"]["from"] == "2025-10-15"
+    expected = sum(1 for row in wordpress_small["statistics_pages"] if row["date"] >= "2025-10-15")
+    assert summary["datasets"]["statistics_pages"]["rows"] == expected
+
+
 @pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "2025-11-05"])
 def test_bad_from_is_a_configuration_error(lambda_aws, secrets, secured_api, bad):
     store(secrets, {"username": USER, "application_password": PASSWORD})

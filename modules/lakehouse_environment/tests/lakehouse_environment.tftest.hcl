@@ -103,6 +103,10 @@ run "pipeline_reads_and_writes_this_environments_layers" {
     ])
     error_message = "the five routes of the lakehouse-export plugin are derived from wordpress_site"
   }
+  assert {
+    condition     = !contains(keys(module.pipeline.silver_job_arguments), "--merge_datasets")
+    error_message = "statistics are full snapshots unless statistics_incremental is set"
+  }
 
   assert {
     condition     = output.storage_database_names == module.storage.database_names && output.pipeline_job_names.silver == "frugal-test-silver-wordpress-api"
@@ -168,4 +172,15 @@ run "rejects_site_with_route" {
     pipeline = { wordpress_site = "https://blog.example.com/wp-json/wp/v2/posts?per_page=10", dist_dir = "tests/fixtures/artifacts" }
   }
   expect_failures = [var.pipeline]
+}
+
+run "incremental_statistics" {
+  command = apply
+  variables {
+    pipeline = { wordpress_site = "https://blog.example.com", dist_dir = "tests/fixtures/artifacts", statistics_incremental = true, statistics_lookback_days = 3 }
+  }
+  assert {
+    condition     = module.pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
+    error_message = "with statistics_incremental silver merges statistics_pages increments"
+  }
 }
