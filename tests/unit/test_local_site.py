@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import socket
@@ -15,6 +16,7 @@ from wordpress_sample import generate
 from wordpress_sample.server import (
     CORRUPT_POST_STATUS,
     CORRUPTIONS,
+    SAMPLE_CREDENTIALS,
     WordPressApi,
     corrupt_unknown_post_status,
 )
@@ -28,9 +30,12 @@ def site():
     return generate.generate_site()
 
 
-def get_json(url: str) -> tuple[int, object]:
+def get_json(url: str, credentials: tuple[str, str] | None = None) -> tuple[int, object]:
+    headers = {}
+    if credentials:
+        headers["Authorization"] = "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -100,7 +105,9 @@ def test_local_site_up_status_corrupt_down(monkeypatch, capsys):
         assert local_site.up(port) is False  # already running: no second process
         endpoints = json.loads(capsys.readouterr().out.strip().splitlines()[-2])
         assert endpoints["posts"] == f"http://127.0.0.1:{port}/wp-json/lakehouse/v1/posts?per_page=100"
-        status, posts = get_json(endpoints["posts"])
+        status, body = get_json(endpoints["posts"])
+        assert status == 401 and body["code"] == "rest_forbidden"  # as the plugin: credentials required
+        status, posts = get_json(endpoints["posts"], SAMPLE_CREDENTIALS)
         assert status == 200 and len(posts) == 48  # the small sample site
         assert local_site.main(["corrupt", "unknown_post_status"]) == 0
         assert local_site.health(port) == {"status": "ok", "corruption": "unknown_post_status"}
