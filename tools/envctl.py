@@ -1,7 +1,8 @@
 """`make plan|apply|destroy ENV=<local|dev|prod>`: terraform for one environment.
 
 local: talks to the emulator on EMULATOR_PORT (it must be up: `make emulator-up`), state on disk,
-       applies and destroys without prompting.
+       applies and destroys without prompting; after an apply it stores the sample site's
+       credentials in the pipeline's secret (what an operator does once with put-secret-value).
 dev/prod: a real AWS account with your credentials; the S3 backend is configured from
        envs/<env>/backend.hcl (copy backend.hcl.example); apply/destroy ask for confirmation
        unless AUTO_APPROVE=1.
@@ -98,6 +99,28 @@ def outputs(env: str, extra_env: Mapping[str, str]) -> dict[str, Any]:
     return flatten_outputs(json.loads(result.stdout or "{}"))
 
 
+def store_sample_credentials(secret_arn: str, extra_env: Mapping[str, str]) -> None:
+    """The local sample site's exporter and password into the emulator's secret."""
+    import boto3  # noqa: PLC0415 - only the local env needs it
+    from wordpress_sample.server import SAMPLE_CREDENTIALS  # noqa: PLC0415
+
+    session = boto3.session.Session(
+        aws_access_key_id=extra_env.get("AWS_ACCESS_KEY_ID", "test"),
+        aws_secret_access_key=extra_env.get("AWS_SECRET_ACCESS_KEY", "test"),
+        region_name=extra_env.get("AWS_DEFAULT_REGION", "eu-west-1"),
+    )
+    client = session.client(
+        "secretsmanager",
+        endpoint_url=extra_env.get("AWS_ENDPOINT_URL"),
+        verify=extra_env.get("AWS_CA_BUNDLE") or True,
+    )
+    username, password = SAMPLE_CREDENTIALS
+    client.put_secret_value(
+        SecretId=secret_arn, SecretString=json.dumps({"username": username, "application_password": password})
+    )
+    print(f"stored the local sample site's credentials in {secret_arn}")
+
+
 def run(action: str, env: str, port: int, auto_approve: bool) -> int:
     extra_env = emulator_environment(port) if env == "local" else {}
     build_artifacts()
@@ -110,6 +133,8 @@ def run(action: str, env: str, port: int, auto_approve: bool) -> int:
     else:
         args = ["destroy", "-input=false", *approve]
     code = terraform(env, args, extra_env).returncode
+    if action == "apply" and env == "local" and code == 0:
+        store_sample_credentials(outputs(env, extra_env)["pipeline_credentials_secret_arn"], extra_env)
     # plan's detailed exit code 2 means "changes present", not an error.
     return 0 if (action == "plan" and code == 2) else code
 
