@@ -179,7 +179,14 @@ module "raw_function" {
         resources  = ["${local.arns.raw}/${local.source_prefix}*"]
         conditions = []
       },
-      local.data_key_statement,
+      {
+        # A single-part PutObject under SSE-KMS needs a data key only; raw never reads S3
+        # objects, so kms:Decrypt on the data key is granted solely via Secrets Manager (above).
+        sid        = "LakehouseKeyEncrypt"
+        actions    = ["kms:GenerateDataKey"]
+        resources  = [var.storage.kms_key_arn]
+        conditions = []
+      },
     ],
     local.topic_statements,
   )

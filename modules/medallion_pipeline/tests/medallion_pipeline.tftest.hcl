@@ -207,6 +207,13 @@ run "raw_function_reads_exactly_its_secret" {
     error_message = "the secret's key may be used for decryption only through Secrets Manager"
   }
   assert {
+    condition = length([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "kms:Decrypt") && contains(flatten([s.Resource]), var.storage.kms_key_arn) && s.Sid != "DecryptCredentials"
+    ]) == 0
+    error_message = "raw never reads S3 objects: kms:Decrypt on the data key only via Secrets Manager"
+  }
+  assert {
     condition     = output.credentials_secret_arn == aws_secretsmanager_secret.credentials[0].arn
     error_message = "the secret's ARN is an output (the README's put-secret-value command needs it)"
   }
