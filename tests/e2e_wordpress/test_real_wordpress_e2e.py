@@ -4,7 +4,8 @@ Day 1: the first run fetches every dataset in full (nothing in raw yet). Day 2: 
 new page views (new rows for the new day, more views on rows of the day before); the run fetches
 statistics only from day 2 minus the 2-day lookback, and silver merges that increment into day 1's
 snapshot. Every expected number is computed here with SQL on the site's database, never from
-the pipeline's code.
+the pipeline's code. Day 3, twice, fails at the raw step and must leave earlier raw objects and
+silver exactly as they were: the site without WP Statistics, then a rejected application password.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 from run_schedule import follow
 
-from tests.e2e.conftest import AppliedEnv
+from tests.e2e.conftest import AppliedEnv, store_site_credentials
+from tests.e2e.test_pipeline_e2e import _drain, _inbox
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e, pytest.mark.wordpress]
 
@@ -26,6 +28,8 @@ SOURCE = "wordpress_api"
 EXPORTED = "p.post_status = 'publish' AND p.post_type IN ('post', 'page')"
 DAY1 = dt.datetime.now(dt.timezone.utc).date()
 DAY2 = DAY1 + dt.timedelta(days=1)
+DAY3 = DAY2 + dt.timedelta(days=1)
+WRONG_PASSWORD = "wrongpass0 0000 0000 0000"
 
 
 def sql_int(site: Any, statement: str) -> int:
@@ -112,7 +116,35 @@ def days(applied_real_env: AppliedEnv, site: Any) -> dict[str, Any]:
         "window_rows": window_rows,
         "layers": layer_counts(applied_real_env, DAY2),
     }
-    return {"day1": day1, "day2": day2}
+    return {"day1": day1, "day2": day2, "failures": failure_scenes(applied_real_env, site)}
+
+
+def etags(applied: AppliedEnv, layer: str) -> dict[str, str]:
+    s3, bucket = applied.emulator.client("s3"), applied.output("storage_bucket_names")[layer]
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{SOURCE}/")
+    return {item["Key"]: item["ETag"] for page in pages for item in page.get("Contents", [])}
+
+
+def failure_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
+    """Day 3 twice: WP Statistics gone, then a rejected password; what each run left behind."""
+    inbox = _inbox(applied, "failure_topic_arn", "e2e-wp-failure-inbox")
+    before = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
+    scenes: dict[str, Any] = {"before": before}
+    site.sql("RENAME TABLE wp_statistics_pages TO wp_statistics_pages_away")
+    try:
+        scenes["no_statistics"] = {"execution": run_day(applied, DAY3), "notes": _drain(applied, inbox)}
+    finally:
+        site.sql("RENAME TABLE wp_statistics_pages_away TO wp_statistics_pages")
+    scenes["no_statistics"]["after"] = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
+    secret = applied.output("pipeline_credentials_secret_arn")
+    exporter = site.user("exporter")
+    store_site_credentials(applied.emulator, secret, exporter["login"], WRONG_PASSWORD)
+    try:
+        scenes["rejected"] = {"execution": run_day(applied, DAY3), "notes": _drain(applied, inbox)}
+    finally:
+        store_site_credentials(applied.emulator, secret, exporter["login"], exporter["application_password"])
+    scenes["rejected"]["after"] = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
+    return scenes
 
 
 def test_day1_full_fetch_lands_exactly_in_every_layer(days):
@@ -158,3 +190,37 @@ def test_day2_fetches_only_the_window_and_merges_it(days):
     assert {row["ingest_date"] for row in stats} == {DAY1.isoformat(), DAY2.isoformat()}
     assert len(layers["gold"]) == want["gold_rows"]
     assert sum(row["statistics_count"] for row in layers["gold"]) == want["gold_views"]
+
+
+def _messages(scene: dict[str, Any]) -> list[str]:
+    return [note.get("Subject", "") + "\n" + note["Message"] for note in scene["notes"]]
+
+
+def _unchanged(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> None:
+    assert after["silver"] == before["silver"]
+    # Raw is append-only history: every earlier object is still there, byte for byte.
+    assert {key: after["raw"].get(key) for key in before["raw"]} == before["raw"]
+
+
+def test_without_wp_statistics_the_run_fails_clearly_and_keeps_the_data(days, site):
+    scene, before = days["failures"]["no_statistics"], days["failures"]["before"]
+    assert scene["execution"]["status"] == "FAILED"
+    raw_notes = [m for m in _messages(scene) if m.startswith("raw_wordpress_api failed")]
+    assert len(raw_notes) == 1, _messages(scene)
+    assert "statistics_pages" in raw_notes[0] and f"http://127.0.0.1:{site.port}" in raw_notes[0]
+    assert "has no WP Statistics (501)" in raw_notes[0]
+    assert any("RawIngest" in m for m in _messages(scene))  # the workflow names the step
+    _unchanged(before, scene["after"])
+
+
+def test_rejected_password_fails_clearly_without_leaking_it(days, site):
+    scene, before = days["failures"]["rejected"], days["failures"]["before"]
+    assert scene["execution"]["status"] == "FAILED"
+    raw_notes = [m for m in _messages(scene) if m.startswith("raw_wordpress_api failed")]
+    assert len(raw_notes) == 1, _messages(scene)
+    assert f"credentials rejected by http://127.0.0.1:{site.port} (401)" in raw_notes[0]
+    everything = "\n".join(_messages(scene)) + json.dumps(scene["execution"], default=str)
+    assert (
+        WRONG_PASSWORD not in everything and site.user("exporter")["application_password"] not in everything
+    )
+    _unchanged(before, scene["after"])
