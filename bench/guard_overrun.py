@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT / "tools")]
+sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "bench")]
 
 import boto3  # noqa: E402
 from asl_render import render  # noqa: E402
+from guard_cost import GUARD_VARS  # noqa: E402
 from local_emulator.cli import spawn, stop_pid, wait_healthy  # noqa: E402
 from local_emulator.constants import REGION  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
@@ -93,28 +94,16 @@ def clients(port: int, state_dir: Path) -> dict[str, Any]:
 
 
 def guard_definition(topic_arn: str, **overrides: Any) -> str:
+    """The guard's definition with guard_cost's template variables, this bench's lifetime and topic."""
     variables = {
-        "stop_policy": "lifetime",
+        **GUARD_VARS,
         "lifetime_seconds": LIFETIME,
         "idle_seconds": LIFETIME,
         "max_lifetime_seconds": LIFETIME,
-        "max_statement_pages": 100,
-        "poll_interval_seconds": 10,
-        "max_polls": 40,
-        "dry_run": False,
-        "exempt_tag_key": "",
-        "exempt_tag_value": "",
-        "owner_tag_key": "owner",
-        "max_workers": 0,
-        "allowed_worker_types": [],
-        "max_idle_timeout_minutes": 0,
-        "require_connection": False,
-        "price_per_dpu_hour": 0.44,
-        "environment": "bench",
         "success_topic_arn": topic_arn,
         "failure_topic_arn": topic_arn,
+        **overrides,
     }
-    variables.update(overrides)
     return render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", variables)
 
 
