@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SUITES = ("emulator/tests", "tests/asl", "tests/e2e")
+# pytest's closing line, with or without the "=" rule around it (-q drops it).
+_SUMMARY = re.compile(r"^=*\s*\d+ (passed|failed|errors?|skipped)\b.* in [\d.]+s")
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
@@ -31,7 +33,7 @@ class Run:
 
 def parse_counts(output: str) -> dict[str, int]:
     """The counts of pytest's closing summary line ('3 passed, 1 failed in 2.0s')."""
-    summary = next((line for line in reversed(output.splitlines()) if " in " in line and "=" in line), "")
+    summary = next((line for line in reversed(output.splitlines()) if _SUMMARY.search(line)), "")
     counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
     for number, kind in _COUNT.findall(summary):
         key = "error" if kind.startswith("error") else kind

@@ -21,3 +21,8 @@ def test_errors_are_counted_and_named():
 
 def test_no_summary_counts_nothing():
     assert parse_counts("ImportError: no module\n") == {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+
+
+def test_quiet_closing_line_without_rules():
+    output = "....\n88 passed, 1 skipped in 267.97s (0:04:27)\n"
+    assert parse_counts(output) == {"passed": 88, "failed": 0, "error": 0, "skipped": 1}
