@@ -75,6 +75,24 @@ def guard(harness: Any, name: str = "guard", **overrides: Any) -> str:
     return harness.create_state_machine(name, GUARD_ASL, guard_vars(harness, **overrides))
 
 
+def sweeper(harness: Any, name: str, guard_arn: str, *, min_age_seconds: int, page_size: int) -> str:
+    return harness.create_state_machine(
+        name,
+        SWEEPER_ASL,
+        {
+            "min_age_seconds": min_age_seconds,
+            "page_size": page_size,
+            "max_pages": 10,
+            "guard_state_machine_arn": guard_arn,
+            "failure_topic_arn": harness.topics["failure"].arn,
+            "partition": "aws",
+            "region": "eu-west-1",
+            "account_id": "123456789012",
+            "environment": "test",
+        },
+    )
+
+
 def only_message(harness: Any, topic: str, wait: float = 5.0) -> dict[str, Any]:
     messages = harness.messages(harness.topics[topic], wait_seconds=wait)
     assert len(messages) == 1, messages
@@ -295,21 +313,7 @@ def test_malformed_input_fails_with_a_message_naming_the_field(asl):
 def test_sweeper_hands_old_sessions_to_the_guard_once(asl):
     asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
     guard_arn = guard(asl, lifetime_seconds=1)
-    sweeper_arn = asl.create_state_machine(
-        "sweeper",
-        SWEEPER_ASL,
-        {
-            "min_age_seconds": 1,
-            "page_size": 2,
-            "max_pages": 10,
-            "guard_state_machine_arn": guard_arn,
-            "failure_topic_arn": asl.topics["failure"].arn,
-            "partition": "aws",
-            "region": "eu-west-1",
-            "account_id": "123456789012",
-            "environment": "test",
-        },
-    )
+    sweeper_arn = sweeper(asl, "sweeper", guard_arn, min_age_seconds=1, page_size=2)
     for n in range(5):
         asl.create_session(f"forgotten-{n}", Tags={"owner": f"user{n}"})
     asl.create_session("exempt-one", Tags={"guard": "exempt"})
@@ -658,21 +662,7 @@ def test_stop_racing_the_owners_own_stop_ends_quietly(asl):
 def test_sweeper_hands_over_only_sessions_old_enough(asl):
     asl.emulator.configure(glue_session={"provisioning_seconds": 60, "stopping_seconds": 0})
     guard_arn = guard(asl, lifetime_seconds=3600)
-    sweeper_arn = asl.create_state_machine(
-        "sweeper-age",
-        SWEEPER_ASL,
-        {
-            "min_age_seconds": 2,
-            "page_size": 50,
-            "max_pages": 10,
-            "guard_state_machine_arn": guard_arn,
-            "failure_topic_arn": asl.topics["failure"].arn,
-            "partition": "aws",
-            "region": "eu-west-1",
-            "account_id": "123456789012",
-            "environment": "test",
-        },
-    )
+    sweeper_arn = sweeper(asl, "sweeper-age", guard_arn, min_age_seconds=2, page_size=50)
     asl.create_session("old-still-provisioning")
     time.sleep(2.5)
     asl.create_session("young")
