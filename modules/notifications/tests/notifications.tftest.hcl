@@ -63,7 +63,7 @@ run "topic_policy_allows_services_and_denies_plain_http" {
   }
   assert {
     condition = length([
-      for s in jsondecode(aws_kms_key.this.policy).Statement : s
+      for s in jsondecode(aws_kms_key.this[0].policy).Statement : s
       if s.Sid == "LogDeliveryReadsStateMachineData" && try(s.Principal.Service, "") == "delivery.logs.amazonaws.com" && try(s.Action, []) == ["kms:Decrypt"]
     ]) == 1
     error_message = "the key policy must let log delivery decrypt the execution data of state machines encrypted with it"
