@@ -10,6 +10,7 @@ silver job's candidate tables.
 `bronze_small`: the committed sample site written to bronze as Parquet (one partition per dataset).
 """
 
+import io
 import json
 import os
 import time
@@ -99,7 +100,12 @@ def write_bronze(bucket: str, dataset: str, frame: pd.DataFrame, ingest_date: st
 
     prefix = layout.partition_prefix(bucket, SOURCE_WORDPRESS, dataset, ingest_date)
     wr.s3.delete_objects(prefix)
-    wr.s3.to_parquet(frame, path=f"{prefix}{dataset}.parquet", index=False, compression="snappy")
+    # Written by pyarrow, not wr.s3.to_parquet: awswrangler 2.x (Python shell's analytics set)
+    # refuses an empty frame, and bronze stores one for an incremental dataset's empty window.
+    body = io.BytesIO()
+    frame.to_parquet(body, index=False, compression="snappy")
+    key = f"{prefix}{dataset}.parquet"[len(f"s3://{bucket}/") :]
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body.getvalue())
     return prefix
 
 
