@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SUITES = ("emulator/tests", "tests/asl", "tests/e2e")
+SUITES = ("emulator/tests", "tests/asl", "tests/e2e", "tests/e2e_wordpress")
 # pytest's closing line, with or without the "=" rule around it (-q drops it).
 _SUMMARY = re.compile(r"^=*\s*\d+ (passed|failed|errors?|skipped)\b.* in [\d.]+s")
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
@@ -66,18 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--suite", action="append", help="suite path (repeatable); default: all three")
+    parser.add_argument("--suite", action="append", help="suite path (repeatable); default: SUITES")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args(argv)
     runs: list[Run] = []
-    print(f"{'suite':<16} {'run':>3} {'passed':>6} {'failed':>6} {'error':>5} {'skipped':>7} {'seconds':>8}")
+    print(f"{'suite':<20} {'run':>3} {'passed':>6} {'failed':>6} {'error':>5} {'skipped':>7} {'seconds':>8}")
     for suite in args.suite or SUITES:
         for number in range(1, args.runs + 1):
             run = run_suite(suite, number, args.pytest_args)
             runs.append(run)
             c = run.counts
             print(
-                f"{suite:<16} {number:>3} {c['passed']:>6} {c['failed']:>6} {c['error']:>5} "
+                f"{suite:<20} {number:>3} {c['passed']:>6} {c['failed']:>6} {c['error']:>5} "
                 f"{c['skipped']:>7} {run.seconds:>8.0f}",
                 flush=True,
             )
