@@ -23,14 +23,25 @@ def http_endpoint(port: int) -> str:
     return f"http://{HOST}:{port + 1}"
 
 
-def client_env(port: int, state_dir: Optional[Path] = None) -> dict[str, str]:
-    """AWS_* variables for a subprocess (terraform, a job) talking to the emulator on `port`."""
-    ca_bundle = (Path(state_dir) if state_dir else default_state_dir(port)) / "ca.pem"
+def client_env(
+    port: int,
+    state_dir: Optional[Path] = None,
+    *,
+    region: str = REGION,
+    ca_bundle: Optional[Path] = None,
+) -> dict[str, str]:
+    """AWS_* variables for a subprocess (terraform, a job, a handler) talking to the emulator on `port`.
+
+    Code the emulator runs itself (Lambda handlers, Glue jobs) passes the running server's
+    `ca_bundle` and the resource's `region`; the IAM judge then overlays the role session's keys.
+    """
+    if ca_bundle is None:
+        ca_bundle = (Path(state_dir) if state_dir else default_state_dir(port)) / "ca.pem"
     return {
         "AWS_ENDPOINT_URL": https_endpoint(port),
         "AWS_CA_BUNDLE": str(ca_bundle),
         "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
         "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
     }

@@ -63,6 +63,7 @@ import boto3
 from local_emulator import runtime, runtimes
 from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from local_emulator.corrections.glue_jobs import forced_failure
+from local_emulator.env import client_env
 from local_emulator.iam import services as iam_services
 from local_emulator.patching import target
 
@@ -354,15 +355,9 @@ def _interpreter_environment(python: Path) -> dict[str, str]:
 
 def _environment(python_path: list[Path]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON", "MOTO_"))}
-    port = runtime.server_info["port"]
+    env.update(client_env(runtime.server_info["port"], ca_bundle=runtime.server_info["ca_bundle"]))
     env.update(
         {
-            "AWS_ENDPOINT_URL": f"https://127.0.0.1:{port}",
-            "AWS_CA_BUNDLE": str(runtime.server_info["ca_bundle"]),
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-            "AWS_REGION": REGION,
-            "AWS_DEFAULT_REGION": REGION,
             "PYTHONPATH": os.pathsep.join(str(p) for p in python_path),
             "PYTHONUNBUFFERED": "1",
             "PYSPARK_PYTHON": sys.executable,

@@ -47,7 +47,8 @@ from typing import Any
 from moto.awslambda.exceptions import LambdaClientError
 
 from local_emulator import runtime, runtimes
-from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.constants import REGION
+from local_emulator.env import client_env
 from local_emulator.iam import services as iam_services
 from local_emulator.patching import EmulatorPatchError, target
 
@@ -103,15 +104,10 @@ def _package_dir(fn: Any) -> Path:
 def _environment(fn: Any, stream: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "TZ")}
     env.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
-    port = runtime.server_info["port"]
+    server = runtime.server_info
+    env.update(client_env(server["port"], region=fn.region or REGION, ca_bundle=server["ca_bundle"]))
     env.update(
         {
-            "AWS_ENDPOINT_URL": f"https://127.0.0.1:{port}",
-            "AWS_CA_BUNDLE": str(runtime.server_info["ca_bundle"]),
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-            "AWS_REGION": fn.region or REGION,
-            "AWS_DEFAULT_REGION": fn.region or REGION,
             "AWS_LAMBDA_FUNCTION_NAME": fn.function_name,
             "AWS_LAMBDA_FUNCTION_VERSION": str(fn.version),
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_size),
