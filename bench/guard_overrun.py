@@ -26,7 +26,6 @@ session and policy, the total against the fixed wait, and the statements each po
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import sys
 import tempfile
@@ -41,9 +40,9 @@ sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "bench")]
 import boto3  # noqa: E402
 from asl_render import render  # noqa: E402
 from guard_cost import GUARD_VARS  # noqa: E402
-from local_emulator.cli import spawn, stop_pid, wait_healthy  # noqa: E402
 from local_emulator.constants import REGION  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
+from local_emulator.handle import running_emulator  # noqa: E402
 
 LIFETIME = 30
 # Not aligned with the seed's retry times (30, 40, 60, 100 s), which would flatter it.
@@ -62,20 +61,6 @@ SEED_ASL = {
         },
     },
 }
-
-
-def free_port_pair() -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        try:
-            with socket.socket() as a, socket.socket() as b:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:
-            continue
 
 
 def clients(port: int, state_dir: Path) -> dict[str, Any]:
@@ -108,14 +93,8 @@ def guard_definition(topic_arn: str, **overrides: Any) -> str:
 
 
 def main() -> int:
-    port = free_port_pair()
-    state_dir = Path(tempfile.mkdtemp(prefix="bench-emulator-"))
-    process = spawn(port, state_dir)
-    try:
-        wait_healthy(port, state_dir, process)
-        return run(port, state_dir)
-    finally:
-        stop_pid(process.pid, process=process)
+    with running_emulator(Path(tempfile.mkdtemp(prefix="bench-emulator-"))) as emu:
+        return run(emu.port, emu.state_dir)
 
 
 def set_provisioning_delay(port: int, state_dir: Path, seconds: int) -> None:

@@ -152,15 +152,9 @@ def bench_judge(calls: int) -> float:
 
 def bench_https(calls: int) -> tuple[float, float]:
     """(admin-signed, role-signed) milliseconds per GetCrawler on a running emulator."""
-    from local_emulator.cli import spawn, stop_pid, wait_healthy  # noqa: PLC0415
-    from local_emulator.pytest_plugin import Emulator, _free_port_pair  # noqa: PLC0415
+    from local_emulator.handle import running_emulator  # noqa: PLC0415
 
-    port = _free_port_pair()
-    state_dir = Path(tempfile.mkdtemp(prefix="bench-iam-"))
-    process = spawn(port, state_dir)
-    try:
-        wait_healthy(port, state_dir, process)
-        emu = Emulator(port, state_dir)
+    with running_emulator(Path(tempfile.mkdtemp(prefix="bench-iam-"))) as emu:
         iam = emu.client("iam")
         trust = {
             "Version": "2012-10-17",
@@ -183,8 +177,6 @@ def bench_https(calls: int) -> tuple[float, float]:
         admin_ms = per_call(lambda: admin.get_topic_attributes(TopicArn=topic), calls) / 1000
         role_ms = per_call(lambda: role.get_topic_attributes(TopicArn=topic), calls) / 1000
         return admin_ms, role_ms
-    finally:
-        stop_pid(process.pid, process=process)
 
 
 def main() -> int:

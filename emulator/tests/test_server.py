@@ -17,7 +17,7 @@ from botocore.config import Config
 from cryptography import x509
 
 from local_emulator import client_env
-from local_emulator.pytest_plugin import _free_port_pair
+from local_emulator.handle import free_port_pair
 
 pytestmark = pytest.mark.emulator
 
@@ -71,7 +71,7 @@ def test_fault_count_and_clear(emu):
 
 
 def test_cli_up_status_down(tmp_path):
-    port = _free_port_pair()
+    port = free_port_pair()
     env = {**os.environ, "PYTHONPATH": TOOLS}
     cli = [sys.executable, "-m", "local_emulator"]
     state = ["--port", str(port), "--state-dir", str(tmp_path)]

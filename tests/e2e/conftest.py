@@ -22,9 +22,8 @@ from typing import Any
 
 import pytest
 from envctl import flatten_outputs
-from local_emulator.cli import spawn, stop_pid, wait_healthy
+from local_emulator.handle import Emulator, running_emulator
 from local_emulator.iam.audit import format_table
-from local_emulator.pytest_plugin import Emulator, _free_port_pair
 from wordpress_sample.server import SAMPLE_CREDENTIALS, WordPressApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -90,15 +89,8 @@ def local_site() -> Iterator[WordPressApi]:
 def e2e_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     """An emulator of the e2e tests' own: the session `emulator` is reset by other suites'
     tests, which would wipe the applied environment under these tests."""
-    port = _free_port_pair()
-    state_dir = tmp_path_factory.mktemp("e2e-emulator")
-    process = spawn(port, state_dir)
-    try:
-        wait_healthy(port, state_dir, process)
-        yield Emulator(port, state_dir)
-    finally:
-        if process.poll() is None:
-            stop_pid(process.pid, process=process)
+    with running_emulator(tmp_path_factory.mktemp("e2e-emulator")) as running:
+        yield running
 
 
 @pytest.fixture(scope="package")

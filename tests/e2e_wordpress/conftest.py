@@ -10,34 +10,23 @@ from collections.abc import Iterator
 
 import pytest
 from envctl import flatten_outputs
-from local_emulator.cli import spawn, stop_pid, wait_healthy
-from local_emulator.pytest_plugin import Emulator, _free_port_pair
+from local_emulator.handle import running_emulator
 from wordpress_local import site as wordpress
 
 from tests.e2e.conftest import AppliedEnv, _build_artifacts, _leftovers, store_site_credentials
-from tests.wordpress.conftest import free_port
 
 
 @pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[wordpress.LocalWordPress]:
-    site_dir = tmp_path_factory.mktemp("e2e-wp")
-    local = wordpress.start(site_dir, free_port())
-    try:
+    with wordpress.running(tmp_path_factory.mktemp("e2e-wp")) as local:
         yield local
-    finally:
-        wordpress.stop(site_dir)
 
 
 @pytest.fixture(scope="package")
 def applied_real_env(
     site: wordpress.LocalWordPress, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppliedEnv]:
-    port = _free_port_pair()
-    state_dir = tmp_path_factory.mktemp("e2e-wp-emulator")
-    process = spawn(port, state_dir)
-    try:
-        wait_healthy(port, state_dir, process)
-        emulator = Emulator(port, state_dir)
+    with running_emulator(tmp_path_factory.mktemp("e2e-wp-emulator")) as emulator:
         work_dir = tmp_path_factory.mktemp("envs-local-wp")
         env = {
             **os.environ,
@@ -71,6 +60,3 @@ def applied_real_env(
         finally:
             applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
             assert _leftovers(emulator) == {}
-    finally:
-        if process.poll() is None:
-            stop_pid(process.pid, process=process)
