@@ -32,7 +32,6 @@ import datetime as dt
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tools"), str(REPO / "src"), str(REPO / "lambda_src")]
 
+from wordpress_local import site as wordpress  # noqa: E402
 from wordpress_sample.server import SAMPLE_CREDENTIALS  # noqa: E402
 
 PRICES = {
@@ -58,12 +58,6 @@ LAMBDA_MAX_SECONDS = 900
 DATE = dt.datetime.now(dt.timezone.utc).date()
 BUCKETS = ("bench-raw", "bench-bronze")
 SECRET = "bench/wordpress/credentials"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def bulk_content(site: Any, posts: int, statistics_rows: int) -> None:
@@ -112,7 +106,7 @@ def sample_latency(site: Any, credentials: dict[str, str], samples: int = 8) -> 
 
 def start_sample_server(rows: int) -> tuple[subprocess.Popen, dict[str, str]]:
     """tools/wordpress_sample/server.py with about `rows` statistics rows; (process, endpoints)."""
-    port = free_port()
+    port = wordpress.free_port()
     process = subprocess.Popen(
         [sys.executable, str(REPO / "tools" / "wordpress_sample" / "server.py"), str(port), str(rows)],
         stdout=subprocess.PIPE,
@@ -293,13 +287,11 @@ def main() -> int:
         run_child(args.child, Path(args.workdir), json.loads(args.config))
         return 0
 
-    from wordpress_local import site as wordpress  # noqa: PLC0415
-
     with tempfile.TemporaryDirectory(prefix="bench-wp-") as tmp:
         workdir = Path(tmp)
         site_dir = workdir / "site"
         started = time.perf_counter()
-        site = wordpress.start(site_dir, free_port())
+        site = wordpress.start(site_dir, wordpress.free_port())
         try:
             bulk_content(site, args.posts, args.statistics_rows)
             setup = time.perf_counter() - started

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import socket
 import urllib.error
 import urllib.request
 from collections import Counter
 
 import local_site
 import pytest
+from wordpress_local.site import free_port
 from wordpress_sample import generate
 from wordpress_sample.server import (
     CORRUPT_POST_STATUS,
@@ -88,12 +88,6 @@ def test_control_routes_switch_and_report_the_corruption(site):
         urllib.request.urlopen(delete, timeout=5).close()
         assert api.corruption is None
     assert set(CORRUPTIONS) == {"unknown_post_status"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_local_site_up_status_corrupt_down(monkeypatch, capsys):

@@ -7,7 +7,6 @@ Never skipped: when the packages cannot be installed the fixture errors and the 
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,20 +17,10 @@ import pytest
 from wordpress_local import site as wordpress
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def real_wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[wordpress.LocalWordPress]:
-    site_dir = tmp_path_factory.mktemp("wp")
-    site = wordpress.start(site_dir, free_port())
-    try:
+    with wordpress.running(tmp_path_factory.mktemp("wp")) as site:
         yield site
-    finally:
-        wordpress.stop(site_dir)
 
 
 @dataclass

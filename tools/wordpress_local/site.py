@@ -32,6 +32,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -383,6 +384,23 @@ def start(site_dir: Path, port: int, *, stats_last_day: Optional[dt.date] = None
         json.dumps({"port": port, "admin_password": site.admin_password, "manifest": site.manifest}, indent=1)
     )
     return site
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running(site_dir: Path, port: Optional[int] = None, **options: Any) -> Iterator[LocalWordPress]:
+    """A site for the length of a `with` block (tests, benches): started on `port` (default: a free
+    one) and stopped on exit, however the block ends."""
+    site = start(site_dir, port or free_port(), **options)
+    try:
+        yield site
+    finally:
+        stop(site_dir)
 
 
 def load(site_dir: Path) -> LocalWordPress:
