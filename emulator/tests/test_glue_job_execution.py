@@ -208,11 +208,13 @@ def test_run_over_its_timeout_is_killed_and_ends_timeout(emu, tmp_path, monkeypa
             "PythonVersion": "3.9",
         },
     )
-    run = SimpleNamespace(job_run_id="jr_" + "0" * 64, arguments={}, timeout=0.02)  # 1.2 s
+    # 6 s: long enough for the interpreter to start and print on a loaded machine (1.2 s was not,
+    # under a parallel test run), far below the script's 60 s so only the kill can end it early.
+    run = SimpleNamespace(job_run_id="jr_" + "0" * 64, arguments={}, timeout=0.1)
     execution = JobExecution(run, job)
     execution._run()
     assert execution.state == "TIMEOUT"
-    assert 1.0 < execution.seconds < 10
+    assert 6.0 <= execution.seconds < 50
     assert "started" in (tmp_path / "glue-job-runs" / "slow" / f"{run.job_run_id}.log").read_text()
 
 
