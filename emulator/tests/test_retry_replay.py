@@ -33,6 +33,8 @@ def test_retried_attempt_gets_the_first_response_not_a_second_execution(emu):
     # The replay is never silent: the server log names the invocation whose response was lost.
     log = (emu.state_dir / "server.log").read_text()
     assert "replayed 200 OK to POST / AmazonSSM.PutParameter (invocation 11111111-2222" in log
+    # ...with the timing that tells a lost answer from a client that stopped waiting.
+    assert "first attempt took " in log and "s after its answer" in log
 
     # A new operation (new invocation id) is executed: the parameter exists now.
     fresh = emu.client("ssm")

@@ -14,12 +14,17 @@ operation again: the client sees exactly what it would have seen had the first r
 Only mutating requests (not GET/HEAD) are remembered, only 2xx responses are replayed (a retry
 after an injected fault or a throttling error runs normally), bodies over 1 MiB are not kept, and
 the last 2000 invocations are kept.
+
+Each replay is logged with the first attempt's duration and whether the retry arrived before or
+after that attempt was answered. A retry that arrives first means the client gave up waiting
+(its own read timeout, or a connection it dropped), not that a response was lost in transit.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
@@ -38,6 +43,8 @@ class _Attempt:
     status: str = ""
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: Optional[bytes] = None  # None: not replayable (non-2xx, too big or failed)
+    started: float = field(default_factory=time.monotonic)
+    answered: Optional[float] = None
 
 
 def _attempt_number(environ: dict[str, Any]) -> int:
@@ -62,6 +69,7 @@ class RetryReplay:
         if not invocation or environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self.app(environ, start_response)
         if _attempt_number(environ) > 1:
+            arrived = time.monotonic()
             with self._lock:
                 earlier = self._attempts.get(invocation)
             if (
@@ -72,12 +80,13 @@ class RetryReplay:
                 # Every replay is a response some client did not receive: say so, so a run's
                 # server log shows whether any was needed.
                 LOG.warning(
-                    "replayed %s to %s %s %s (invocation %s): the client retried an answered request",
+                    "replayed %s to %s %s %s (invocation %s): the client retried an answered request; %s",
                     earlier.status,
                     environ.get("REQUEST_METHOD"),
                     environ.get("PATH_INFO"),
                     environ.get("HTTP_X_AMZ_TARGET", ""),
                     invocation,
+                    _timing(earlier, arrived),
                 )
                 start_response(earlier.status, list(earlier.headers))
                 return [earlier.body]
@@ -106,4 +115,13 @@ class RetryReplay:
                 attempt.body = body
             return [body]
         finally:
+            attempt.answered = time.monotonic()
             attempt.done.set()
+
+
+def _timing(earlier: _Attempt, arrived: float) -> str:
+    """How the retry relates to the first attempt: the clue to why the client retried."""
+    took = f"first attempt took {(earlier.answered or arrived) - earlier.started:.2f} s"
+    if earlier.answered is not None and arrived >= earlier.answered:
+        return f"{took}, retry arrived {arrived - earlier.answered:.2f} s after its answer"
+    return f"{took}, retry arrived {arrived - earlier.started:.2f} s into it (the client gave up waiting)"
