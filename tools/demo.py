@@ -21,22 +21,20 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Optional
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "src"), str(REPO_ROOT)]
 
-import boto3  # noqa: E402
 import envctl  # noqa: E402
 import local_site  # noqa: E402
 import run_schedule  # noqa: E402
@@ -44,6 +42,7 @@ from glue_events import cloudtrail_create_session_event  # noqa: E402
 from local_emulator.cli import is_healthy  # noqa: E402
 from local_emulator.constants import REGION, default_state_dir  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
+from local_emulator.handle import Emulator  # noqa: E402
 from wordpress_local import site as real_wordpress  # noqa: E402
 from wordpress_sample.server import SAMPLE_CREDENTIALS  # noqa: E402
 
@@ -63,16 +62,14 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {message}", flush=True)
 
 
+@functools.cache
+def emulator() -> Emulator:
+    """The handle on the emulator `make demo` runs on PORT (started by start_emulator)."""
+    return Emulator(PORT, default_state_dir(PORT))
+
+
 def client(service: str) -> Any:
-    env = client_env(PORT)
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        verify=env["AWS_CA_BUNDLE"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    return emulator().client(service)
 
 
 # ---- bootstrap -----------------------------------------------------------------------------------
@@ -344,11 +341,7 @@ def permission_scene() -> int:
     """Every call the deployed roles made was judged by the emulator; any denial fails the demo."""
     from local_emulator.iam.audit import format_table  # noqa: PLC0415
 
-    env = client_env(PORT)
-    context = ssl.create_default_context(cafile=env["AWS_CA_BUNDLE"])
-    base = env["AWS_ENDPOINT_URL"]
-    with urllib.request.urlopen(f"{base}/_emulator/iam/decisions", context=context, timeout=30) as response:
-        body = json.loads(response.read())
+    body = emulator().control("GET", "/_emulator/iam/decisions")
     denials = [d for d in body["decisions"] if d["decision"] != "allowed"]
     say(f"permissions: {sum(body['counts'].values())} calls judged as AWS would, {len(denials)} denied")
     if denials:
