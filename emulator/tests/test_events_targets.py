@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from sfn_support import create_state_machine, wait_execution
+from sfn_support import create_state_machine, service_role, wait_execution
 
 pytestmark = pytest.mark.emulator
 
@@ -31,11 +31,22 @@ def _setup(emu, transformer=None, retry=None, target_arn=None):
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    events.put_rule(Name="on-create-session", EventPattern=json.dumps(PATTERN))
+    rule_arn = events.put_rule(Name="on-create-session", EventPattern=json.dumps(PATTERN))["RuleArn"]
+    # What EventBridge needs (eb-use-identity-based.html, eb-rule-dlq.html#eb-dlq-perms): the
+    # target role may start this state machine; the DLQ lets the rule's service principal send.
+    role_arn = service_role(
+        emu,
+        "events",
+        "events.amazonaws.com",
+        [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": target_arn or sm_arn}],
+    )
+    sqs.set_queue_attributes(
+        QueueUrl=dlq_url, Attributes={"Policy": json.dumps(_dlq_policy(dlq_arn, rule_arn))}
+    )
     target = {
         "Id": "guard",
         "Arn": target_arn or sm_arn,
-        "RoleArn": "arn:aws:iam::123456789012:role/events",
+        "RoleArn": role_arn,
         "DeadLetterConfig": {"Arn": dlq_arn},
     }
     if transformer:
@@ -44,6 +55,21 @@ def _setup(emu, transformer=None, retry=None, target_arn=None):
         target["RetryPolicy"] = retry
     events.put_targets(Rule="on-create-session", Targets=[target])
     return sfn, events, sqs, sm_arn, dlq_url
+
+
+def _dlq_policy(dlq_arn, rule_arn):
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": dlq_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+            }
+        ],
+    }
 
 
 def _put(events, detail=DETAIL, source="aws.glue"):

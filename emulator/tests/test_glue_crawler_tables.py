@@ -10,11 +10,30 @@ import time
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sfn_support import service_role
 
 pytestmark = pytest.mark.emulator
 
 ROLE = "arn:aws:iam::123456789012:role/crawler"
 REGION = "eu-west-1"
+GLUE = f"arn:aws:glue:{REGION}:123456789012"
+# What a crawl of s3://lake/... into database bronze does with the crawler's role (the calls the
+# emulator judges: glue_crawler_tables / iam.services.crawler_denial).
+CRAWLER_GRANTS = [
+    {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::lake/*"},
+    {
+        "Effect": "Allow",
+        "Action": [
+            "glue:GetDatabase",
+            "glue:GetTable",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:BatchCreatePartition",
+        ],
+        "Resource": [f"{GLUE}:catalog", f"{GLUE}:database/bronze", f"{GLUE}:table/bronze/*"],
+    },
+]
 
 
 def _parquet(table: pa.Table) -> bytes:
@@ -70,6 +89,7 @@ def lake(emu):
     s3.put_object(Bucket="lake", Key="wp/posts/ingest_date=2025-01-01/_SUCCESS", Body=b"")
     s3.put_object(Bucket="lake", Key="wp/Term-List/terms.parquet", Body=_parquet(pa.table({"term_id": [1]})))
     glue.create_database(DatabaseInput={"Name": "bronze"})
+    service_role(emu, "crawler", "glue.amazonaws.com", CRAWLER_GRANTS)
     return s3, glue
 
 

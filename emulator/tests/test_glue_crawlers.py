@@ -6,11 +6,27 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
+from sfn_support import service_role
 
 pytestmark = pytest.mark.emulator
+GLUE = "arn:aws:glue:eu-west-1:123456789012"
 
 
-def _crawler(glue, name="raw-posts"):
+def _crawler(emu, glue, name="raw-posts"):
+    # An empty target: the crawl lists it and reads the database with the crawler's role.
+    service_role(
+        emu,
+        "crawler",
+        "glue.amazonaws.com",
+        [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake"},
+            {
+                "Effect": "Allow",
+                "Action": "glue:GetDatabase",
+                "Resource": [f"{GLUE}:catalog", f"{GLUE}:database/raw"],
+            },
+        ],
+    )
     glue.create_database(DatabaseInput={"Name": "raw"})
     glue.create_crawler(
         Name=name,
@@ -33,7 +49,7 @@ def _wait_ready(glue, name, timeout=5.0):
 def test_crawl_finishes_with_aws_status(emu):
     emu.configure(glue_crawl={"seconds": 0.5})
     glue = emu.client("glue")
-    _crawler(glue)
+    _crawler(emu, glue)
     glue.start_crawler(Name="raw-posts")
     assert glue.get_crawler(Name="raw-posts")["Crawler"]["State"] == "RUNNING"
     with pytest.raises(ClientError) as err:
@@ -46,7 +62,7 @@ def test_crawl_finishes_with_aws_status(emu):
 def test_stopped_crawl_is_cancelled(emu):
     emu.configure(glue_crawl={"seconds": 0.5})
     glue = emu.client("glue")
-    _crawler(glue)
+    _crawler(emu, glue)
     glue.start_crawler(Name="raw-posts")
     glue.stop_crawler(Name="raw-posts")
     with pytest.raises(ClientError) as err:
@@ -61,7 +77,7 @@ LAST_CRAWL_STATUSES = {"SUCCEEDED", "CANCELLED", "FAILED"}  # botocore glue mode
 def test_last_crawl_is_the_last_ended_crawl_never_one_in_progress(emu):
     emu.configure(glue_crawl={"seconds": 1.0})
     glue = emu.client("glue")
-    _crawler(glue)
+    _crawler(emu, glue)
     glue.start_crawler(Name="raw-posts")
     running = glue.get_crawler(Name="raw-posts")["Crawler"]
     assert running["State"] == "RUNNING"

@@ -8,6 +8,7 @@ import time
 import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
+from sfn_support import service_role
 
 from local_emulator.corrections.glue_data_quality import evaluate_rule
 
@@ -52,6 +53,31 @@ def _table_with_rows(emu):
     frame.to_parquet(buffer, index=False)
     s3.put_object(Bucket="lake", Key="silver/posts/part-0.parquet", Body=buffer.getvalue())
     glue.create_database(DatabaseInput={"Name": "silver"})
+    # What an evaluation run reads and publishes with the role it is passed (iam.services.quality_denial).
+    glue_arn = "arn:aws:glue:eu-west-1:123456789012"
+    service_role(
+        emu,
+        "dq",
+        "glue.amazonaws.com",
+        [
+            {
+                "Effect": "Allow",
+                "Action": "glue:GetTable",
+                "Resource": [
+                    f"{glue_arn}:catalog",
+                    f"{glue_arn}:database/silver",
+                    f"{glue_arn}:table/silver/posts",
+                ],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"],
+                "Resource": f"{glue_arn}:dataQualityRuleset/*",
+            },
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::lake/silver/posts/*"},
+        ],
+    )
     glue.create_table(
         DatabaseName="silver",
         TableInput={"Name": "posts", "StorageDescriptor": {"Location": "s3://lake/silver/posts/"}},

@@ -9,7 +9,7 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
-from sfn_support import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution, service_role, state_machine_role
 
 from local_emulator import runtime
 from local_emulator.corrections.glue_job_execution import JobExecution
@@ -18,6 +18,16 @@ pytestmark = pytest.mark.emulator
 
 ROLE = "arn:aws:iam::123456789012:role/glue"
 REGION = "eu-west-1"
+JOB_ARN = "arn:aws:glue:eu-west-1:123456789012:job/"
+
+
+@pytest.fixture(autouse=True)
+def glue_role(emu):
+    """The jobs' role: Glue may assume it; the shell script writes its one result object with it
+    (scripts are fetched and Spark data staged by the emulator itself, see the README)."""
+    put = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/result.txt"}
+    return service_role(emu, "glue", "glue.amazonaws.com", [put])
+
 
 # Uses a module from --extra-py-files, reads its arguments, writes to S3 through the emulator.
 SHELL_SCRIPT = """
@@ -145,6 +155,9 @@ def test_sync_task_sees_the_real_outcome(shell_job):
             }
         },
     }
+    # What a .sync Glue task does with the state machine's role (Step Functions glue-iam.html).
+    actions = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+    state_machine_role(shell_job, [{"Effect": "Allow", "Action": actions, "Resource": JOB_ARN + "shell"}])
     arn = create_state_machine(sfn, "run-shell", definition)
     ok = run_execution(sfn, arn, {"args": {"--mode": "sync"}})
     assert ok["status"] == "SUCCEEDED", ok

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
-from sfn_support import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
@@ -61,6 +61,10 @@ def test_start_job_run_sync_success_and_failure(emu):
     sfn = emu.client("stepfunctions")
     _job(glue, "bronze")
     _job(glue, "silver")
+    # A .sync Glue task starts, polls and may stop the run with the state machine's role (glue-iam.html).
+    actions = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+    jobs = [f"arn:aws:glue:eu-west-1:123456789012:job/{name}" for name in ("bronze", "silver")]
+    state_machine_role(emu, [{"Effect": "Allow", "Action": actions, "Resource": jobs}])
     arn = create_state_machine(sfn, "run-job", SYNC)
 
     ok = run_execution(sfn, arn, {"job": "bronze"})

@@ -183,7 +183,23 @@ def test_topic_policy_deny_and_encrypted_topic_key(emu):
     assert ("nokey", "kms:GenerateDataKey", "implicitDeny", "") in decided
 
 
+def test_enforce_is_the_default_and_refuses_unmapped_and_denied_calls(emu):
+    assert emu.control("GET", "/_emulator/config")["iam"]["mode"] == "enforce"
+    role = make_role(emu, "reader", [{"Effect": "Allow", "Action": "glue:GetDatabase", "Resource": "*"}])
+    glue = emu.client_as(role, "glue")
+    with pytest.raises(ClientError, match="AccessDenied"):
+        glue.get_databases()  # unmapped: refused, never silently allowed
+    with pytest.raises(ClientError, match="AccessDenied"):
+        glue.get_crawler(Name="nope")  # no statement allows it: refused before moto looks it up
+    rows = emu.decisions(denied_only=True)
+    assert {(r["action"], r["decision"]) for r in rows} >= {
+        ("glue:GetDatabases", "unmapped"),
+        ("glue:GetCrawler", "implicitDeny"),
+    }
+
+
 def test_audit_mode_records_but_does_not_refuse_and_unmapped_is_reported(emu):
+    emu.configure(iam={"mode": "audit"})  # the explicit opt-in
     role = make_role(emu, "reader", [{"Effect": "Allow", "Action": "glue:GetDatabase", "Resource": "*"}])
     glue = emu.client_as(role, "glue")
     glue.get_databases()  # unmapped operation: recorded, not refused in audit mode
@@ -289,7 +305,9 @@ def test_trust_policy_is_evaluated_with_the_conditions_lambda_sends(emu):
         Handler="main.handler",
         Code={"ZipFile": _zip("def handler(e, c):\n    return 1\n")},
     )
-    lam.invoke(FunctionName="foreign")  # audit mode: recorded, not refused
+    with pytest.raises(ClientError, match="cannot be assumed by Lambda") as err:
+        lam.invoke(FunctionName="foreign")
+    assert err.value.response["Error"]["Code"] == "InvalidParameterValueException"
     (trust,) = [d for d in emu.decisions(denied_only=True) if d["action"] == "sts:AssumeRole"]
     assert (trust["principal"], trust["resource"], trust["decision"]) == (
         "lambda.amazonaws.com",
@@ -466,3 +484,15 @@ def test_crawls_read_and_catalogue_as_the_crawler_role(emu):
     assert "s3:GetObject" in failed["ErrorMessage"] and "crawler-blind" in failed["ErrorMessage"]
     assert _crawl_state(glue, "ok")["LastCrawl"]["Status"] == "SUCCEEDED"
     assert glue.get_table(DatabaseName="bronze", Name="bronze_posts")["Table"]["Name"] == "bronze_posts"
+
+
+def test_server_default_mode_comes_from_the_environment(monkeypatch):
+    from local_emulator import runtime  # noqa: PLC0415
+
+    monkeypatch.delenv("EMULATOR_IAM_MODE", raising=False)
+    assert runtime._iam_mode_from_environment() == "enforce"
+    monkeypatch.setenv("EMULATOR_IAM_MODE", "audit")
+    assert runtime._iam_mode_from_environment() == "audit"
+    monkeypatch.setenv("EMULATOR_IAM_MODE", "lenient")
+    with pytest.raises(ValueError, match="EMULATOR_IAM_MODE must be one of audit, enforce, off"):
+        runtime._iam_mode_from_environment()

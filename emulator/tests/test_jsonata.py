@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sfn_support import create_state_machine, run_execution
+from sfn_support import GLUE_ARN, create_state_machine, run_execution, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
@@ -61,6 +61,17 @@ def test_jsonata_state_machine_end_to_end(emu):
     glue = emu.client("glue")
     emu.configure(glue_session={"provisioning_seconds": 0})
     glue.create_session(Id="sess-1", Role="arn:aws:iam::123456789012:role/g", Command={"Name": "glueetl"})
+    # The session id comes from the event: the role may read any session (as the guard's role may).
+    state_machine_role(
+        emu,
+        [
+            {
+                "Effect": "Allow",
+                "Action": "glue:GetSession",
+                "Resource": f"{GLUE_ARN}:session/*",
+            }
+        ],
+    )
     arn = create_state_machine(sfn, "jsonata-guard", GUARD_LIKE)
     event = {"time": "2026-01-01T10:00:00Z", "maxMinutes": 30, "detail": {"sessionId": "sess-1"}}
 

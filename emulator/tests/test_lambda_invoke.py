@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 from botocore.config import Config
-from sfn_support import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution, service_role, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
@@ -42,18 +42,14 @@ def _function(emu, name="writer", timeout=5):
     emu.client("s3").create_bucket(
         Bucket="out", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = emu.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    # The handler writes one object: its role may do exactly that.
+    put = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/from-lambda.txt"}
+    role_arn = service_role(emu, f"{name}-role", "lambda.amazonaws.com", [put])
     lam = emu.client("lambda")
     lam.create_function(
         FunctionName=name,
         Runtime="python3.11",
-        Role=role["Role"]["Arn"],
+        Role=role_arn,
         Handler="app.main.handler",
         Code={"ZipFile": _zip(HANDLER)},
         Timeout=timeout,
@@ -107,6 +103,16 @@ def test_step_functions_lambda_invoke_catches_handler_error(emu):
             "Caught": {"Type": "Pass", "End": True},
         },
     }
+    state_machine_role(
+        emu,
+        [
+            {
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:writer",
+            }
+        ],
+    )
     arn = create_state_machine(sfn, "call-lambda", definition)
     ok = run_execution(sfn, arn, {})
     assert ok["status"] == "SUCCEEDED", ok
@@ -139,13 +145,12 @@ def handler(event, context):
 
 
 def _probe_function(emu, name, runtime, layers=()):
-    trust = {"Version": "2012-10-17", "Statement": []}
-    role = emu.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    role_arn = service_role(emu, f"{name}-role", "lambda.amazonaws.com")  # the probe calls no AWS API
     lam = emu.client("lambda")
     lam.create_function(
         FunctionName=name,
         Runtime=runtime,
-        Role=role["Role"]["Arn"],
+        Role=role_arn,
         Handler="app.main.handler",
         Code={"ZipFile": _zip(PROBE)},
         Timeout=60,

@@ -5,12 +5,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from sfn_support import create_state_machine, run_execution
+from sfn_support import GLUE_ARN, create_state_machine, run_execution, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
 
-def _stop_session_machine(sfn):
+def _stop_session_machine(emu, sfn):
+    # Any session id arrives in the input: the role may stop sessions (as the guard's role may).
+    state_machine_role(
+        emu,
+        [
+            {
+                "Effect": "Allow",
+                "Action": "glue:StopSession",
+                "Resource": f"{GLUE_ARN}:session/*",
+            }
+        ],
+    )
     definition = {
         "StartAt": "Stop",
         "States": {
@@ -49,7 +60,7 @@ def _stop_session_machine(sfn):
 
 def test_glue_errors_match_aws_names(emu):
     sfn = emu.client("stepfunctions")
-    arn = _stop_session_machine(sfn)
+    arn = _stop_session_machine(emu, sfn)
     missing = run_execution(sfn, arn, {"id": "nope"})
     output = json.loads(missing["output"])
     assert output["branch"] == "missing"
@@ -58,7 +69,7 @@ def test_glue_errors_match_aws_names(emu):
 
 def test_injected_faults_surface_with_aws_names(emu):
     sfn = emu.client("stepfunctions")
-    arn = _stop_session_machine(sfn)
+    arn = _stop_session_machine(emu, sfn)
     emu.configure(glue_session={"provisioning_seconds": 0})
     emu.client("glue").create_session(
         Id="s1", Role="arn:aws:iam::123456789012:role/g", Command={"Name": "glueetl"}

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from sfn_support import create_state_machine, run_execution
+from sfn_support import GLUE_ARN, create_state_machine, run_execution, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
@@ -43,6 +43,16 @@ def test_sdk_result_with_timestamps_is_serialised(emu):
             }
         },
     }
+    state_machine_role(
+        emu,
+        [
+            {
+                "Effect": "Allow",
+                "Action": "glue:GetSession",
+                "Resource": f"{GLUE_ARN}:session/s",
+            }
+        ],
+    )
     arn = create_state_machine(sfn, "timestamps", definition)
     for _ in range(2):
         result = run_execution(sfn, arn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sfn_support import create_state_machine, run_execution
+from sfn_support import create_state_machine, run_execution, state_machine_role
 
 pytestmark = pytest.mark.emulator
 
@@ -15,6 +15,7 @@ def test_states_start_execution_integration_maps_fields_both_ways(emu):
     child = create_state_machine(
         sfn, "child", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
     )
+    state_machine_role(emu, [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": child}])
     parent = create_state_machine(
         sfn,
         "parent",
@@ -47,6 +48,7 @@ def test_duplicate_execution_name_surfaces_as_the_aws_error(emu):
         sfn, "slow-child", {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}
     )
     sfn.start_execution(stateMachineArn=child, name="once", input="{}")
+    state_machine_role(emu, [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": child}])
     parent = create_state_machine(
         sfn,
         "parent-dup",

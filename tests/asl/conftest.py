@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -10,11 +11,46 @@ from typing import Any
 
 import pytest
 from asl_render import REPO_ROOT, render
+from iam_calls import PROBE, derive_calls
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/asl-test"
 GLUE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-notebook"
+
+
+def task_statements(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """One Allow per call the definition's Task states make (tools/iam_calls.derive_calls, the
+    derivation `make verify` uses): exactly what the workflow needs. A parameter known only at run
+    time (a session id) becomes `*` in its ARN, as the product policies grant it."""
+    statements = []
+    for call in sorted(derive_calls(definition, REGION, ACCOUNT), key=lambda c: (c.action, c.resource)):
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Action": call.action,
+            "Resource": call.resource.replace(PROBE, "*"),
+        }
+        if call.context:
+            statement["Condition"] = {"StringEquals": dict(call.context)}
+        statements.append(statement)
+    return statements
+
+
+def grant_state_machine_role(emulator: Any, state_machine: str, definition: dict[str, Any]) -> None:
+    """Deploy ROLE_ARN for Step Functions with the grants of `definition`, as the inline policy
+    named after the state machine (the state machines of one test share the role)."""
+    iam = emulator.client("iam")
+    name = ROLE_ARN.rsplit("/", 1)[1]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {"Version": "2012-10-17", "Statement": task_statements(definition)}
+    iam.put_role_policy(RoleName=name, PolicyName=state_machine, PolicyDocument=json.dumps(policy))
 
 
 @dataclass
@@ -64,6 +100,7 @@ class AslHarness:
 
     def create_state_machine(self, name: str, asl_file: str, variables: dict[str, Any]) -> str:
         definition = render(REPO_ROOT / "asl" / asl_file, variables)
+        grant_state_machine_role(self.emulator, name, json.loads(definition))
         return self.sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE_ARN)[
             "stateMachineArn"
         ]

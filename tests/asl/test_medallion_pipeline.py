@@ -102,6 +102,76 @@ def _echo_zip() -> bytes:
     return buffer.getvalue()
 
 
+def pipeline_role_statements() -> list[dict[str, Any]]:
+    """What the pipeline's principals do with ROLE here (the jobs' runs are simulated, the echo
+    functions call nothing): crawls list and read their layer's bucket and write its catalog;
+    the quality run reads the candidate table and its data and publishes its result."""
+    glue = f"arn:aws:glue:{REGION}:{ACCOUNT}"
+    crawler_catalog = [f"{glue}:catalog"]
+    for database in DATABASES.values():
+        crawler_catalog += [f"{glue}:database/{database}", f"{glue}:table/{database}/*"]
+    silver = DATABASES["silver"]
+    return [
+        {
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": [f"arn:aws:s3:::t-{layer}" for layer in LAYER_TABLES],
+        },
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": [f"arn:aws:s3:::t-{layer}/*" for layer in LAYER_TABLES],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "glue:GetDatabase",
+                "glue:GetTable",
+                "glue:CreateTable",
+                "glue:UpdateTable",
+                "glue:BatchCreatePartition",
+            ],
+            "Resource": crawler_catalog,
+        },
+        {
+            "Effect": "Allow",
+            "Action": "glue:GetTable",
+            "Resource": [
+                f"{glue}:catalog",
+                f"{glue}:database/{silver}",
+                f"{glue}:table/{silver}/{CANDIDATE_TABLE}",
+            ],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"],
+            "Resource": f"{glue}:dataQualityRuleset/{NAMES['ruleset']}",
+        },
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{SILVER_BUCKET}"},
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{SILVER_BUCKET}/_candidate/*",
+        },
+    ]
+
+
+def deploy_pipeline_role(iam: Any) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": ["lambda.amazonaws.com", "glue.amazonaws.com"]},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="pipeline-test", AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {"Version": "2012-10-17", "Statement": pipeline_role_statements()}
+    iam.put_role_policy(RoleName="pipeline-test", PolicyName="pipeline", PolicyDocument=json.dumps(policy))
+
+
 class Pipeline:
     """The pipeline's resources on the emulator plus the state machine built from the real ASL."""
 
@@ -125,11 +195,7 @@ class Pipeline:
         ruleset: Optional[str] = None,
     ) -> None:
         ruleset = ruleset if ruleset is not None else wordpress_rules(row_count_floor=10)
-        iam = self.asl.emulator.client("iam")
-        iam.create_role(
-            RoleName="pipeline-test",
-            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
-        )
+        deploy_pipeline_role(self.asl.emulator.client("iam"))
         lam = self.asl.emulator.client("lambda")
         for step in ("raw", "bronze"):
             if step not in skip:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -17,13 +18,24 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     "glue_crawl": {"seconds": 3.0},
     "glue_data_quality": {"seconds": 1.0},
     "lambda": {"timeout_cap_seconds": 60.0},
-    # audit: every call of a role session is judged and recorded, denials are listed, not refused;
-    # enforce: denials are refused as AWS refuses them; off: nothing is evaluated.
-    "iam": {"mode": "audit"},
+    # enforce (default): denials are refused as AWS refuses them; audit (opt-in, for diagnosing a
+    # stack): every call of a role session is judged and recorded, denials listed, not refused;
+    # off: nothing is evaluated. EMULATOR_IAM_MODE sets the server's default (reset returns to it).
+    "iam": {"mode": "enforce"},
 }
 
 
 IAM_MODES = ("audit", "enforce", "off")
+
+
+def _iam_mode_from_environment() -> str:
+    mode = os.environ.get("EMULATOR_IAM_MODE", "").strip() or "enforce"
+    if mode not in IAM_MODES:
+        raise ValueError(f"EMULATOR_IAM_MODE must be one of {', '.join(IAM_MODES)}, got {mode!r}")
+    return mode
+
+
+DEFAULT_SETTINGS["iam"]["mode"] = _iam_mode_from_environment()
 
 
 class Settings:

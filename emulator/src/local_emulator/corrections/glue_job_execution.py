@@ -65,6 +65,7 @@ from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from local_emulator.corrections.glue_jobs import forced_failure
 from local_emulator.env import client_env
 from local_emulator.iam import services as iam_services
+from local_emulator.iam.credentials import RoleNotAssumable
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -177,6 +178,16 @@ class JobExecution:
         env.update(_interpreter_environment(python))
         return cmd, env
 
+    def _act_as_role(self, env: dict[str, str]) -> bool:
+        """The script acts as the job's role (a session minted as Glue would assume it); a role
+        Glue may not assume fails the run before the script starts."""
+        try:
+            env.update(iam_services.glue_job_session(self.job, self.run.job_run_id))
+        except RoleNotAssumable as exc:
+            self.finish("FAILED", f"Glue could not assume the job's role: {exc}")
+            return False
+        return True
+
     def _run_in(self, run_dir: Path) -> None:
         s3 = _s3_client()
         command = self.job.command or {}
@@ -205,8 +216,8 @@ class JobExecution:
         except runtimes.RuntimeUnavailable as exc:
             self.finish("FAILED", f"Local emulator: {exc}")
             return
-        # The script acts as the job's role (a session minted as Glue would assume it).
-        env.update(iam_services.glue_job_session(self.job, self.run.job_run_id))
+        if not self._act_as_role(env):
+            return
         self.log_path = _log_path(self.job.name, self.run.job_run_id)
         LOG.warning("glue job %s run %s: log %s", self.job.name, self.run.job_run_id, self.log_path)
         timeout = float(self.run.timeout) * 60 if self.run.timeout else None

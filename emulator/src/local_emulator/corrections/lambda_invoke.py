@@ -50,6 +50,7 @@ from local_emulator import runtime, runtimes
 from local_emulator.constants import REGION
 from local_emulator.env import client_env
 from local_emulator.iam import services as iam_services
+from local_emulator.iam.credentials import RoleNotAssumable
 from local_emulator.patching import EmulatorPatchError, target
 
 _RUNNER = r"""
@@ -159,15 +160,16 @@ def _write_logs(fn: Any, stream: str, lines: list[str]) -> None:
         return
 
 
-def run_handler(fn: Any, event: Any) -> tuple[Any, bool, str]:
-    """Run the handler; return (payload object, errored, log text)."""
+def run_handler(fn: Any, event: Any, session: dict[str, str]) -> tuple[Any, bool, str]:
+    """Run the handler with `session` (the execution role's AWS_* credentials); return
+    (payload object, errored, log text)."""
     request_id = str(uuid.uuid4())
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y/%m/%d")
     stream = f"{today}/[{fn.version}]{uuid.uuid4().hex}"
     package = _package_dir(fn)
     python, runtime_path = _runtime_paths(fn)
     env = _environment(fn, stream)
-    env.update(iam_services.lambda_session(fn))  # the handler acts as the execution role
+    env.update(session)  # the handler acts as the execution role
     env["LAMBDA_TASK_ROOT"] = str(package)
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [package, *runtime_path])
     env["PYTHONNOUSERSITE"] = "1"
@@ -219,6 +221,19 @@ def run_handler(fn: Any, event: Any) -> tuple[Any, bool, str]:
     return outcome["result"], not outcome["ok"], "\n".join(lines)
 
 
+class _RoleNotAssumableError(LambdaClientError):
+    # Lambda's answer when it cannot assume the execution role (CreateFunction / Invoke:
+    # InvalidParameterValueException "The role defined for the function cannot be assumed by
+    # Lambda.", https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+    code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            "InvalidParameterValueException",
+            f"The role defined for the function cannot be assumed by Lambda. ({message})",
+        )
+
+
 def _runs_here(fn: Any) -> bool:
     return fn.package_type == "Zip" and str(fn.run_time or "").startswith("python") and bool(fn.code_bytes)
 
@@ -242,12 +257,16 @@ def apply() -> None:
             _runtime_paths(fn)  # build or find the runtime first: a missing one fails the call
         except runtimes.RuntimeUnavailable as exc:
             raise _RuntimeUnavailableError(str(exc)) from exc
+        try:
+            session = iam_services.lambda_session(fn)  # a role Lambda cannot assume fails the call
+        except RoleNotAssumable as exc:
+            raise _RoleNotAssumableError(str(exc)) from exc
         if invocation_type == "Event":
-            threading.Thread(target=run_handler, args=(fn, event), daemon=True).start()
+            threading.Thread(target=run_handler, args=(fn, event, session), daemon=True).start()
             return b""
         if invocation_type == "DryRun":
             return b""
-        result, errored, logs = run_handler(fn, event)
+        result, errored, logs = run_handler(fn, event, session)
         if errored:
             response_headers["x-amz-function-error"] = "Unhandled"
         response_headers["x-amz-executed-version"] = str(fn.version)

@@ -7,9 +7,10 @@ only checks anything after `INITIAL_NO_AUTH_ACTION_COUNT` requests, with its own
 admin key (constants.ACCESS_KEY_ID: Terraform, tests) pass as before; requests signed with a
 role session's key (code the emulator runs as a role) are mapped to their IAM calls
 (`requests.py`), judged (`judge.py`) and recorded. Mode (setting `iam.mode`):
-- `audit` (default): decisions recorded, denials logged and listed, requests not refused;
-- `enforce`: a denied request is answered as AWS answers it (HTTP 403, AccessDenied /
+- `enforce` (default): a denied request is answered as AWS answers it (HTTP 403, AccessDenied /
   AccessDeniedException in the service's protocol);
+- `audit` (opt-in: setting or EMULATOR_IAM_MODE=audit): decisions recorded, denials logged and
+  listed, requests not refused;
 - `off`: nothing evaluated.
 An operation without an IAM mapping called by a role session is recorded as `unmapped` (and
 refused when enforcing): never silently allowed.
