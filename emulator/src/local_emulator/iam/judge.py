@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from local_emulator.iam import audit
+from local_emulator.iam import audit, tags
 from local_emulator.iam.evaluate import Decision, Grant, Request, evaluate
 from local_emulator.iam.policy import Context, Policy, Principal
 
@@ -172,6 +172,8 @@ def decide(
         resource_doc, model = resource_policy(resource)
     if resource_override is not None:
         resource_doc = resource_override
+    # Tag keys the request context holds (aws:PrincipalTag/*, aws:ResourceTag/*): tags.py.
+    context = {**tags.context_for(principal, resource), **context}
     is_kms = resource.startswith("arn:") and _arn_parts(resource)[0] == "kms"
     decision = evaluate(
         Request(principal, action, resource, context),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from local_emulator.iam import judge
+from local_emulator.iam.tags import request_tags
 
 TABLE_PATH = Path(__file__).with_name("operations.json")
 PUBLIC = "public"
@@ -147,6 +148,7 @@ def api_calls(service: str, operation: str, params: Any, account: str, region: s
         k: _get(params, v[1:-1]) if v.startswith("{") else v for k, v in spec.get("context", {}).items()
     }
     context = {k: v for k, v in context.items() if v is not None}
+    context.update(request_tags(params) if isinstance(params, Mapping) else {})
     calls = [Call(action, r, context) for t in spec["resources"] for r in expand(t, params, account, region)]
     for extra in spec.get("extra", []):
         extra_context = dict(extra.get("context", {}))
