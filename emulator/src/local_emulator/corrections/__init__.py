@@ -33,6 +33,7 @@ MODULES = [
     "s3_bucket_logging",
     "s3_delete_objects",
     "cloudtrail_arn",
+    "cloudwatch_alarm_actions",
     "events_targets",
     "lambda_managed_layers",
     "lambda_invoke",

@@ -89,6 +89,28 @@ def service_may_send(service: str, queue_arn: str, source_arn: str) -> bool:
     return allowed or credentials.mode() != "enforce"
 
 
+def service_delivers(service: str, calls: list[Call], source_arn: str, origin: str = "") -> Optional[str]:
+    """A service principal acting on its own behalf against resource policies (alarm actions,
+    log delivery, CloudTrail): every call judged with the confused-deputy keys the service sends
+    (`aws:SourceArn`, `aws:SourceAccount`) plus the call's own context. Returns the first denial's
+    text, or None when every call is allowed (or IAM is not enforced). Each decision is recorded,
+    so a delivery AWS would drop silently is still in the decisions log."""
+    if _off():
+        return None
+    principal = Principal(arn=service, account="", kind="service")
+    base = {"aws:SourceArn": source_arn, "aws:SourceAccount": ACCOUNT_ID, "aws:SecureTransport": "true"}
+    denial = None
+    for call in calls:
+        decision = judge.decide(
+            principal, call.action, call.resource, {**base, **call.context}, origin=origin or source_arn
+        )
+        if not decision.allowed and denial is None:
+            denial = (
+                f"{service} is not authorized to perform {call.action} on {call.resource}: {decision.reason}"
+            )
+    return denial if credentials.mode() == "enforce" else None
+
+
 def _session_principal(role_arn: str, service: str, source_arn: str, session: str) -> Optional[Principal]:
     env = credentials.assume_as_service(role_arn, service, source_arn, session[:64])
     return credentials.principal_for(env["AWS_ACCESS_KEY_ID"])
