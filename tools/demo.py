@@ -2,8 +2,9 @@
 
 1. starts the emulator and the local WordPress sample site (unless they already run),
 2. applies envs/local (state in .emulator/demo-<port>/, never a developer's envs/local state),
-3. pipeline scene: the daily schedule's target is started exactly as EventBridge Scheduler would
-   (tools/run_schedule.py), every state entered is printed (step, seconds, state), then per layer
+3. pipeline scene: the emulator invokes the daily schedule as EventBridge Scheduler does (the
+   schedule's role assumed and judged, `POST /_emulator/scheduler/invoke`), every state entered
+   is printed (step, seconds, state), then per layer
    what landed (objects, rows) and the first gold rows,
 4. `make demo`: the guard scene - a Glue interactive session is created, the CloudTrail
    CreateSession event is put on the default bus, the guard's execution is followed, the session
@@ -228,8 +229,14 @@ def receive(url: str, wait: int = 5) -> list[dict[str, Any]]:
 
 def run_workflow(outputs: dict[str, Any]) -> dict[str, Any]:
     sfn = client("stepfunctions")
-    started = run_schedule.fire(client("scheduler"), sfn, outputs["pipeline_schedule_name"])
-    say(f"schedule {outputs['pipeline_schedule_name']} fired as Scheduler would: input {started['input']}")
+    # The emulator invokes the schedule as Scheduler does: with the schedule's role, judged.
+    outcome = control("POST", "/_emulator/scheduler/invoke", {"name": outputs["pipeline_schedule_name"]})
+    if outcome.get("outcome") != "invoked":
+        raise SystemExit(
+            f"the schedule {outputs['pipeline_schedule_name']} did not start the workflow: {outcome}"
+        )
+    started = sfn.describe_execution(executionArn=outcome["executionArn"])
+    say(f"schedule {outputs['pipeline_schedule_name']} invoked with its role: input {started['input']}")
     say(f"execution {started['executionArn'].rsplit(':', 1)[-1]}")
     print(f"    {'step':>4} {'seconds':>8}  state", flush=True)
     step = [0]
@@ -335,6 +342,16 @@ def guard_scene(outputs: dict[str, Any]) -> None:
     for note in receive(inbox)[:1]:
         print(f"\n  --- e-mail to the success topic ---\n  Subject: {note['Subject']}\n")
         print("  " + note["Message"].replace("\n", "\n  ") + "\n", flush=True)
+
+
+def control(method: str, path: str, body: Any = None) -> Any:
+    """A call of the emulator's control API (its own HTTPS port)."""
+    env = client_env(PORT)
+    context = ssl.create_default_context(cafile=env["AWS_CA_BUNDLE"])
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{env['AWS_ENDPOINT_URL']}{path}", data=data, method=method)
+    with urllib.request.urlopen(request, context=context, timeout=60) as response:
+        return json.loads(response.read())
 
 
 def permission_scene() -> int:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from run_schedule import fire, follow
+from run_schedule import follow
 from wordpress_sample.server import CORRUPT_POST_STATUS
 
 from tests.e2e.conftest import AppliedEnv, load_sample_site
@@ -167,7 +167,11 @@ def _drain(applied: AppliedEnv, url: str) -> list[dict[str, Any]]:
 def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, str]) -> Run:
     emulator = applied.emulator
     sfn = emulator.client("stepfunctions")
-    started = fire(emulator.client("scheduler"), sfn, applied.output("pipeline_schedule_name"))
+    # Invoked as Scheduler invokes it: with the schedule's role (trust, StartExecution) judged.
+    started = emulator.control(
+        "POST", "/_emulator/scheduler/invoke", {"name": applied.output("pipeline_schedule_name")}
+    )
+    assert started["outcome"] == "invoked", started
     states: list[str] = []
     result = follow(
         sfn, started["executionArn"], lambda _s, _kind, state: states.append(state), 0.5, RUN_TIMEOUT

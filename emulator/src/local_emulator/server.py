@@ -98,6 +98,9 @@ class EmulatorApp:
             ("POST", "/_emulator/reset"): _reset,
             ("GET", "/_emulator/iam/decisions"): _decisions,
             ("DELETE", "/_emulator/iam/decisions"): _clear_decisions,
+            ("POST", "/_emulator/scheduler/invoke"): _invoke_schedule,
+            ("POST", "/_emulator/cloudtrail/deliver"): _deliver_trail,
+            ("POST", "/_emulator/s3/deliver-access-logs"): _deliver_access_logs,
         }
 
 
@@ -138,6 +141,29 @@ def _decisions(environ: dict[str, Any]) -> Any:
 def _clear_decisions(_: dict[str, Any]) -> Any:
     iam_audit.clear()
     return {"counts": {}}
+
+
+def _invoke_schedule(environ: dict[str, Any]) -> Any:
+    from local_emulator import scheduler_invoke  # noqa: PLC0415 - imports boto3 clients lazily
+
+    body = _read_json(environ)
+    return scheduler_invoke.invoke(
+        str(body["name"]), str(body.get("group") or "default"), body.get("scheduled_time")
+    )
+
+
+def _deliver_trail(environ: dict[str, Any]) -> Any:
+    from local_emulator import cloudtrail_delivery  # noqa: PLC0415
+
+    body = _read_json(environ)
+    return cloudtrail_delivery.deliver(str(body["trail"]), body.get("records"))
+
+
+def _deliver_access_logs(environ: dict[str, Any]) -> Any:
+    from local_emulator import s3_access_logs  # noqa: PLC0415
+
+    body = _read_json(environ)
+    return s3_access_logs.deliver(str(body["bucket"]), [str(r) for r in body.get("records") or []])
 
 
 def _reset(_: dict[str, Any]) -> Any:
