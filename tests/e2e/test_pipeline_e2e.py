@@ -365,6 +365,19 @@ def test_bad_source_data_fails_at_the_quality_gate_and_notifies_once(pipeline):
     assert failure.execution["cause"] == note["Message"]
 
 
+def test_the_failed_run_logs_reach_the_workflow_log_group(applied_local_env, pipeline):
+    """Vended-log delivery of the failed execution: the workflow's key lets delivery.logs decrypt
+    its execution data and the log group's key lets CloudWatch Logs encrypt (judged at run time)."""
+    emulator = applied_local_env.emulator
+    outcome = emulator.control(
+        "POST",
+        "/_emulator/states/deliver-execution-logs",
+        {"executionArn": pipeline.failure.execution["executionArn"]},
+    )
+    assert outcome["denial"] is None, outcome
+    assert outcome["delivered"] >= 1  # level ERROR: at least ExecutionFailed
+
+
 def test_bad_source_data_never_reaches_gold(applied_local_env, pipeline):
     assert pipeline.failure.snapshot.objects["gold"] == pipeline.second.snapshot.objects["gold"]
     rows = pipeline.failure.snapshot.gold

@@ -101,6 +101,7 @@ class EmulatorApp:
             ("POST", "/_emulator/scheduler/invoke"): _invoke_schedule,
             ("POST", "/_emulator/cloudtrail/deliver"): _deliver_trail,
             ("POST", "/_emulator/s3/deliver-access-logs"): _deliver_access_logs,
+            ("POST", "/_emulator/states/deliver-execution-logs"): _deliver_execution_logs,
         }
 
 
@@ -164,6 +165,12 @@ def _deliver_access_logs(environ: dict[str, Any]) -> Any:
 
     body = _read_json(environ)
     return s3_access_logs.deliver(str(body["bucket"]), [str(r) for r in body.get("records") or []])
+
+
+def _deliver_execution_logs(environ: dict[str, Any]) -> Any:
+    from local_emulator import sfn_execution_logs  # noqa: PLC0415
+
+    return sfn_execution_logs.deliver(str(_read_json(environ)["executionArn"]))
 
 
 def _reset(_: dict[str, Any]) -> Any:
