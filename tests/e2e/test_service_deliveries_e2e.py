@@ -26,7 +26,7 @@ def test_every_alarm_notifies_the_failure_topic(applied_local_env):
     topic = applied_local_env.output("failure_topic_arn")
     url = sqs.create_queue(QueueName="e2e-alarm-inbox")["QueueUrl"]
     queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)["SubscriptionArn"]
     alarms = [a for a in cloudwatch.describe_alarms()["MetricAlarms"] if topic in a["AlarmActions"]]
     assert len(alarms) >= 3, [a["AlarmName"] for a in alarms]  # workflow, functions, schedule DLQ, guard
     try:
@@ -48,6 +48,9 @@ def test_every_alarm_notifies_the_failure_topic(applied_local_env):
     finally:
         for alarm in alarms:
             cloudwatch.set_alarm_state(AlarmName=alarm["AlarmName"], StateValue="OK", StateReason="e2e done")
+        # Unsubscribe first: later publishes to the topic (the pipeline's failure notifications)
+        # must not meet a subscription whose queue is gone.
+        sns.unsubscribe(SubscriptionArn=subscription)
         sqs.delete_queue(QueueUrl=url)
 
 
