@@ -230,7 +230,9 @@ def receive(url: str, wait: int = 5) -> list[dict[str, Any]]:
 def run_workflow(outputs: dict[str, Any]) -> dict[str, Any]:
     sfn = client("stepfunctions")
     # The emulator invokes the schedule as Scheduler does: with the schedule's role, judged.
-    outcome = control("POST", "/_emulator/scheduler/invoke", {"name": outputs["pipeline_schedule_name"]})
+    outcome = emulator().control(
+        "POST", "/_emulator/scheduler/invoke", {"name": outputs["pipeline_schedule_name"]}
+    )
     if outcome.get("outcome") != "invoked":
         raise SystemExit(
             f"the schedule {outputs['pipeline_schedule_name']} did not start the workflow: {outcome}"
@@ -342,16 +344,6 @@ def guard_scene(outputs: dict[str, Any]) -> None:
     for note in receive(inbox)[:1]:
         print(f"\n  --- e-mail to the success topic ---\n  Subject: {note['Subject']}\n")
         print("  " + note["Message"].replace("\n", "\n  ") + "\n", flush=True)
-
-
-def control(method: str, path: str, body: Any = None) -> Any:
-    """A call of the emulator's control API (its own HTTPS port)."""
-    env = client_env(PORT)
-    context = ssl.create_default_context(cafile=env["AWS_CA_BUNDLE"])
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{env['AWS_ENDPOINT_URL']}{path}", data=data, method=method)
-    with urllib.request.urlopen(request, context=context, timeout=60) as response:
-        return json.loads(response.read())
 
 
 def permission_scene() -> int:
