@@ -172,8 +172,10 @@ def decide(
         resource_doc, model = resource_policy(resource)
     if resource_override is not None:
         resource_doc = resource_override
-    # Tag keys the request context holds (aws:PrincipalTag/*, aws:ResourceTag/*): tags.py.
-    context = {**tags.context_for(principal, resource), **context}
+    # Tag keys the request context holds (aws:PrincipalTag/*, aws:ResourceTag/*): tags.py. Looked
+    # up only when a policy in play names a tag key; none can match otherwise.
+    if any(p is not None and p.uses_tags for p in (*identity, resource_doc, boundary)):
+        context = {**tags.context_for(principal, resource), **context}
     is_kms = resource.startswith("arn:") and _arn_parts(resource)[0] == "kms"
     decision = evaluate(
         Request(principal, action, resource, context),

@@ -326,6 +326,9 @@ class Policy:
 
     name: str
     statements: tuple[Statement, ...] = field(default=())
+    # Whether any statement names a tag key (aws:*Tag/..., aws:TagKeys): only then does the judge
+    # look the principal's and the resource's tags up (iam/tags.py), keeping other calls cheap.
+    uses_tags: bool = False
 
     @classmethod
     def parse(cls, name: str, document: Union[str, Mapping[str, Any]]) -> Policy:
@@ -334,7 +337,9 @@ class Policy:
 
 def _parse(name: str, document: Mapping[str, Any]) -> Policy:
     statements = as_list(document.get("Statement"))
-    return Policy(name, tuple(parse_statement(s, i) for i, s in enumerate(statements)))
+    text = json.dumps(document).lower()
+    uses_tags = "tag/" in text or "aws:tagkeys" in text
+    return Policy(name, tuple(parse_statement(s, i) for i, s in enumerate(statements)), uses_tags)
 
 
 @functools.lru_cache(maxsize=2048)
