@@ -23,10 +23,19 @@ JOB_ARN = "arn:aws:glue:eu-west-1:123456789012:job/"
 
 @pytest.fixture(autouse=True)
 def glue_role(emu):
-    """The jobs' role: Glue may assume it; the shell script writes its one result object with it
-    (scripts are fetched and Spark data staged by the emulator itself, see the README)."""
-    put = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/result.txt"}
-    return service_role(emu, "glue", "glue.amazonaws.com", [put])
+    """The jobs' role: Glue may assume it and reads the scripts and extra files with it; the shell
+    script writes its one result object with it; what Spark writes is copied back with it (Spark's
+    reads are staged by the emulator itself, see the README)."""
+    grants = [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::artifacts/jobs/*"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/result.txt"},
+        {
+            "Effect": "Allow",
+            "Action": ["s3:PutObject", "s3:DeleteObject"],
+            "Resource": "arn:aws:s3:::out-data/counts/*",
+        },
+    ]
+    return service_role(emu, "glue", "glue.amazonaws.com", grants)
 
 
 # Uses a module from --extra-py-files, reads its arguments, writes to S3 through the emulator.
@@ -140,6 +149,26 @@ def test_failing_script_and_missing_script_fail_the_run(shell_job):
     ghost = _wait_run(glue, "ghost", glue.start_job_run(JobName="ghost")["JobRunId"])
     assert ghost["JobRunState"] == "FAILED"
     assert "s3://artifacts/nope.py" in ghost["ErrorMessage"]
+
+
+def test_script_is_read_with_the_job_role(shell_job):
+    """Glue reads ScriptLocation with the job's role: a role that may not read it fails the run."""
+    emu = shell_job
+    emu.client("s3").put_object(Bucket="artifacts", Key="other/shell.py", Body=b"print('never runs')\n")
+    glue = emu.client("glue")
+    glue.create_job(
+        Name="unreadable",
+        Role=ROLE,
+        Command={"Name": "pythonshell", "ScriptLocation": "s3://artifacts/other/shell.py"},
+    )
+    run = _wait_run(glue, "unreadable", glue.start_job_run(JobName="unreadable")["JobRunId"])
+    assert run["JobRunState"] == "FAILED"
+    assert "Failed to download s3://artifacts/other/shell.py" in run["ErrorMessage"]
+    assert (
+        "403" in run["ErrorMessage"]
+        or "Forbidden" in run["ErrorMessage"]
+        or "AccessDenied" in run["ErrorMessage"]
+    )
 
 
 def test_sync_task_sees_the_real_outcome(shell_job):

@@ -178,46 +178,22 @@ class JobExecution:
         env.update(_interpreter_environment(python))
         return cmd, env
 
-    def _act_as_role(self, env: dict[str, str]) -> bool:
-        """The script acts as the job's role (a session minted as Glue would assume it); a role
-        Glue may not assume fails the run before the script starts."""
+    def _role_session(self) -> Optional[dict[str, str]]:
+        """The job's role as Glue assumes it, or None (run FAILED) when Glue may not assume it.
+
+        On AWS the role reads the script and `--extra-py-files` ("the role ... must have access to
+        the script location in Amazon S3", Glue's job IAM docs) and runs the script, so both act
+        as the role here; an empty dict means the judge is off."""
         try:
-            env.update(iam_services.glue_job_session(self.job, self.run.job_run_id))
+            return iam_services.glue_job_session(self.job, self.run.job_run_id)
         except RoleNotAssumable as exc:
             self.finish("FAILED", f"Glue could not assume the job's role: {exc}")
-            return False
-        return True
+            return None
 
-    def _run_in(self, run_dir: Path) -> None:
-        s3 = _s3_client()
-        command = self.job.command or {}
-        kind = command.get("Name", "glueetl")
-        arguments = dict(self.run.arguments or {})
-        script_location = str(command.get("ScriptLocation") or "")
-        try:
-            script = _download(s3, script_location, run_dir / "script")
-            extra = [
-                _download(s3, uri.strip(), run_dir / "extra")
-                for uri in str(arguments.get("--extra-py-files", "")).split(",")
-                if uri.strip()
-            ]
-        except _DownloadError as exc:
-            self.finish("FAILED", str(exc))
-            return
-        staged: dict[str, dict[str, tuple[int, int]]] = {}
-        storage = run_dir / "storage"
-        if kind == "glueetl":
-            for bucket in _bucket_arguments(arguments):
-                staged[bucket] = _stage_bucket(s3, bucket, storage / bucket)
-            arguments.setdefault("--storage_root", f"file://{storage}")
-        argv = _script_argv(self.job.name, self.run.job_run_id, arguments)
-        try:
-            cmd, env = self._command(kind, script, argv, [*extra, script.parent], arguments)
-        except runtimes.RuntimeUnavailable as exc:
-            self.finish("FAILED", f"Local emulator: {exc}")
-            return
-        if not self._act_as_role(env):
-            return
+    def _execute(
+        self, cmd: list[str], env: dict[str, str], argv: list[str], run_dir: Path
+    ) -> tuple[str, bool]:
+        """Run the job's process under its timeout; (stderr, timed out). Output goes to its log."""
         self.log_path = _log_path(self.job.name, self.run.job_run_id)
         LOG.warning("glue job %s run %s: log %s", self.job.name, self.run.job_run_id, self.log_path)
         timeout = float(self.run.timeout) * 60 if self.run.timeout else None
@@ -236,6 +212,37 @@ class JobExecution:
                 _, stderr = self._process.communicate()
                 timed_out = True
             log_file.write(stderr)
+        return stderr, timed_out
+
+    def _run_in(self, run_dir: Path) -> None:
+        session = self._role_session()
+        if session is None:
+            return
+        s3 = _s3_client()  # the emulator's own staging of Spark's S3 reads (not the job's calls)
+        as_role = _s3_client(session)
+        command = self.job.command or {}
+        kind = command.get("Name", "glueetl")
+        arguments = dict(self.run.arguments or {})
+        script_location = str(command.get("ScriptLocation") or "")
+        try:
+            script, extra = _fetch_code(as_role, script_location, arguments, run_dir)
+        except _DownloadError as exc:
+            self.finish("FAILED", str(exc))
+            return
+        staged: dict[str, dict[str, tuple[int, int]]] = {}
+        storage = run_dir / "storage"
+        if kind == "glueetl":
+            for bucket in _bucket_arguments(arguments):
+                staged[bucket] = _stage_bucket(s3, bucket, storage / bucket)
+            arguments.setdefault("--storage_root", f"file://{storage}")
+        argv = _script_argv(self.job.name, self.run.job_run_id, arguments)
+        try:
+            cmd, env = self._command(kind, script, argv, [*extra, script.parent], arguments)
+        except runtimes.RuntimeUnavailable as exc:
+            self.finish("FAILED", f"Local emulator: {exc}")
+            return
+        env.update(session)  # the script acts as the job's role
+        stderr, timed_out = self._execute(cmd, env, argv, run_dir)
         output = self.log_path.read_text(errors="replace")
         _write_cloudwatch(_log_group_prefix(kind, arguments), self.run.job_run_id, output, stderr)
         if timed_out:
@@ -245,8 +252,8 @@ class JobExecution:
             self.finish("FAILED", _error_message(stderr, self._process.returncode))
         else:
             try:
-                for bucket, before in staged.items():
-                    _mirror_back(s3, bucket, storage / bucket, before)
+                for bucket, before in staged.items():  # what Spark wrote, written as the role
+                    _mirror_back(as_role, bucket, storage / bucket, before)
             except Exception as exc:
                 self.finish("FAILED", f"Emulator could not copy the job's output back to S3: {exc}")
                 return
@@ -257,15 +264,18 @@ class _DownloadError(Exception):
     pass
 
 
-def _s3_client() -> Any:
+def _s3_client(session: Optional[dict[str, str]] = None) -> Any:
+    """An S3 client of the admin key, or of a role `session` (AWS_* variables) when given."""
     port = runtime.server_info["port"]
+    keys = session or {"AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}
     return boto3.client(
         "s3",
         endpoint_url=f"https://127.0.0.1:{port}",
         verify=str(runtime.server_info["ca_bundle"]),
         region_name=REGION,
-        aws_access_key_id=ACCESS_KEY_ID,
-        aws_secret_access_key=SECRET_ACCESS_KEY,
+        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=keys.get("AWS_SESSION_TOKEN"),
     )
 
 
@@ -285,6 +295,19 @@ def _download(s3: Any, uri: str, folder: Path) -> Path:
     except Exception as exc:
         raise _DownloadError(f"Failed to download {uri}: {exc}") from exc
     return path
+
+
+def _fetch_code(
+    s3: Any, script_location: str, arguments: dict[str, str], run_dir: Path
+) -> tuple[Path, list[Path]]:
+    """The script and the `--extra-py-files`, downloaded with `s3` (the job role's client)."""
+    script = _download(s3, script_location, run_dir / "script")
+    extra = [
+        _download(s3, uri.strip(), run_dir / "extra")
+        for uri in str(arguments.get("--extra-py-files", "")).split(",")
+        if uri.strip()
+    ]
+    return script, extra
 
 
 def _bucket_arguments(arguments: dict[str, str]) -> list[str]:
