@@ -30,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from lakehouse_common import arguments, layout, notifications
 from lakehouse_common.aws import configure_awswrangler
 from lakehouse_common.datasets import SOURCE_WORDPRESS, WORDPRESS_COLUMNS, WORDPRESS_DATASETS, WORDPRESS_KEYS
-from lakehouse_common.layout import INGESTED_AT_METADATA
+from lakehouse_common.layout import INGESTED_AT_METADATA, LAST_PART_METADATA
 from lakehouse_common.logging_setup import configure_logging
 
 LOGGER = logging.getLogger(__name__)
@@ -190,8 +190,14 @@ def conform(frame: Any, dataset: str, where: str, allow_empty: bool = False) -> 
 
 
 # ---- I/O ----------------------------------------------------------------------------------------
-def newest_raw_object(s3: Any, settings: BronzeSettings, dataset: str, ingest_date: str) -> Tuple[str, int]:
-    """(key of the newest raw run of the date, number of runs found); DatasetError if none."""
+def newest_raw_run(
+    s3: Any, settings: BronzeSettings, dataset: str, ingest_date: str
+) -> Tuple[List[str], int]:
+    """(keys of the newest raw run of the date: one object, or its parts in order; runs found).
+
+    DatasetError if there is none, or if the newest run was stored in parts and its last part is
+    missing (its fetch did not finish): bronze never loads half a run.
+    """
     prefix = layout.partition_prefix(settings.raw_bucket, settings.source, dataset, ingest_date)
     key_prefix = prefix[len(f"s3://{settings.raw_bucket}/") :]
     objects: List[Mapping[str, Any]] = []
@@ -199,13 +205,28 @@ def newest_raw_object(s3: Any, settings: BronzeSettings, dataset: str, ingest_da
         objects += [item for item in page.get("Contents", []) if item["Key"].endswith(".json")]
     if not objects:
         raise DatasetError(f"no raw object under {prefix} (did the raw stage run for {ingest_date}?)")
+    runs: Dict[str, List[Mapping[str, Any]]] = {}
+    for item in objects:
+        runs.setdefault(layout.raw_run_part(item["Key"])[0], []).append(item)
+    # A run's time is that of its newest object; the newest run wins (see choose_newest).
+    latest = [max(items, key=lambda item: (item["LastModified"], item["Key"])) for items in runs.values()]
     ingested_at = {
         key: s3.head_object(Bucket=settings.raw_bucket, Key=key)
         .get("Metadata", {})
         .get(INGESTED_AT_METADATA, "")
-        for key in same_second_ties(objects)
+        for key in same_second_ties(latest)
     }
-    return choose_newest(objects, ingested_at), len(objects)
+    run = layout.raw_run_part(choose_newest(latest, ingested_at))[0]
+    keys = sorted(str(item["Key"]) for item in runs[run])
+    numbers = [layout.raw_run_part(key)[1] for key in keys]
+    if numbers != [None]:
+        last = s3.head_object(Bucket=settings.raw_bucket, Key=keys[-1]).get("Metadata", {})
+        if numbers != list(range(len(keys))) or last.get(LAST_PART_METADATA) != "true":
+            raise DatasetError(
+                f"raw run {run} under {prefix} is incomplete (parts {numbers}, the last without "
+                f"{LAST_PART_METADATA}=true): its fetch did not finish"
+            )
+    return keys, len(runs)
 
 
 def read_raw(wr: Any, path: str) -> Any:
@@ -223,40 +244,99 @@ def write_partition(wr: Any, s3: Any, frame: Any, partition: str, dataset: str) 
     """Write <partition><dataset>.parquet, then delete any other object of that partition."""
     path = f"{partition}{dataset}.parquet"
     wr.s3.to_parquet(frame, path=path, index=False, compression="snappy")
-    bucket, _, key_prefix = partition[len("s3://") :].partition("/")
-    leftovers = [
-        {"Key": item["Key"]}
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix)
-        for item in page.get("Contents", [])
-        if f"s3://{bucket}/{item['Key']}" != path
-    ]
-    for start in range(0, len(leftovers), 1000):
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": leftovers[start : start + 1000], "Quiet": True})
+    delete_leftovers(s3, partition, [path])
     return path
 
 
 def load_dataset(
     wr: Any, s3: Any, settings: BronzeSettings, dataset: str, ingest_date: str
 ) -> Dict[str, Any]:
-    raw_key, runs = newest_raw_object(s3, settings, dataset, ingest_date)
-    raw_path = f"s3://{settings.raw_bucket}/{raw_key}"
-    frame = conform(
-        read_raw(wr, raw_path), dataset, raw_path, allow_empty=dataset in settings.incremental_datasets
-    )
+    raw_keys, runs = newest_raw_run(s3, settings, dataset, ingest_date)
     partition = layout.partition_prefix(settings.bronze_bucket, settings.source, dataset, ingest_date)
-    written = write_partition(wr, s3, frame, partition, dataset)
-    LOGGER.info(
-        "bronze %s: %d rows from %s (%d raw run(s)) -> %s", dataset, len(frame), raw_path, runs, written
-    )
+    allow_empty = dataset in settings.incremental_datasets
+    if len(raw_keys) == 1:
+        raw_path = f"s3://{settings.raw_bucket}/{raw_keys[0]}"
+        frame = conform(read_raw(wr, raw_path), dataset, raw_path, allow_empty=allow_empty)
+        written = [write_partition(wr, s3, frame, partition, dataset)]
+        rows, columns = len(frame.index), len(frame.columns)
+    else:
+        written, rows, columns = load_parts(wr, s3, settings, dataset, raw_keys=raw_keys, partition=partition)
+    LOGGER.info("bronze %s: %d rows from %s (%d raw run(s)) -> %s", dataset, rows, raw_keys, runs, written)
     return {
-        "objects": 1,
-        "rows": len(frame.index),
-        "columns": len(frame.columns),
+        "objects": len(written),
+        "rows": rows,
+        "columns": columns,
         "path": partition,
-        "key": written,
-        "raw_key": raw_key,
+        "key": written[-1],
+        "raw_key": raw_keys[-1],
+        "raw_objects": len(raw_keys),
         "raw_runs": runs,
     }
+
+
+def load_parts(
+    wr: Any, s3: Any, settings: BronzeSettings, dataset: str, *, raw_keys: Sequence[str], partition: str
+) -> Tuple[List[str], int, int]:
+    """Convert a raw run stored in parts one part at a time (memory holds one part) into
+    <dataset>.part-NNNNN.parquet files -> (written paths, rows, columns).
+
+    Keys must be unique across parts too. Only when every part is written are the partition's
+    other files deleted; on any failure the parts written so far are deleted, so the previous
+    partition stays as it was.
+    """
+    import pandas as pd  # noqa: PLC0415 - from the AWS SDK for pandas layer
+
+    key_columns = list(WORDPRESS_KEYS[dataset])
+    written: List[str] = []
+    seen: List[Any] = []
+    rows = columns = 0
+    try:
+        for number, raw_key in enumerate(raw_keys):
+            raw_path = f"s3://{settings.raw_bucket}/{raw_key}"
+            frame = conform(
+                read_raw(wr, raw_path),
+                dataset,
+                raw_path,
+                allow_empty=dataset in settings.incremental_datasets,
+            )
+            path = f"{partition}{dataset}.part-{number:05d}.parquet"
+            wr.s3.to_parquet(frame, path=path, index=False, compression="snappy")
+            written.append(path)
+            seen.append(frame[key_columns].copy())
+            rows, columns = rows + len(frame.index), max(columns, len(frame.columns))
+            del frame
+        keys = pd.concat(seen, ignore_index=True)
+        duplicated = keys.duplicated(keep=False)
+        if duplicated.any():
+            examples = keys.loc[duplicated].drop_duplicates().head(_SHOW).to_dict("records")
+            raise DatasetError(
+                f"raw run {raw_keys[0]}: {int(duplicated.sum())} rows share a key {key_columns} across "
+                f"parts; duplicated keys include {json.dumps(examples, default=int)}"
+            )
+    except Exception:
+        delete_keys(s3, partition, written)
+        raise
+    delete_leftovers(s3, partition, written)
+    return written, rows, columns
+
+
+def delete_keys(s3: Any, partition: str, paths: Sequence[str]) -> None:
+    bucket = partition[len("s3://") :].partition("/")[0]
+    objects = [{"Key": path[len(f"s3://{bucket}/") :]} for path in paths]
+    for start in range(0, len(objects), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True})
+
+
+def delete_leftovers(s3: Any, partition: str, keep: Sequence[str]) -> None:
+    """Delete every object of the partition but `keep` (full s3:// paths)."""
+    bucket, _, key_prefix = partition[len("s3://") :].partition("/")
+    leftovers = [
+        f"s3://{bucket}/{item['Key']}"
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix)
+        for item in page.get("Contents", [])
+        if f"s3://{bucket}/{item['Key']}" not in keep
+    ]
+    delete_keys(s3, partition, leftovers)
 
 
 def _notify_failure(

@@ -28,7 +28,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import urllib3
@@ -37,7 +37,7 @@ from urllib3.util import Retry, Timeout
 
 from lakehouse_common import arguments, layout, notifications
 from lakehouse_common.datasets import SOURCE_WORDPRESS
-from lakehouse_common.layout import INGESTED_AT_METADATA
+from lakehouse_common.layout import INGESTED_AT_METADATA, LAST_PART_METADATA
 from lakehouse_common.logging_setup import configure_logging
 
 LOGGER = logging.getLogger(__name__)
@@ -50,6 +50,11 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The query parameter the lakehouse-export plugin reads as an incremental dataset's first day.
 FROM_PARAMETER = "from"
+# Keyset paging: rows after this primary key (the plugin's routes keyed by one integer column);
+# a route that does not know it ignores it, as WordPress ignores unregistered parameters, and
+# pages by number instead.
+KEYSET_PARAMETER = "after"
+PAGING_PARAMETERS = (KEYSET_PARAMETER, "page")
 
 
 class RawIngestError(RuntimeError):
@@ -72,6 +77,12 @@ class RawSettings:
     credentials_secret: Optional[str] = None
     incremental_datasets: Tuple[str, ...] = ()
     lookback_days: int = 2
+    # A raw object holds at most about this many bytes of rows: the function's memory and bronze's
+    # per-object memory stay bounded however large the dataset (a bigger fetch writes parts).
+    object_max_bytes: int = 16 * 1024 * 1024
+    # No new page is requested once less than this many seconds of the invocation are left: the
+    # rows so far are stored and a continuation is returned (the workflow invokes again).
+    reserve_seconds: float = 45.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,8 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> RawSettings:
             item.strip() for item in (env.get("INCREMENTAL_DATASETS") or "").split(",") if item.strip()
         ),
         lookback_days=arguments.env_int("LOOKBACK_DAYS", 2, env),
+        object_max_bytes=arguments.env_int("OBJECT_MAX_BYTES", 16 * 1024 * 1024, env),
+        reserve_seconds=arguments.env_float("RESERVE_SECONDS", 45.0, env),
     )
 
 
@@ -320,45 +333,145 @@ def _redacted_reason(reason: Any) -> str:
     return f"{type(reason).__name__}: {reason}" if reason is not None else "no answer"
 
 
-def fetch_dataset(
-    http: urllib3.PoolManager,
-    dataset: str,
-    url: str,
-    credentials: Optional[Credentials] = None,
-    allow_empty: bool = False,
-) -> Tuple[bytes, int, int]:
-    """Fetch every page of one endpoint -> (body to store, rows, pages).
+def next_query(headers: Mapping[str, str], query: Mapping[str, str], where: str) -> Optional[Dict[str, str]]:
+    """The paging parameters of the next page, or None after the last page.
 
-    A single page is stored byte for byte; several pages are stored as one JSON array made of the
-    pages' arrays spliced together as received. Each page is parsed to check it and then dropped,
-    so memory holds the bytes, not a million Python dicts (measured: bench/wordpress_ingest.py).
+    WordPress announces the next page in `Link: <...>; rel="next"`; only its paging parameters
+    (`after`: keyset, `page`: numbered) are taken, and applied to the configured URL, so the
+    credentials never follow a link to another host. Without a Link header, X-WP-TotalPages tells
+    whether a numbered page follows.
     """
+    for link in (headers.get("Link") or "").split(","):
+        target, _, params = link.partition(";")
+        if not re.search(r'rel="?next"?', params):
+            continue
+        found = dict(parse_qsl(urlsplit(target.strip().strip("<>")).query))
+        paging = {name: found[name] for name in PAGING_PARAMETERS if name in found}
+        if not paging:
+            raise EndpointError(f"{where} sent a next link without {' or '.join(PAGING_PARAMETERS)}")
+        return paging
+    if "X-WP-TotalPages" not in headers:
+        return None  # a keyset page without a next link is the last
+    page = int(query.get("page") or 1)
+    return {"page": str(page + 1)} if page < total_pages(headers, where) else None
+
+
+def paged_url(url: str, query: Mapping[str, str]) -> str:
+    """The configured `url` with the paging parameters of `query`."""
+    for name, value in query.items():
+        url = with_query(url, name, value)
+    return url
+
+
+@dataclass
+class Progress:
+    """Where one dataset's fetch stands; JSON in the continuation between invocations."""
+
+    query: Dict[str, str]
+    window: Optional[str] = None
+    part: int = 0
+    rows: int = 0
+    pages: int = 0
+    bytes: int = 0
+    total: Optional[str] = None
+    # Whether the route pages by key (it understood `after`: no X-WP-TotalPages on its answer).
+    keyset: bool = False
+    keys: List[str] = field(default_factory=list)
+
+    def as_json(self) -> Dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any], where: str) -> "Progress":
+        try:
+            return cls(**value)
+        except TypeError as error:
+            raise ValueError(f"{where}: malformed continuation ({error})") from None
+
+
+@dataclass
+class Chunk:
+    """Rows of consecutive pages to store as one raw object."""
+
+    items: List[bytes]
+    rows: int
+    last: bool
+    single_body: Optional[bytes] = None  # the only page's body, stored byte for byte
+
+    def body(self) -> bytes:
+        if self.single_body is not None:
+            return self.single_body
+        return b"[" + b",".join(item for item in self.items if item) + b"]"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One dataset's configured URL (with `from` when windowed) and how to reach it."""
+
+    http: Any
+    dataset: str
+    url: str
+    credentials: Optional[Credentials]
+
+
+def fetch_chunks(
+    endpoint: Endpoint, progress: Progress, *, max_bytes: int, out_of_time: Callable[[], bool]
+) -> Iterator[Chunk]:
+    """Fetch pages from where `progress` stands, yielding chunks of at most about `max_bytes`.
+
+    The last chunk has `last` set. When time runs out (at least one page fetched per invocation,
+    so every invocation makes progress) the chunk so far is yielded without `last` and
+    `progress.query` holds the next page. Each page is parsed to check it and then dropped: memory
+    holds the chunk's bytes, not Python dicts. Keyset pages (`after`) neither repeat nor skip rows
+    when rows are added while paging; numbered pages are checked with X-WP-Total instead. An
+    incremental window (`progress.window`) may hold no rows.
+    """
+    http, dataset, url, credentials = endpoint.http, endpoint.dataset, endpoint.url, endpoint.credentials
+    allow_empty = progress.window is not None
     where = f"endpoint {dataset} ({redact(url)})"
-    body, headers = http_get(http, url, where, credentials)
-    rows = len(parse_rows(body, where, allow_empty))
-    pages = total_pages(headers, where)
-    expected = headers.get("X-WP-Total")
-    parts = [array_items(body)]
-    for page in range(2, pages + 1):
-        page_where = f"endpoint {dataset} ({redact(url)}) page {page}/{pages}"
-        page_body, page_headers = http_get(http, page_url(url, page), page_where, credentials)
-        rows += len(parse_rows(page_body, page_where))
-        parts.append(array_items(page_body))
-        del page_body
-        now = page_headers.get("X-WP-Total")
-        if expected is not None and now is not None and now != expected:
+    items: List[bytes] = []
+    size = rows = fetched = 0
+    first_body: Optional[bytes] = None
+    while True:
+        page_where = f"{where} page {progress.pages + 1}"
+        body, headers = http_get(http, paged_url(url, progress.query), page_where, credentials)
+        page_rows = len(parse_rows(body, page_where, allow_empty or progress.pages > 0))
+        fetched += 1
+        first_body = body if fetched == 1 and progress.pages == 0 else None
+        if progress.pages == 0:
+            progress.keyset = KEYSET_PARAMETER in progress.query and "X-WP-TotalPages" not in headers
+        progress.pages += 1
+        progress.rows += page_rows
+        rows += page_rows
+        items.append(array_items(body))
+        size += len(body)
+        now = headers.get("X-WP-Total")
+        if progress.total is None:
+            progress.total = now
+        elif now is not None and now != progress.total and not progress.keyset:
             # Rows were added/removed while paging: offsets shifted, so rows repeat or go missing.
             raise EndpointError(
-                f"{where} changed while paging: X-WP-Total was {expected} on page 1 and {now} on page {page}"
+                f"{where} changed while paging: X-WP-Total was {progress.total} on page 1 and {now} "
+                f"on page {progress.pages}"
             )
-    if expected is not None and expected.isdigit() and int(expected) != rows:
-        # Rows were added/removed while paging: the copy would be inconsistent, try again later.
-        raise EndpointError(
-            f"{where} announced {expected} rows (X-WP-Total) but its {pages} pages held {rows}"
-        )
-    if pages > 1:
-        body = b"[" + b",".join(part for part in parts if part) + b"]"
-    return body, rows, pages
+        following = next_query(headers, progress.query, page_where) if page_rows else None
+        if following is None:
+            total = progress.total
+            if not progress.keyset and total is not None and total.isdigit() and int(total) != progress.rows:
+                # Rows were added/removed while paging: the copy would be inconsistent.
+                raise EndpointError(
+                    f"{where} announced {progress.total} rows (X-WP-Total) but its "
+                    f"{progress.pages} pages held {progress.rows}"
+                )
+            single = first_body if progress.part == 0 and len(items) == 1 else None
+            yield Chunk(items, rows, True, single)
+            return
+        progress.query = following
+        if size >= max_bytes or out_of_time():
+            yield Chunk(items, rows, False)
+            if out_of_time():
+                return
+            items, size, rows = [], 0, 0
 
 
 def array_items(body: bytes) -> bytes:
@@ -395,7 +508,9 @@ def read_credentials(secrets: Any, secret: str) -> Credentials:
     return parse_credentials(answer.get("SecretString"), secret)
 
 
-def put_raw_object(s3: Any, bucket: str, key: str, body: bytes) -> None:
+def put_raw_object(
+    s3: Any, bucket: str, key: str, body: bytes, metadata: Optional[Mapping[str, str]] = None
+) -> None:
     """Create the object; never replace one (If-None-Match: *), so raw history is immutable."""
     try:
         s3.put_object(
@@ -406,7 +521,8 @@ def put_raw_object(s3: Any, bucket: str, key: str, body: bytes) -> None:
             IfNoneMatch="*",
             # S3 listings give LastModified to the second; bronze orders same-second runs by this.
             Metadata={
-                INGESTED_AT_METADATA: dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+                INGESTED_AT_METADATA: dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
+                **(metadata or {}),
             },
         )
     except ClientError as error:
@@ -442,13 +558,17 @@ def run(
     sns: Any,
     http: Any,
     secrets: Any = None,
+    remaining_seconds: Callable[[], float] = lambda: float("inf"),
 ) -> Dict[str, Any]:
-    """Fetch and store every endpoint; return the summary or raise RawIngestError after notifying."""
+    """Fetch and store every endpoint (or, with the event's `continuation`, the datasets still
+    pending); return the summary, with a `continuation` when the invocation ran out of time, or
+    raise RawIngestError after notifying."""
     try:
         ingest_date = arguments.event_ingest_date(event)
         run_id = arguments.event_run_id(event)
         endpoints = read_endpoints(ssm, settings.endpoints_parameter)
         window = window_start(event, ingest_date, settings.lookback_days)
+        continuation = parse_continuation(event, endpoints)
         credentials = (
             read_credentials(secrets, settings.credentials_secret) if settings.credentials_secret else None
         )
@@ -456,21 +576,26 @@ def run(
         failed = {"configuration": str(error)}
         _notify_failure(settings, str((event or {}).get("ingest_date") or "unknown"), failed, {}, sns)
         raise RawIngestError(f"configuration: {error}") from error
-    stored: Dict[str, Dict[str, Any]] = {}
+    stored: Dict[str, Dict[str, Any]] = dict(continuation.get("stored") or {})
+    pending_in: Dict[str, Any] = continuation.get("pending") or {}
+    pending: Dict[str, Dict[str, Any]] = {}
     failed: Dict[str, str] = {}
-    for dataset, configured_url in endpoints.items():
-        incremental = dataset in settings.incremental_datasets
+    out_of_time = lambda: remaining_seconds() < settings.reserve_seconds  # noqa: E731
+    todo = [d for d in endpoints if d in pending_in] if continuation else list(endpoints)
+    for dataset in todo:
+        configured_url = endpoints[dataset]
         try:
-            # The first run of an incremental dataset (nothing in raw yet) fetches everything,
-            # unless the event asks for a start day (backfill).
-            windowed = incremental and (
-                backfill_from(event) is not None
-                or has_raw_history(s3, settings.raw_bucket, settings.source, dataset)
+            progress = start_progress(
+                dataset, event=event, settings=settings, s3=s3, window=window, pending=pending_in
             )
-            url = with_query(configured_url, FROM_PARAMETER, window) if windowed else configured_url
-            body, rows, pages = fetch_dataset(http, dataset, url, credentials, allow_empty=windowed)
-            key = layout.raw_object_key(settings.source, dataset, ingest_date, run_id)
-            put_raw_object(s3, settings.raw_bucket, key, body)
+            url = configured_url
+            if progress.window:
+                url = with_query(configured_url, FROM_PARAMETER, progress.window)
+            endpoint = Endpoint(http, dataset, url, credentials)
+            where_to = (ingest_date, run_id)
+            done = store_dataset(
+                endpoint, progress, s3=s3, settings=settings, run=where_to, out_of_time=out_of_time
+            )
         except EndpointError as error:
             LOGGER.error("raw %s failed: %s", dataset, error)
             failed[dataset] = str(error)
@@ -479,23 +604,105 @@ def run(
             LOGGER.exception("raw %s: unexpected error", dataset)
             failed[dataset] = f"unexpected {type(error).__name__}: {error}"
             continue
-        stored[dataset] = {"objects": 1, "rows": rows, "pages": pages, "bytes": len(body), "key": key}
-        if incremental:
-            stored[dataset]["from"] = window if windowed else None
-        LOGGER.info("raw %s: %d rows in %d page(s) -> %s", dataset, rows, pages, key)
+        if not done:
+            pending[dataset] = progress.as_json()
+            LOGGER.info("raw %s: %d rows so far, continuing in the next invocation", dataset, progress.rows)
+            continue
+        stored[dataset] = {
+            "objects": len(progress.keys),
+            "rows": progress.rows,
+            "pages": progress.pages,
+            "bytes": progress.bytes,
+            "key": progress.keys[-1],
+        }
+        if dataset in settings.incremental_datasets:
+            stored[dataset]["from"] = progress.window
+        LOGGER.info(
+            "raw %s: %d rows in %d page(s) -> %s", dataset, progress.rows, progress.pages, progress.keys
+        )
     summary = {
         "ingest_date": ingest_date,
         "run_id": run_id,
         "bucket": settings.raw_bucket,
         "datasets": stored,
         "failed": failed,
+        # The workflow invokes again with this while it is not null.
+        "continuation": {"pending": pending, "stored": stored} if pending and not failed else None,
     }
-    LOGGER.info("raw summary: %s", json.dumps(summary, sort_keys=True))
+    LOGGER.info("raw summary: %s", json.dumps({**summary, "continuation": bool(pending)}, sort_keys=True))
     if failed:
         _notify_failure(settings, ingest_date, failed, stored, sns)
         causes = notifications.join_causes(failed)
-        raise RawIngestError(f"{len(failed)} of {len(endpoints)} datasets failed: {causes}")
+        raise RawIngestError(f"{len(failed)} of {len(todo)} datasets failed: {causes}")
     return summary
+
+
+def parse_continuation(event: Optional[Mapping[str, Any]], endpoints: Mapping[str, str]) -> Dict[str, Any]:
+    """The event's `continuation` ({} when absent or null); ValueError when malformed."""
+    value = (event or {}).get("continuation")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("pending"), dict) or not value["pending"]:
+        raise ValueError("event field 'continuation' must be the previous invocation's continuation")
+    unknown = sorted(set(value["pending"]) - set(endpoints))
+    if unknown:
+        raise ValueError(f"event field 'continuation' names datasets without an endpoint: {unknown}")
+    return value
+
+
+def start_progress(
+    dataset: str,
+    *,
+    event: Optional[Mapping[str, Any]],
+    settings: RawSettings,
+    s3: Any,
+    window: str,
+    pending: Mapping[str, Any],
+) -> Progress:
+    """Where the dataset's fetch starts: the continuation's state, else the first page."""
+    if dataset in pending:
+        return Progress.from_json(pending[dataset], f"continuation of {dataset}")
+    # The first run of an incremental dataset (nothing in raw yet) fetches everything, unless the
+    # event asks for a start day (backfill).
+    windowed = dataset in settings.incremental_datasets and (
+        backfill_from(event) is not None or has_raw_history(s3, settings.raw_bucket, settings.source, dataset)
+    )
+    return Progress(query={KEYSET_PARAMETER: "0"}, window=window if windowed else None)
+
+
+def store_dataset(
+    endpoint: Endpoint,
+    progress: Progress,
+    *,
+    s3: Any,
+    settings: RawSettings,
+    run: Tuple[str, str],
+    out_of_time: Callable[[], bool],
+) -> bool:
+    """Fetch and store chunks of one dataset from where `progress` stands; True when complete.
+
+    A dataset fetched in one chunk is stored as <run_id>.json; otherwise every chunk is a part
+    <run_id>.part-NNNNN.json and the last one carries the last-part metadata.
+    """
+    ingest_date, run_id = run
+    dataset = endpoint.dataset
+    chunks = fetch_chunks(endpoint, progress, max_bytes=settings.object_max_bytes, out_of_time=out_of_time)
+    for chunk in chunks:
+        whole = chunk.last and progress.part == 0
+        key = (
+            layout.raw_object_key(settings.source, dataset, ingest_date, run_id)
+            if whole
+            else layout.raw_part_key(settings.source, dataset, ingest_date, run_id, progress.part)
+        )
+        body = chunk.body()
+        extra = {} if whole else {LAST_PART_METADATA: "true" if chunk.last else "false"}
+        put_raw_object(s3, settings.raw_bucket, key, body, extra)
+        progress.part += 1
+        progress.bytes += len(body)
+        progress.keys.append(key)
+        if chunk.last:
+            return True
+    return False
 
 
 def handler(event: Optional[Mapping[str, Any]], context: Any) -> Dict[str, Any]:
@@ -512,4 +719,5 @@ def handler(event: Optional[Mapping[str, Any]], context: Any) -> Dict[str, Any]:
         sns=boto3.client("sns"),
         http=build_http(settings),
         secrets=boto3.client("secretsmanager") if settings.credentials_secret else None,
+        remaining_seconds=lambda: context.get_remaining_time_in_millis() / 1000.0,
     )

@@ -13,6 +13,7 @@
 
 import datetime as dt
 import re
+from typing import Optional, Tuple
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_RE = re.compile(r"^[a-z0-9_]+$")
@@ -20,6 +21,10 @@ INGEST_DATE_KEY = "ingest_date"
 # User metadata on each raw object: when the run wrote it (UTC, microseconds), because S3 listings
 # give LastModified to the second only and the newest run of a date must be found reliably.
 INGESTED_AT_METADATA = "ingested-at"
+# User metadata on each part of a raw run fetched in parts: "true" on the run's last part, so a
+# reader can tell a complete run from one whose fetch has not finished (or failed).
+LAST_PART_METADATA = "last-part"
+_RAW_PART_RE = re.compile(r"^(?P<run>.+)\.part-(?P<part>\d{5})\.json$")
 # Top-level folder of the silver bucket holding unpublished candidates (see the module docstring).
 CANDIDATE_ROOT = "_candidate"
 CANDIDATE_MANIFEST_NAME = "_manifest.json"
@@ -82,6 +87,23 @@ def raw_object_key(source: str, dataset: str, ingest_date: str, run_id: str) -> 
         f"{_check_name('source', source)}/{_check_name('dataset', dataset)}/"
         f"{INGEST_DATE_KEY}={validate_ingest_date(ingest_date)}/{run_id}.json"
     )
+
+
+def raw_part_key(source: str, dataset: str, ingest_date: str, run_id: str, part: int) -> str:
+    """Key of part `part` of one raw run stored in parts (a fetch too large for one object or one
+    invocation): <run_id>.part-NNNNN.json next to where <run_id>.json would be."""
+    if not 0 <= part <= 99999:
+        raise ValueError(f"part must be 0..99999, got {part}")
+    return raw_object_key(source, dataset, ingest_date, f"{run_id}.part-{part:05d}")
+
+
+def raw_run_part(key: str) -> Tuple[str, Optional[int]]:
+    """(run object name without .json or part suffix, part number or None) of a raw object key."""
+    name = key.rsplit("/", 1)[-1]
+    match = _RAW_PART_RE.match(name)
+    if match:
+        return match.group("run"), int(match.group("part"))
+    return (name[: -len(".json")] if name.endswith(".json") else name), None
 
 
 def parse_ingest_date(key_or_uri: str) -> str:

@@ -95,10 +95,10 @@ def lambda_arn(name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
 
 
-def _echo_zip() -> bytes:
+def _echo_zip(source: str = "def handler(event, context):\n    return event\n") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+        archive.writestr("handler.py", source)
     return buffer.getvalue()
 
 
@@ -172,6 +172,20 @@ def deploy_pipeline_role(iam: Any) -> None:
     iam.put_role_policy(RoleName="pipeline-test", PolicyName="pipeline", PolicyDocument=json.dumps(policy))
 
 
+# A raw function whose fetch needs three invocations: it returns a continuation twice (counting
+# in it), and on the invocation numbered FAIL_AT (if any) fails as a real function would.
+CHUNKED_RAW = """
+FAIL_AT = {fail_at}
+
+
+def handler(event, context):
+    done = (event.get("continuation") or {{}}).get("invocations", 0) + 1
+    if done == FAIL_AT:
+        raise RuntimeError("endpoint statistics_pages failed after retries")
+    return {{**event, "continuation": {{"invocations": done}} if done < 3 else None}}
+"""
+
+
 class Pipeline:
     """The pipeline's resources on the emulator plus the state machine built from the real ASL."""
 
@@ -193,6 +207,7 @@ class Pipeline:
         skip: tuple[str, ...] = (),
         tables: tuple[str, ...] = ("bronze", "silver", "gold"),
         ruleset: Optional[str] = None,
+        raw_source: Optional[str] = None,
     ) -> None:
         ruleset = ruleset if ruleset is not None else wordpress_rules(row_count_floor=10)
         deploy_pipeline_role(self.asl.emulator.client("iam"))
@@ -204,7 +219,7 @@ class Pipeline:
                     Runtime="python3.12",
                     Role=ROLE,
                     Handler="handler.handler",
-                    Code={"ZipFile": _echo_zip()},
+                    Code={"ZipFile": _echo_zip(raw_source) if step == "raw" and raw_source else _echo_zip()},
                 )
         for layer, datasets in LAYER_TABLES.items():
             if f"{layer}_database" in skip:
@@ -378,6 +393,30 @@ def test_all_steps_succeed_and_ingest_date_reaches_every_step(pipeline):
     success = pipeline.asl.messages(pipeline.success, wait_seconds=3.0)
     assert len(success) == 1 and INGEST_DATE in success[0]["Message"]
     assert failure_messages(pipeline) == []
+
+
+def test_raw_is_invoked_again_while_it_returns_a_continuation(pipeline):
+    pipeline.deploy(raw_source=CHUNKED_RAW.format(fail_at=0))
+    described, entered = pipeline.run(pipeline.state_machine())
+
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
+    assert entered.count("RawIngest") == 3 and entered.count("BronzeLoad") == 1
+    assert entered.index("BronzeLoad") > max(i for i, state in enumerate(entered) if state == "RawIngest")
+    payloads = [
+        json.loads(e["taskScheduledEventDetails"]["parameters"])["Payload"]
+        for e in pipeline.history(described)
+        if "taskScheduledEventDetails" in e and "FunctionName" in e["taskScheduledEventDetails"]["parameters"]
+    ]
+    assert [p.get("continuation") for p in payloads[:3]] == [None, {"invocations": 1}, {"invocations": 2}]
+    assert failure_messages(pipeline) == []
+
+
+def test_a_failing_continuation_invocation_notifies_once_and_fails(pipeline):
+    pipeline.deploy(raw_source=CHUNKED_RAW.format(fail_at=2))
+    described, entered = pipeline.run(pipeline.state_machine())
+
+    assert entered.count("RawIngest") == 2
+    assert_failed_at(pipeline, described, entered, "RawIngest", "RawIngest")
 
 
 def test_ingest_date_defaults_to_the_schedules_date(pipeline):

@@ -78,6 +78,7 @@ def test_happy_path_writes_each_dataset_with_exact_rows_and_types(lambda_aws, wo
             "path": f"s3://{lambda_aws.bronze_bucket}/wordpress_api/{dataset}/ingest_date={DATE}/",
             "key": f"s3://{lambda_aws.bronze_bucket}/{bronze_key(dataset)}",
             "raw_key": f"wordpress_api/{dataset}/ingest_date={DATE}/run-1.json",
+            "raw_objects": 1,
             "raw_runs": 1,
         }
     schema, _partitions = wr.s3.read_parquet_metadata(

@@ -76,13 +76,15 @@ def test_single_page_body_is_stored_byte_for_byte(lambda_aws, wordpress_api):
 
 
 def test_follows_wordpress_default_page_size(lambda_aws, wordpress_api, wordpress_small):
-    # No per_page in the URL: WordPress pages by 10, so 18 terms come in 2 pages.
+    # No per_page in the URL: WordPress pages by 10, so 18 terms come in 2 pages, by key: the
+    # second asks for the rows after the first page's last term_id (the server's next link).
     put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms")})
 
     summary = run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     requests = wordpress_api.requests_for("terms")
-    assert requests == ["/wp-json/lakehouse/v1/terms", "/wp-json/lakehouse/v1/terms?page=2"]
+    tenth = sorted(row["term_id"] for row in wordpress_small["terms"])[9]
+    assert requests == ["/wp-json/lakehouse/v1/terms?after=0", f"/wp-json/lakehouse/v1/terms?after={tenth}"]
     assert summary["datasets"]["terms"]["pages"] == 2
     assert json.loads(lambda_aws.objects(lambda_aws.raw_bucket)[key("terms")]) == wordpress_small["terms"]
 

@@ -23,6 +23,7 @@ string) and the gate's `ColumnValues "post_status" in [...]` rule rejects. Switc
 from __future__ import annotations
 
 import base64
+import bisect
 import hmac
 import json
 import signal
@@ -32,7 +33,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 ROUTE = "/wp-json/lakehouse/v1/"
 # The sample site's exporter and its application password (a local test site only: the real
@@ -42,6 +43,14 @@ SAMPLE_CREDENTIALS = ("lakehouse", "samp le00 site 0000 pass word")
 CONTROL = "/_site/"
 DEFAULT_PER_PAGE = 10  # WordPress's default
 MAX_PER_PAGE = 100  # WordPress's limit
+# Routes the plugin pages by key (`after=<last key>`): the primary key of each keyed table. The
+# others ignore `after` and page by number, as the plugin does.
+KEYSET_KEYS = {
+    "posts": "ID",
+    "statistics_pages": "page_id",
+    "term_taxonomy": "term_taxonomy_id",
+    "terms": "term_id",
+}
 # Not one of WordPress's statuses (publish, future, draft, pending, private, trash, auto-draft,
 # inherit): a typo as a faulty import would write it.
 CORRUPT_POST_STATUS = "publised"
@@ -93,6 +102,9 @@ class WordPressApi:
         self.requests: List[str] = []
         self.corruption: Optional[str] = None
         self._lock = threading.Lock()
+        self._keyed: Dict[
+            Tuple[str, Optional[str], Optional[str]], Tuple[List[Dict[str, Any]], List[int]]
+        ] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -197,16 +209,52 @@ class WordPressApi:
             return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
         if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
             return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
+        since = query.get("from", [None])[0] if dataset == "statistics_pages" else None
+        after = query.get("after", [None])[0] if dataset in KEYSET_KEYS else None
+        if after is not None:
+            return self._keyset_page(path, dataset, since, after, per_page)
         rows = self.rows(dataset)
-        since = query.get("from", [None])[0]
-        if since is not None and dataset == "statistics_pages":
+        if since is not None:
             rows = [row for row in rows if row["date"] >= since]
         total_pages = max(1, -(-len(rows) // per_page))
         if page > total_pages:
             return 400, {}, b'{"code":"rest_post_invalid_page_number"}', 0.0
         chunk = rows[(page - 1) * per_page : page * per_page]
         headers = {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(total_pages)}
+        if page < total_pages:
+            headers["Link"] = f'<{_with_param(path, "page", page + 1)}>; rel="next"'
         return 200, headers, json.dumps(chunk, ensure_ascii=False).encode("utf-8"), 0.0
+
+    def _keyset_page(
+        self, path: str, dataset: str, since: Optional[str], after: str, per_page: int
+    ) -> Tuple[int, Dict[str, str], bytes, float]:
+        """Rows with a key above `after`, in key order; X-WP-Total on the first page only (the
+        plugin counts once), a next link while rows remain, no X-WP-TotalPages."""
+        if not after.isdigit():
+            return 400, {}, b'{"code":"rest_invalid_param"}', 0.0
+        rows, keys = self._by_key(dataset, since)
+        start = bisect.bisect_right(keys, int(after))
+        chunk = rows[start : start + per_page]
+        headers = {"X-WP-Total": str(len(rows))} if int(after) == 0 else {}
+        if start + per_page < len(rows):
+            headers["Link"] = f'<{_with_param(path, "after", keys[start + per_page - 1])}>; rel="next"'
+        return 200, headers, json.dumps(chunk, ensure_ascii=False).encode("utf-8"), 0.0
+
+    def _by_key(self, dataset: str, since: Optional[str]) -> Tuple[List[Dict[str, Any]], List[int]]:
+        """The dataset's rows (from `since`) sorted by key, and their keys; cached per answer."""
+        with self._lock:
+            cache_key = (dataset, since, self.corruption)
+            cached = self._keyed.get(cache_key)
+        if cached is None:
+            column = KEYSET_KEYS[dataset]
+            rows = sorted(
+                (row for row in self.rows(dataset) if since is None or row["date"] >= since),
+                key=lambda row: int(row[column]),
+            )
+            cached = (rows, [int(row[column]) for row in rows])
+            with self._lock:
+                self._keyed[cache_key] = cached
+        return cached
 
     def control(self, method: str, path: str, body: bytes) -> Tuple[int, bytes]:
         """The site's own control routes (`/_site/health`, `/_site/corruption`)."""
@@ -266,6 +314,13 @@ class WordPressApi:
                 pass
 
         return Handler
+
+
+def _with_param(path: str, name: str, value: object) -> str:
+    """`path` with query parameter `name` set to `value`."""
+    parts = urlsplit(path)
+    query = [(key, old) for key, old in parse_qsl(parts.query, keep_blank_values=True) if key != name]
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, str(value))])))
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -1,0 +1,92 @@
+"""Bronze Lambda on raw runs stored in parts (a fetch larger than one object or one invocation):
+part by part into one partition, never half a run, never a key twice."""
+
+import json
+
+import awswrangler as wr
+import pytest
+from bronze_wordpress_api import handler as bronze
+from raw_wordpress_api import handler as raw
+
+from tests.unit.test_bronze_wordpress_api import DATE, etags, put_fixture, run
+
+PARAMETER = "/lake-test/wordpress/endpoints"
+
+
+def raw_in_parts(lambda_aws, wordpress_api, run_id, max_bytes=20_000):
+    lambda_aws.ssm.put_parameter(
+        Name=PARAMETER, Value=json.dumps(wordpress_api.endpoints(per_page=100)), Type="String", Overwrite=True
+    )
+    config = raw.RawSettings(
+        lambda_aws.raw_bucket, "wordpress_api", PARAMETER, None, 5.0, 0, 0.1, object_max_bytes=max_bytes
+    )
+    clients = {"ssm": lambda_aws.ssm, "s3": lambda_aws.s3, "sns": lambda_aws.sns}
+    return raw.run({"ingest_date": DATE, "run_id": run_id}, config, http=raw.build_http(config), **clients)
+
+
+def bronze_rows(lambda_aws, dataset):
+    prefix = f"s3://{lambda_aws.bronze_bucket}/wordpress_api/{dataset}/ingest_date={DATE}/"
+    return wr.s3.read_parquet(prefix).sort_values(list(bronze.WORDPRESS_KEYS[dataset])).to_dict("records")
+
+
+def test_parts_are_loaded_one_by_one_into_one_partition(lambda_aws, wordpress_api, wordpress_small):
+    put_fixture(lambda_aws, run_id="run-0")  # an older single-object run of the same date
+    stored = raw_in_parts(lambda_aws, wordpress_api, "run-1")
+    assert stored["datasets"]["statistics_pages"]["objects"] > 2
+
+    summary = run(lambda_aws)
+
+    loaded = summary["datasets"]["statistics_pages"]
+    assert loaded["rows"] == len(wordpress_small["statistics_pages"])
+    assert loaded["raw_objects"] == loaded["objects"] == stored["datasets"]["statistics_pages"]["objects"]
+    keys = [k for k in etags(lambda_aws, lambda_aws.bronze_bucket) if "/statistics_pages/" in k]
+    assert keys == [
+        f"wordpress_api/statistics_pages/ingest_date={DATE}/statistics_pages.part-{n:05d}.parquet"
+        for n in range(loaded["objects"])
+    ]  # the older run's single file is gone
+    rows = bronze_rows(lambda_aws, "statistics_pages")
+    assert [row["page_id"] for row in rows] == sorted(
+        r["page_id"] for r in wordpress_small["statistics_pages"]
+    )
+    assert sum(row["count"] for row in rows) == sum(r["count"] for r in wordpress_small["statistics_pages"])
+
+
+def test_an_unfinished_run_in_parts_is_refused_and_the_partition_kept(lambda_aws, wordpress_api):
+    put_fixture(lambda_aws, run_id="run-0")
+    run(lambda_aws)
+    before = etags(lambda_aws, lambda_aws.bronze_bucket)
+    raw_in_parts(lambda_aws, wordpress_api, "run-1")
+    last = max(
+        k for k in etags(lambda_aws, lambda_aws.raw_bucket) if "/statistics_pages/" in k and "part" in k
+    )
+    lambda_aws.s3.delete_object(Bucket=lambda_aws.raw_bucket, Key=last)  # as if the fetch stopped early
+
+    with pytest.raises(bronze.BronzeLoadError, match=r"statistics_pages: raw run run-1 .* is incomplete"):
+        run(lambda_aws)
+
+    after = etags(lambda_aws, lambda_aws.bronze_bucket)
+    stats = {k: v for k, v in before.items() if "/statistics_pages/" in k}
+    assert {k: after.get(k) for k in stats} == stats and all(
+        "part" not in k for k in after if "/statistics_pages/" in k
+    )
+
+
+def test_a_key_repeated_across_parts_fails_and_leaves_the_previous_partition(lambda_aws, wordpress_small):
+    put_fixture(lambda_aws, run_id="run-0")
+    run(lambda_aws)
+    before = etags(lambda_aws, lambda_aws.bronze_bucket)
+    rows = wordpress_small["terms"]
+    for number, part in enumerate([rows[:10], rows[5:]]):
+        lambda_aws.s3.put_object(
+            Bucket=lambda_aws.raw_bucket,
+            Key=f"wordpress_api/terms/ingest_date={DATE}/run-1.part-{number:05d}.json",
+            Body=json.dumps(part).encode(),
+            Metadata={"last-part": "true" if number else "false"},
+        )
+
+    with pytest.raises(
+        bronze.BronzeLoadError, match=r"terms: .* rows share a key \['term_id'\] across parts"
+    ):
+        run(lambda_aws)
+
+    assert etags(lambda_aws, lambda_aws.bronze_bucket) == before
