@@ -4,14 +4,15 @@ of an incremental (daily) run, and the modelled daily cost of both.
 
 What is measured how:
 - raw-incremental (the daily run) and bronze-incremental: measured whole against the real site.
-- raw full against the real site: the request count is exact (X-WP-TotalPages); its duration is
-  the daily run plus every further statistics page at the latency measured on pages sampled
-  across the whole offset range (deep OFFSET pages cost MySQL more). Fetching 10,000 pages
-  through PHP's built-in server takes hours on this shared machine, and what it shows (a full
-  fetch does not fit one Lambda invocation) does not need all of them.
-- raw-full-memory and bronze-full: raw's and bronze's memory and time on the same 1,000,000 rows,
-  served by the fast sample server (tools/wordpress_sample/server.py: same contract and JSON) in a
-  process of its own, so only the functions' own work is measured.
+- raw-full against the real site: the first full fetch as the workflow runs it, a chain of
+  invocations, each in a process of its own that gets Lambda's time limit (the module's
+  `lambdas.timeout`, default 120 s; `--lambda-timeout`) and returns a continuation for the next.
+  Every invocation is measured (wall time, peak memory, requests). `--full-invocations N` stops
+  after N and estimates the rest from the keyset page latency sampled across the whole key range.
+- raw-full-memory and bronze-full: raw's chain and bronze's memory and time on the same 1,000,000
+  rows, served by the fast sample server (tools/wordpress_sample/server.py: same contract and
+  JSON, keyset paging included) in a process of its own, so only the functions' own work is
+  measured; bronze loads the parts raw wrote.
 
     .venv/bin/python bench/wordpress_ingest.py [--posts 5000] [--statistics-rows 1000000]
 
@@ -54,10 +55,12 @@ PRICES = {
     "secrets_api_call": 0.05 / 10_000,
 }
 LAMBDA_MEMORY_MB = 512  # medallion_pipeline's default lambdas.memory_size
+LAMBDA_TIMEOUT = 120.0  # medallion_pipeline's default lambdas.timeout
 LAMBDA_MAX_SECONDS = 900
 DATE = dt.datetime.now(dt.timezone.utc).date()
 BUCKETS = ("bench-raw", "bench-bronze")
 SECRET = "bench/wordpress/credentials"
+SOURCE = "wordpress_api"
 
 
 def bulk_content(site: Any, posts: int, statistics_rows: int) -> None:
@@ -82,26 +85,33 @@ def bulk_content(site: Any, posts: int, statistics_rows: int) -> None:
 
 
 def sample_latency(site: Any, credentials: dict[str, str], samples: int = 8) -> dict[str, Any]:
-    """Seconds per statistics_pages page (per_page=100), sampled across the offset range."""
+    """Seconds per statistics_pages keyset page (per_page=100), sampled across the key range."""
     import base64  # noqa: PLC0415
     import urllib.request  # noqa: PLC0415
 
     user = f"{credentials['username']}:{credentials['application_password']}"
     token = base64.b64encode(user.encode()).decode()
 
-    def get(page: int) -> tuple[float, dict[str, str]]:
-        url = f"{site.url}/wp-json/lakehouse/v1/statistics_pages?per_page=100&page={page}"
+    def get(after: int) -> float:
+        url = f"{site.url}/wp-json/lakehouse/v1/statistics_pages?per_page=100&after={after}"
         request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=300) as response:
             response.read()
-            return time.perf_counter() - started, dict(response.headers.items())
+        return time.perf_counter() - started
 
-    _seconds, headers = get(1)
-    pages = int(headers["X-WP-TotalPages"])
-    chosen = sorted({max(1, round(pages * i / (samples - 1))) for i in range(samples)})
-    timings = [get(page)[0] for page in chosen]
-    return {"pages": pages, "sampled_pages": chosen, "seconds": timings, "mean": sum(timings) / len(timings)}
+    low, high = (
+        int(v) for v in site.sql("SELECT MIN(page_id), MAX(page_id) FROM wp_statistics_pages").split()
+    )
+    rows = int(site.sql("SELECT COUNT(*) FROM wp_statistics_pages").strip())
+    chosen = sorted({low - 1 + round((high - low) * i / samples) for i in range(samples)})
+    timings = [get(after) for after in chosen]
+    return {
+        "pages": -(-rows // 100),
+        "sampled_after": chosen,
+        "seconds": timings,
+        "mean": sum(timings) / len(timings),
+    }
 
 
 def start_sample_server(rows: int) -> tuple[subprocess.Popen, dict[str, str]]:
@@ -167,6 +177,8 @@ def run_child(stage: str, workdir: Path, config: dict[str, Any]) -> None:
 
 
 def bench_raw(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: Any) -> dict[str, Any]:
+    """One raw invocation as Lambda runs it: `config["timeout"]` seconds, the default reserve, the
+    previous invocation's continuation (if any). Its objects are saved under workdir/<stage>/."""
     import boto3  # noqa: PLC0415
     from raw_wordpress_api import handler as raw  # noqa: PLC0415
 
@@ -176,32 +188,58 @@ def bench_raw(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: A
     incremental = stage == "raw-incremental"
     if incremental:  # an earlier run exists: the window applies
         s3.put_object(
-            Bucket=BUCKETS[0], Key="wordpress_api/statistics_pages/ingest_date=2000-01-01/x.json", Body=b"[]"
+            Bucket=BUCKETS[0], Key=f"{SOURCE}/statistics_pages/ingest_date=2000-01-01/x.json", Body=b"[]"
         )
     settings = raw.RawSettings(
-        BUCKETS[0], "wordpress_api", "/bench/endpoints", None, 60.0, 3, 0.5,
+        BUCKETS[0], SOURCE, "/bench/endpoints", None, 60.0, 3, 0.5,
         credentials_secret=SECRET, incremental_datasets=("statistics_pages",) if incremental else (),
     )  # fmt: skip
     http = raw.build_http(settings)
+    event: dict[str, Any] = {"ingest_date": DATE.isoformat(), "run_id": stage}
+    before = config.get("continuation") or {}
+    if before:
+        event["continuation"] = before
     baseline = rss_mb()
     started = time.perf_counter()
-    summary = raw.run({"ingest_date": DATE.isoformat(), "run_id": stage}, settings,
-                      ssm=ssm, s3=s3, sns=sns, http=http, secrets=secrets)  # fmt: skip
+    deadline = started + float(config.get("timeout", LAMBDA_TIMEOUT))
+    summary = raw.run(event, settings, ssm=ssm, s3=s3, sns=sns, http=http, secrets=secrets,
+                      remaining_seconds=lambda: deadline - time.perf_counter())  # fmt: skip
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for dataset, info in summary["datasets"].items():
-        body = s3.get_object(Bucket=BUCKETS[0], Key=info["key"])["Body"].read()
-        (workdir / f"{stage}-{dataset}.json").write_bytes(body)
+    puts = save_objects(s3, workdir / stage)
+    after = summary.get("continuation") or {}
+    # Requests of this invocation: pages of the datasets it finished or left pending, less the
+    # pages earlier invocations had fetched of them.
+    finished = [info for d, info in summary["datasets"].items() if d not in (before.get("stored") or {})]
+    requests = sum(info["pages"] for info in finished)
+    requests += sum(state["pages"] for state in (after.get("pending") or {}).values())
+    requests -= sum(state["pages"] for state in (before.get("pending") or {}).values())
     return {
         "stage": stage,
         "seconds": seconds,
         "peak_rss_mb": peak,
         "baseline_rss_mb": baseline,
-        "requests": sum(info["pages"] for info in summary["datasets"].values()),
+        "requests": requests,
         "rows": {d: info["rows"] for d, info in summary["datasets"].items()},
-        "bytes": sum(info["bytes"] for info in summary["datasets"].values()),
-        "puts": len(summary["datasets"]),
+        "puts": puts,
+        "continuation": summary.get("continuation"),
     }
+
+
+def save_objects(s3: Any, into: Path) -> int:
+    """Copy this process's raw objects (and their metadata) to `into`, for bronze's bench."""
+    into.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKETS[0], Prefix=f"{SOURCE}/"):
+        for item in page.get("Contents", []):
+            if "ingest_date=2000-01-01" in item["Key"]:
+                continue
+            answer = s3.get_object(Bucket=BUCKETS[0], Key=item["Key"])
+            name = item["Key"].replace("/", "~")
+            (into / name).write_bytes(answer["Body"].read())
+            (into / f"{name}.meta").write_text(json.dumps(answer.get("Metadata", {})))
+            count += 1
+    return count
 
 
 def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: Any) -> dict[str, Any]:
@@ -209,14 +247,15 @@ def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns
     from bronze_wordpress_api import handler as bronze  # noqa: PLC0415
 
     raw_stage = "raw-full-memory" if stage == "bronze-full" else "raw-incremental"
-    datasets = []
-    for path in sorted(workdir.glob(f"{raw_stage}-*.json")):
-        dataset = path.stem[len(raw_stage) + 1 :]
-        datasets.append(dataset)
-        key = f"wordpress_api/{dataset}/ingest_date={DATE.isoformat()}/{raw_stage}.json"
-        s3.put_object(Bucket=BUCKETS[0], Key=key, Body=path.read_bytes(), Metadata={"ingested-at": "x"})
+    datasets = set()
+    for path in sorted((workdir / raw_stage).glob("*.json")):
+        key = path.name.replace("~", "/")
+        datasets.add(key.split("/")[1])
+        metadata = json.loads(path.with_name(path.name + ".meta").read_text())
+        s3.put_object(Bucket=BUCKETS[0], Key=key, Body=path.read_bytes(), Metadata=metadata)
+    datasets = sorted(datasets)
     settings = bronze.BronzeSettings(
-        BUCKETS[0], BUCKETS[1], "wordpress_api", tuple(datasets), None,
+        BUCKETS[0], BUCKETS[1], SOURCE, tuple(datasets), None,
         incremental_datasets=("statistics_pages",) if "incremental" in stage else (),
     )  # fmt: skip
     baseline = rss_mb()
@@ -230,8 +269,8 @@ def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns
         "peak_rss_mb": peak,
         "baseline_rss_mb": baseline,
         "rows": {d: info["rows"] for d, info in summary["datasets"].items()},
-        "puts": len(summary["datasets"]),
-        "gets": len(summary["datasets"]),
+        "puts": sum(info["objects"] for info in summary["datasets"].values()),
+        "gets": sum(info["raw_objects"] for info in summary["datasets"].values()),
     }
 
 
@@ -239,39 +278,104 @@ def cost(report: dict[str, Any]) -> float:
     gb_seconds = report["seconds"] * LAMBDA_MEMORY_MB / 1024
     s3 = report.get("puts", 0) * PRICES["s3_put"] + report.get("gets", 0) * PRICES["s3_get"]
     secrets = PRICES["secrets_api_call"] if report["stage"].startswith("raw") else 0.0
-    return gb_seconds * PRICES["lambda_gb_second_arm"] + PRICES["lambda_request"] + s3 + secrets
-
-
-def summarise(
-    reports: list[dict[str, Any]], by_stage: dict[str, Any], latency: dict[str, Any], full_requests: int
-) -> None:
-    """Print the table, the full vs incremental comparison and whether each fits Lambda."""
-    print(
-        f"\n{'stage':22s} {'seconds':>9s} {'peak MB':>8s} {'base MB':>8s} {'requests':>9s} {'$ per run':>10s}"
+    invocations = report.get("invocations", 1)
+    return (
+        gb_seconds * PRICES["lambda_gb_second_arm"] + invocations * (PRICES["lambda_request"] + secrets) + s3
     )
-    for report in reports:
+
+
+def chain(
+    stage: str, workdir: Path, config: dict[str, Any], limit: int | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Raw invocations as the workflow makes them, each continuing the previous, until done or
+    `limit` invocations -> (reports, the continuation left, None when done)."""
+    reports: list[dict[str, Any]] = []
+    continuation = None
+    while limit is None or len(reports) < limit:
+        report = child(stage, workdir, {**config, "continuation": continuation})
+        reports.append(report)
+        print(json.dumps({k: v for k, v in report.items() if k != "continuation"}), flush=True)
+        continuation = report.pop("continuation")
+        if continuation is None:
+            break
+    return reports, continuation
+
+
+def pages_left(continuation: dict[str, Any]) -> int:
+    """Pages the pending datasets still need, from the X-WP-Total each announced on its first page."""
+    return sum(
+        max(0, -(-int(state["total"]) // 100) - state["pages"])
+        for state in continuation["pending"].values()
+        if str(state.get("total") or "").isdigit()
+    )
+
+
+def total(stage: str, invocations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A chain as one row: summed time, requests and PUTs; the peak of its invocations."""
+    return {
+        "stage": stage,
+        "invocations": len(invocations),
+        "seconds": sum(r["seconds"] for r in invocations),
+        "max_invocation_seconds": max(r["seconds"] for r in invocations),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in invocations),
+        "baseline_rss_mb": max(r["baseline_rss_mb"] for r in invocations),
+        "requests": sum(r["requests"] for r in invocations),
+        "puts": sum(r["puts"] for r in invocations),
+    }
+
+
+def estimate_rest(full: dict[str, Any], left_over: dict[str, Any], latency: dict[str, Any]) -> dict[str, Any]:
+    """A chain stopped early (--full-invocations), completed by estimate: the pages left at the
+    sampled keyset latency, in invocations as long as the measured ones."""
+    left = pages_left(left_over)
+    extra = left * latency["mean"]
+    per_call = full["seconds"] / full["invocations"]
+    return {
+        **full,
+        "seconds": full["seconds"] + extra,
+        "requests": full["requests"] + left,
+        "invocations": full["invocations"] + int(-(-extra // per_call)),
+        "estimated": True,
+    }
+
+
+def summarise(reports: list[dict[str, Any]], latency: dict[str, Any], timeout: float) -> None:
+    """Print the table, the full vs incremental comparison and whether each fits Lambda."""
+    by_stage = {report["stage"]: report for report in reports}
+    print(
+        f"\n{'stage':26s} {'calls':>5s} {'seconds':>9s} {'max/call':>9s} {'peak MB':>8s} {'base MB':>8s} "
+        f"{'requests':>9s} {'$ per run':>10s}"
+    )
+    for r in reports:
         print(
-            f"{report['stage']:22s} {report['seconds']:9.1f} {report['peak_rss_mb']:8.0f} "
-            f"{report['baseline_rss_mb']:8.0f} {report.get('requests', 0):9d} {cost(report):10.6f}"
+            f"{r['stage']:26s} {r.get('invocations', 1):5d} {r['seconds']:9.1f} "
+            f"{r.get('max_invocation_seconds', r['seconds']):9.1f} {r['peak_rss_mb']:8.0f} "
+            f"{r['baseline_rss_mb']:8.0f} {r.get('requests', 0):9d} {cost(r):10.6f}"
         )
-    full = cost(by_stage["raw-full (estimated)"]) + cost(by_stage["bronze-full"])
-    daily = cost(by_stage["raw-incremental"]) + cost(by_stage["bronze-incremental"])
+    full = by_stage["raw-full"]
     sampled = latency["seconds"]
     print(
-        f"\nstatistics page latency on the real site (pages {latency['sampled_pages']}): mean "
+        f"\nstatistics keyset page latency on the real site (after={latency['sampled_after']}): mean "
         f"{latency['mean']:.3f} s, min {min(sampled):.3f} s, max {max(sampled):.3f} s"
     )
-    print(f"full run (raw + bronze):        ${full:.6f} per run, {full_requests} requests")
+    full_cost = cost(full) + cost(by_stage["bronze-full"])
+    daily = cost(by_stage["raw-incremental"]) + cost(by_stage["bronze-incremental"])
+    print(
+        f"full run (raw + bronze):        ${full_cost:.6f} per run, {full['requests']} requests, "
+        f"{full['invocations']} raw invocations"
+    )
     daily_requests = by_stage["raw-incremental"]["requests"]
     print(f"incremental daily run:          ${daily:.6f} per day, {daily_requests} requests")
-    ratio = full_requests / daily_requests
-    print(f"ratio full / incremental:       {full / daily:.1f}x cost, {ratio:.1f}x requests")
-    for report in reports:
-        fits = report["peak_rss_mb"] < LAMBDA_MEMORY_MB and report["seconds"] < LAMBDA_MAX_SECONDS
+    ratio = full["requests"] / daily_requests
+    print(f"ratio full / incremental:       {full_cost / daily:.1f}x cost, {ratio:.1f}x requests")
+    for r in reports:
+        longest = r.get("max_invocation_seconds", r["seconds"])
+        limit = timeout if r["stage"].startswith("raw") else LAMBDA_MAX_SECONDS
+        fits = r["peak_rss_mb"] < LAMBDA_MEMORY_MB and longest < limit
         print(
-            f"{report['stage']:20s} fits Lambda at {LAMBDA_MEMORY_MB} MB / {LAMBDA_MAX_SECONDS} s max: "
-            f"{'yes' if fits else 'NO'} (peak {report['peak_rss_mb']:.0f} MB incl. moto, "
-            f"{report['seconds']:.0f} s)"
+            f"{r['stage']:26s} fits Lambda at {LAMBDA_MEMORY_MB} MB / {limit:.0f} s per invocation: "
+            f"{'yes' if fits else 'NO'} (peak {r['peak_rss_mb']:.0f} MB incl. moto, longest invocation "
+            f"{longest:.0f} s)"
         )
 
 
@@ -279,6 +383,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--statistics-rows", type=int, default=1_000_000)
+    parser.add_argument("--lambda-timeout", type=float, default=LAMBDA_TIMEOUT)
+    parser.add_argument(
+        "--full-invocations", type=int, default=None, help="stop the real-site full chain after N"
+    )
     parser.add_argument("--child")
     parser.add_argument("--workdir")
     parser.add_argument("--config")
@@ -309,13 +417,17 @@ def main() -> int:
                     "username": exporter["login"],
                     "application_password": exporter["application_password"],
                 },
+                "timeout": args.lambda_timeout,
             }
-            reports = [child("raw-incremental", workdir, config)]
-            print(json.dumps(reports[-1]), flush=True)
+            incremental, _ = chain("raw-incremental", workdir, config, None)
             latency = sample_latency(site, config["credentials"])
             print(json.dumps({"statistics_latency": latency}), flush=True)
+            full_calls, left_over = chain("raw-full", workdir, config, args.full_invocations)
         finally:
             wordpress.stop(site_dir)
+        full = total("raw-full", full_calls)
+        if left_over is not None:
+            full = estimate_rest(full, left_over, latency)
         server, endpoints = start_sample_server(args.statistics_rows)
         try:
             sample_config = {
@@ -324,32 +436,19 @@ def main() -> int:
                     "username": SAMPLE_CREDENTIALS[0],
                     "application_password": SAMPLE_CREDENTIALS[1],
                 },
+                "timeout": args.lambda_timeout,
             }
-            for stage in ("raw-full-memory", "bronze-full", "bronze-incremental"):
-                reports.append(child(stage, workdir, sample_config if stage == "raw-full-memory" else config))
+            memory = total("raw-full-memory", chain("raw-full-memory", workdir, sample_config, None)[0])
+            reports = [total("raw-incremental", incremental), full, memory]
+            for stage in ("bronze-full", "bronze-incremental"):
+                reports.append(child(stage, workdir, config))
                 print(json.dumps(reports[-1]), flush=True)
         finally:
             server.terminate()
             server.wait()
-
-    by_stage = {report["stage"]: report for report in reports}
-    incremental = by_stage["raw-incremental"]
-    # Full run on the real site: the daily run's small datasets (full snapshots there too) plus
-    # every statistics page at the sampled mean latency.
-    window_pages = -(-incremental["rows"]["statistics_pages"] // 100)
-    full_requests = incremental["requests"] - window_pages + latency["pages"]
-    full_seconds = incremental["seconds"] + (latency["pages"] - window_pages) * latency["mean"]
-    estimate = {
-        "stage": "raw-full (estimated)",
-        "seconds": full_seconds,
-        "peak_rss_mb": by_stage["raw-full-memory"]["peak_rss_mb"],
-        "baseline_rss_mb": by_stage["raw-full-memory"]["baseline_rss_mb"],
-        "requests": full_requests,
-        "puts": 5,
-    }
-    reports.insert(1, estimate)
-    by_stage[estimate["stage"]] = estimate
-    summarise(reports, by_stage, latency, full_requests)
+    summarise(reports, latency, args.lambda_timeout)
+    if full.get("estimated"):
+        print("raw-full: stopped early (--full-invocations); the rest estimated from the keyset latency")
     return 0
 
 

@@ -123,6 +123,78 @@ def test_pages_are_disjoint_and_ordered_by_key(real_wordpress, dataset):
     assert keys == sorted(set(keys))
 
 
+KEYSET = {
+    "posts": "ID",
+    "statistics_pages": "page_id",
+    "term_taxonomy": "term_taxonomy_id",
+    "terms": "term_id",
+}
+
+
+def follow_next(site, dataset: str, first_url: str) -> tuple[list[dict], list[Answer]]:
+    """Every page, following Link rel="next" as a client does (only its query is used)."""
+    answers = [http_get(first_url, site.basic_auth())]
+    while True:
+        assert answers[-1].status == 200, answers[-1].body[:300]
+        link = answers[-1].headers.get("Link") or ""
+        if 'rel="next"' not in link:
+            break
+        query = link.split("<", 1)[1].split(">", 1)[0].split("?", 1)[1]
+        answers.append(http_get(f"{site.route(dataset)}?{query}", site.basic_auth()))
+    return [row for answer in answers for row in answer.json()], answers
+
+
+@pytest.mark.parametrize("dataset", sorted(KEYSET))
+def test_keyset_pages_follow_the_key_without_offsets(real_wordpress, dataset):
+    expected, _ = fetch_all(real_wordpress, dataset, per_page=100)
+    rows, answers = follow_next(
+        real_wordpress, dataset, f"{real_wordpress.route(dataset)}?per_page=3&after=0"
+    )
+    key = KEYSET[dataset]
+    assert [row[key] for row in rows] == sorted(row[key] for row in expected)  # all, once, in key order
+    assert len(answers) == math.ceil(len(expected) / 3) > 1
+    assert int(answers[0].headers["X-WP-Total"]) == len(expected)
+    assert all("X-WP-TotalPages" not in answer.headers for answer in answers)
+    assert all("X-WP-Total" not in answer.headers for answer in answers[1:])  # counted once
+    assert all(
+        f"after={answers[i].json()[-1][key]}" in answers[i].headers["Link"] for i in range(len(answers) - 1)
+    )
+
+
+def test_keyset_paging_neither_repeats_nor_skips_when_rows_are_added(real_wordpress):
+    site = real_wordpress
+    first = http_get(f"{site.route('statistics_pages')}?per_page=5&after=0", site.basic_auth())
+    before = ids(site, "SELECT page_id FROM wp_statistics_pages ORDER BY page_id")
+    site.sql(
+        "INSERT INTO wp_statistics_pages (uri, type, date, count, id)"
+        " VALUES ('/added-while-paging/', 'page', CURDATE(), 1, 0)"
+    )
+    try:
+        query = first.headers["Link"].split("<", 1)[1].split(">", 1)[0].split("?", 1)[1]
+        rest, _ = follow_next(site, "statistics_pages", f"{site.route('statistics_pages')}?{query}")
+        keys = [row["page_id"] for row in first.json() + rest]
+        assert keys == ids(site, "SELECT page_id FROM wp_statistics_pages ORDER BY page_id")
+        assert set(before) < set(keys)  # every row there at the start, plus the new one
+    finally:
+        site.sql("DELETE FROM wp_statistics_pages WHERE uri = '/added-while-paging/'")
+
+
+def test_keyset_keeps_the_from_filter(real_wordpress):
+    site = real_wordpress
+    day = site.sql("SELECT MAX(date) FROM wp_statistics_pages").strip()
+    rows, _ = follow_next(
+        site, "statistics_pages", f"{site.route('statistics_pages')}?per_page=4&after=0&from={day}"
+    )
+    assert [row["page_id"] for row in rows] == ids(
+        site, f"SELECT page_id FROM wp_statistics_pages WHERE date >= '{day}' ORDER BY page_id"
+    )
+
+
+def test_after_must_be_a_whole_number(real_wordpress):
+    answer = http_get(f"{real_wordpress.route('posts')}?per_page=10&after=abc", real_wordpress.basic_auth())
+    assert answer.status == 400 and answer.json()["code"] == "rest_invalid_param"
+
+
 def test_per_page_above_100_is_rejected(real_wordpress):
     answer = http_get(f"{real_wordpress.route('posts')}?per_page=101", real_wordpress.basic_auth())
     assert answer.status == 400

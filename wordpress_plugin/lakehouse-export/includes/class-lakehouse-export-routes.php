@@ -1,8 +1,14 @@
 <?php
 /**
  * The read-only routes GET /wp-json/lakehouse/v1/<dataset>: table rows, paged as WordPress pages
- * (page, per_page <= 100, X-WP-Total, X-WP-TotalPages, 400 past the last page), ordered by the
- * table's primary key so that consecutive pages neither repeat nor skip rows.
+ * (page, per_page <= 100, X-WP-Total, X-WP-TotalPages, 400 past the last page, Link rel="next"),
+ * ordered by the table's primary key so that consecutive pages neither repeat nor skip rows.
+ *
+ * Tables keyed by one integer column also page by key: `after=<last key of the previous page>`
+ * reads the next rows with an index range instead of an OFFSET scan (a deep OFFSET reads and
+ * discards every earlier row, so a full read of a large table grows quadratically), and rows
+ * added while paging neither shift nor repeat anything. Such pages carry X-WP-Total on the first
+ * page (after=0) only, no X-WP-TotalPages, and a Link rel="next" while rows remain.
  *
  * @package LakehouseExport
  */
@@ -20,6 +26,20 @@ class Lakehouse_Export_Routes {
 
 	/** Most rows one page may hold (WordPress's own REST limit). */
 	const MAX_PER_PAGE = 100;
+
+	/**
+	 * Datasets paged by key, and their key column (the table's integer primary key).
+	 *
+	 * @return array<string, string>
+	 */
+	public static function keyset_columns() {
+		return array(
+			'posts'            => 'ID',
+			'statistics_pages' => 'page_id',
+			'term_taxonomy'    => 'term_taxonomy_id',
+			'terms'            => 'term_id',
+		);
+	}
 
 	/**
 	 * Column contract per dataset: name => kind ('int' is cast to a JSON number, 'str' stays text,
@@ -88,6 +108,13 @@ class Lakehouse_Export_Routes {
 	public static function register() {
 		foreach ( array_keys( self::columns() ) as $dataset ) {
 			$args = self::paging_args();
+			if ( isset( self::keyset_columns()[ $dataset ] ) ) {
+				$args['after'] = array(
+					'description' => 'Only rows whose key is greater than this (the last key of the previous page): paging by key.',
+					'type'        => 'integer',
+					'minimum'     => 0,
+				);
+			}
 			if ( 'statistics_pages' === $dataset ) {
 				$args['from'] = array(
 					'description'       => 'Only rows whose date is on or after this day (YYYY-MM-DD): incremental reads.',
@@ -257,6 +284,10 @@ class Lakehouse_Export_Routes {
 			return $source;
 		}
 		list( $from_where, $order_by ) = $source;
+		$after = $request->get_param( 'after' );
+		if ( null !== $after && isset( self::keyset_columns()[ $dataset ] ) ) {
+			return self::serve_after( $dataset, $request, $from_where, $order_by, (int) $after );
+		}
 		$columns  = self::columns()[ $dataset ];
 		$page     = (int) $request->get_param( 'page' );
 		$per_page = (int) $request->get_param( 'per_page' );
@@ -304,6 +335,60 @@ class Lakehouse_Export_Routes {
 		}
 		if ( $page > 1 && $page <= $pages ) {
 			$response->link_header( 'prev', add_query_arg( array_merge( $query, array( 'page' => $page - 1 ) ), $base ) );
+		}
+		return $response;
+	}
+
+	/**
+	 * One page by key: the rows whose key is above $after, in key order, read by an index range.
+	 *
+	 * @param string          $dataset    Dataset name.
+	 * @param WP_REST_Request $request    The request.
+	 * @param string          $from_where FROM/WHERE of the dataset.
+	 * @param string          $order_by   The key column (alias.column).
+	 * @param int             $after      Last key of the previous page (0: first page).
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private static function serve_after( $dataset, WP_REST_Request $request, $from_where, $order_by, $after ) {
+		global $wpdb;
+		$columns  = self::columns()[ $dataset ];
+		$per_page = (int) $request->get_param( 'per_page' );
+		$alias    = strtok( $order_by, '.' );
+		$key      = self::keyset_columns()[ $dataset ];
+		$select   = array();
+		foreach ( array_keys( $columns ) as $column ) {
+			$select[] = "{$alias}.`{$column}`";
+		}
+		if ( 'posts' === $dataset ) {
+			$select[] = "({$alias}.post_password <> '' OR {$alias}.post_status = 'private') AS lakehouse_restricted";
+		}
+		$joiner = false === stripos( $from_where, ' WHERE ' ) ? ' WHERE ' : ' AND ';
+		// phpcs:disable WordPress.DB.PreparedSQL,WordPress.DB.DirectDatabaseQuery
+		$total = 0 === $after ? (int) $wpdb->get_var( "SELECT COUNT(*) {$from_where}" ) : null;
+		// One row more than the page: whether a next page exists, without counting again.
+		$rows = $wpdb->get_results(
+			$wpdb->prepare( 'SELECT ' . implode( ', ', $select ) . " {$from_where}{$joiner}{$order_by} > %d ORDER BY {$order_by} LIMIT %d", $after, $per_page + 1 ),
+			ARRAY_A
+		);
+		// phpcs:enable
+		if ( null === $rows || '' !== $wpdb->last_error ) {
+			return new WP_Error( 'lakehouse_query_failed', 'The export query failed; see the site\'s error log.', array( 'status' => 500 ) );
+		}
+		$more = count( $rows ) > $per_page;
+		$rows = array_slice( $rows, 0, $per_page );
+		$private_content = Lakehouse_Export_Settings::export_private_content();
+		$out             = array();
+		foreach ( $rows as $row ) {
+			$out[] = self::typed_row( $row, $columns, $private_content );
+		}
+		$response = new WP_REST_Response( $out, 200 );
+		if ( null !== $total ) {
+			$response->header( 'X-WP-Total', (string) $total );
+		}
+		if ( $more ) {
+			$last = end( $out );
+			$base = rest_url( self::NAMESPACE_V1 . '/' . $dataset );
+			$response->link_header( 'next', add_query_arg( array_merge( $request->get_query_params(), array( 'after' => $last[ $key ] ) ), $base ) );
 		}
 		return $response;
 	}
