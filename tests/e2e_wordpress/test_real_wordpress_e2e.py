@@ -6,6 +6,11 @@ statistics only from day 2 minus the 2-day lookback, and silver merges that incr
 snapshot. Every expected number is computed here with SQL on the site's database, never from
 the pipeline's code. Day 3, twice, fails at the raw step and must leave earlier raw objects and
 silver exactly as they were: the site without WP Statistics, then a rejected application password.
+Then, through a fault-injecting proxy in front of the site (tests/e2e_wordpress/fault_proxy.py) or
+with the site's own answers: the site down, 503 (retried), 403 (a user without the capability),
+an HTML maintenance page instead of JSON, and rows added while paging. Each must fail the
+execution, send one raw notification naming the dataset and URL (never a password), and leave
+silver and every earlier raw object as they were.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from run_schedule import follow
 
 from tests.e2e.conftest import AppliedEnv, store_site_credentials
 from tests.e2e.test_pipeline_e2e import _drain, _inbox
+from tests.e2e_wordpress.fault_proxy import Fault, FaultProxy
+from tests.wordpress.conftest import free_port
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e, pytest.mark.wordpress]
 
@@ -116,7 +123,8 @@ def days(applied_real_env: AppliedEnv, site: Any) -> dict[str, Any]:
         "window_rows": window_rows,
         "layers": layer_counts(applied_real_env, DAY2),
     }
-    return {"day1": day1, "day2": day2, "failures": failure_scenes(applied_real_env, site)}
+    failures = failure_scenes(applied_real_env, site)
+    return {"day1": day1, "day2": day2, "failures": failures, "faults": fault_scenes(applied_real_env, site)}
 
 
 def etags(applied: AppliedEnv, layer: str) -> dict[str, str]:
@@ -224,3 +232,152 @@ def test_rejected_password_fails_clearly_without_leaking_it(days, site):
         WRONG_PASSWORD not in everything and site.user("exporter")["application_password"] not in everything
     )
     _unchanged(before, scene["after"])
+
+
+DATASETS = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+# The raw function's default HTTP_MAX_RETRIES: a 5xx page is asked for once plus this many times.
+RAW_RETRIES = 3
+
+
+def set_endpoints(applied: AppliedEnv, endpoints: dict[str, str]) -> None:
+    ssm = applied.emulator.client("ssm")
+    name = applied.output("pipeline_parameter_names")["endpoints"]
+    kind = ssm.get_parameter(Name=name)["Parameter"]["Type"]
+    ssm.put_parameter(Name=name, Value=json.dumps(endpoints), Type=kind, Overwrite=True)
+
+
+def fault_scene(applied: AppliedEnv, inbox: str, endpoints: dict[str, str] | None) -> dict[str, Any]:
+    """Run day 3 with `endpoints` (None: as deployed), then restore them; what it left behind."""
+    ssm = applied.emulator.client("ssm")
+    name = applied.output("pipeline_parameter_names")["endpoints"]
+    deployed = json.loads(ssm.get_parameter(Name=name)["Parameter"]["Value"])
+    before = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
+    if endpoints is not None:
+        set_endpoints(applied, endpoints)
+    try:
+        execution = run_day(applied, DAY3)
+    finally:
+        set_endpoints(applied, deployed)
+    after = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
+    return {"execution": execution, "notes": _drain(applied, inbox), "before": before, "after": after}
+
+
+def fault_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
+    inbox = _inbox(applied, "failure_topic_arn", "e2e-wp-fault-inbox")
+    scenes: dict[str, Any] = {}
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    scenes["down"] = fault_scene(
+        applied, inbox, {d: f"{down}/wp-json/lakehouse/v1/{d}?per_page=100" for d in DATASETS}
+    )
+    scenes["down"]["url"] = down
+    with FaultProxy(site.url) as proxy:
+        proxy.faults["statistics_pages"] = Fault(status=503)
+        scenes["unavailable"] = fault_scene(applied, inbox, proxy.endpoints(DATASETS))
+        scenes["unavailable"].update(url=proxy.url, requests=len(proxy.requests_for("statistics_pages")))
+    with FaultProxy(site.url) as proxy:
+        proxy.faults["posts"] = Fault(html=True)
+        scenes["html"] = fault_scene(applied, inbox, proxy.endpoints(DATASETS))
+        scenes["html"]["url"] = proxy.url
+    secret = applied.output("pipeline_credentials_secret_arn")
+    author, exporter = site.user("author"), site.user("exporter")
+    store_site_credentials(applied.emulator, secret, author["login"], author["application_password"])
+    try:
+        scenes["forbidden"] = fault_scene(applied, inbox, None)
+    finally:
+        store_site_credentials(applied.emulator, secret, exporter["login"], exporter["application_password"])
+    scenes["added_while_paging"] = added_while_paging(applied, site, inbox)
+    return scenes
+
+
+def added_while_paging(applied: AppliedEnv, site: Any, inbox: str) -> dict[str, Any]:
+    """Pages of 10; after each dataset's first page the site gains a row: a term relationship of a
+    published post (a route paged by number: must fail) and a statistics row of day 3 (paged by
+    key: must come out whole, every row once)."""
+    pair = site.sql(
+        "SELECT p.ID, tt.term_taxonomy_id FROM wp_posts p JOIN wp_term_taxonomy tt "
+        f"WHERE {EXPORTED} AND NOT EXISTS (SELECT 1 FROM wp_term_relationships r "
+        "WHERE r.object_id = p.ID AND r.term_taxonomy_id = tt.term_taxonomy_id) LIMIT 1"
+    ).split()
+    relationship = f"object_id = {pair[0]} AND term_taxonomy_id = {pair[1]}"
+    window = DAY3 - dt.timedelta(days=2)
+    try:
+        with FaultProxy(site.url) as proxy:
+            proxy.faults["term_relationships"] = Fault(
+                after_first=lambda: site.sql(
+                    "INSERT INTO wp_term_relationships (object_id, term_taxonomy_id, term_order)"
+                    f" VALUES ({pair[0]}, {pair[1]}, 0)"
+                )
+            )
+            proxy.faults["statistics_pages"] = Fault(
+                after_first=lambda: site.sql(
+                    "INSERT INTO wp_statistics_pages (uri, type, date, count, id)"
+                    f" VALUES ('/added-while-paging/', 'page', '{DAY3}', 1, 0)"
+                )
+            )
+            scene = fault_scene(applied, inbox, proxy.endpoints(DATASETS, per_page=10))
+            scene["url"] = proxy.url
+        scene["window_ids"] = [
+            int(v)
+            for v in site.sql(
+                f"SELECT page_id FROM wp_statistics_pages WHERE date >= '{window}' ORDER BY page_id"
+            ).split()
+        ]
+        prefix = f"{SOURCE}/statistics_pages/ingest_date={DAY3}/{scene['execution']['name']}"
+        scene["raw_statistics"] = [
+            row["page_id"] for body in objects(applied, "raw", prefix).values() for row in json.loads(body)
+        ]
+    finally:
+        site.sql(f"DELETE FROM wp_term_relationships WHERE {relationship}")
+        site.sql("DELETE FROM wp_statistics_pages WHERE uri = '/added-while-paging/'")
+    return scene
+
+
+def _one_raw_note(scene: dict[str, Any], site: Any) -> str:
+    """The raw function's single notification; no password in any message or the execution."""
+    assert scene["execution"]["status"] == "FAILED"
+    raw_notes = [m for m in _messages(scene) if m.startswith("raw_wordpress_api failed")]
+    assert len(raw_notes) == 1, _messages(scene)
+    assert len(_messages(scene)) == 2 and any("RawIngest" in m for m in _messages(scene))
+    everything = "\n".join(_messages(scene)) + json.dumps(scene["execution"], default=str)
+    for user in ("exporter", "author"):
+        assert site.user(user)["application_password"] not in everything
+    _unchanged(scene["before"], scene["after"])
+    return raw_notes[0]
+
+
+def test_site_down_is_retried_then_named_once(days, site):
+    scene = days["faults"]["down"]
+    note = _one_raw_note(scene, site)
+    assert all(f"endpoint {d} ({scene['url']}/wp-json/lakehouse/v1/{d}" in note for d in DATASETS)
+    assert "failed after retries" in note
+
+
+def test_5xx_is_retried_then_named_once(days, site):
+    scene = days["faults"]["unavailable"]
+    note = _one_raw_note(scene, site)
+    assert f"endpoint statistics_pages ({scene['url']}/wp-json/lakehouse/v1/statistics_pages" in note
+    assert "failed after retries" in note and "- posts:" not in note
+    assert scene["requests"] == 1 + RAW_RETRIES
+
+
+def test_html_instead_of_json_is_named_once(days, site):
+    scene = days["faults"]["html"]
+    note = _one_raw_note(scene, site)
+    assert f"endpoint posts ({scene['url']}/wp-json/lakehouse/v1/posts" in note
+    assert "returned an HTML page instead of JSON" in note
+
+
+def test_user_without_the_capability_is_named_once(days, site):
+    scene = days["faults"]["forbidden"]
+    note = _one_raw_note(scene, site)
+    assert f"user lacks the lakehouse_export capability on http://127.0.0.1:{site.port} (403)" in note
+
+
+def test_rows_added_while_paging(days, site):
+    scene = days["faults"]["added_while_paging"]
+    note = _one_raw_note(scene, site)
+    # Paged by number: the shifted offsets are caught and the run fails ...
+    assert f"endpoint term_relationships ({scene['url']}" in note and "changed while paging" in note
+    assert "- statistics_pages:" not in note
+    # ... paged by key: the new row is simply the last one, nothing repeated or skipped.
+    assert scene["raw_statistics"] == scene["window_ids"] and len(scene["window_ids"]) > 10

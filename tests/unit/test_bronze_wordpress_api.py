@@ -294,9 +294,10 @@ def test_loads_what_the_raw_lambda_wrote(lambda_aws, wordpress_api, wordpress_sm
     summary = run(lambda_aws)
 
     assert {name: info["rows"] for name, info in summary["datasets"].items()} == {
-        name: len(rows) for name, rows in wordpress_small.items()
+        name: len(rows) for name, rows in wordpress_api.site.items()
     }
     assert read_bronze(lambda_aws, "statistics_pages") == wordpress_small["statistics_pages"]
+    assert read_bronze(lambda_aws, "posts") == wordpress_api.site["posts"]
 
 
 def test_unexpected_write_error_still_loads_the_others(lambda_aws, wordpress_small):

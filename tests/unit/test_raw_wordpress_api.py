@@ -50,11 +50,12 @@ def test_happy_path_stores_every_dataset_exactly(lambda_aws, wordpress_api, word
     stored = lambda_aws.objects(lambda_aws.raw_bucket)
     assert sorted(stored) == sorted(key(dataset) for dataset in DATASETS)
     for dataset in DATASETS:
-        assert json.loads(stored[key(dataset)]) == wordpress_small[dataset]
+        # What the site serves: the plugin's default export of the sample (published posts and pages).
+        assert json.loads(stored[key(dataset)]) == wordpress_api.site[dataset]
         assert summary["datasets"][dataset] == {
             "objects": 1,
-            "rows": len(wordpress_small[dataset]),
-            "pages": -(-len(wordpress_small[dataset]) // 100),
+            "rows": len(wordpress_api.site[dataset]),
+            "pages": -(-len(wordpress_api.site[dataset]) // 100),
             "bytes": len(stored[key(dataset)]),
             "key": key(dataset),
         }
@@ -145,7 +146,7 @@ def test_transient_500_is_retried_and_succeeds(lambda_aws, wordpress_api, wordpr
     summary = run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     assert len(wordpress_api.requests_for("posts")) == 2
-    assert summary["datasets"]["posts"]["rows"] == len(wordpress_small["posts"])
+    assert summary["datasets"]["posts"]["rows"] == len(wordpress_api.site["posts"])
     assert lambda_aws.notifications() == []
 
 

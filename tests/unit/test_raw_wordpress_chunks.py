@@ -72,9 +72,9 @@ def test_out_of_time_returns_a_continuation_that_resumes_without_repeats(
     for dataset in ("posts", "statistics_pages", "term_taxonomy", "terms"):
         _keys, rows, last = parts(lambda_aws, dataset)
         column = raw_key(dataset)
-        assert [row[column] for row in rows] == sorted(row[column] for row in wordpress_small[dataset])
+        assert [row[column] for row in rows] == sorted(row[column] for row in wordpress_api.site[dataset])
         assert list(last.values())[-1] in ("true", None)
-    assert sorted(summary["datasets"]) == sorted(wordpress_small)
+    assert sorted(summary["datasets"]) == sorted(wordpress_api.site)
     assert summary["datasets"]["statistics_pages"]["rows"] == len(wordpress_small["statistics_pages"])
     assert lambda_aws.notifications() == []
 
@@ -94,7 +94,7 @@ def test_a_route_that_ignores_after_is_paged_by_number(lambda_aws, wordpress_api
     invoke(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     requests = wordpress_api.requests_for("term_relationships")
-    pages = -(-len(wordpress_small["term_relationships"]) // 100)
+    pages = -(-len(wordpress_api.site["term_relationships"]) // 100)
     assert requests[0].endswith("?per_page=100&after=0") and len(requests) == pages
     assert [r.rsplit("page=", 1)[-1] for r in requests[1:]] == [str(n) for n in range(2, pages + 1)]
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from fixtures_lambda import FIXTURE_DIR
 from wordpress_sample import generate
-from wordpress_sample.server import WordPressApi
+from wordpress_sample.server import WordPressApi, exported_site
 
 from lakehouse_common.datasets import WORDPRESS_DATASETS, WORDPRESS_KEYS, wordpress_column_names
 
@@ -109,11 +109,39 @@ def test_cli_writes_one_json_array_per_dataset(tmp_path, site, capsys):
 
 
 def test_sample_api_pages_like_wordpress(site):
+    served = exported_site(site)["statistics_pages"]
     with WordPressApi(site) as api:
-        with urllib.request.urlopen(api.url("posts", per_page=20) + "&page=3") as response:
+        with urllib.request.urlopen(api.url("statistics_pages", per_page=100) + "&page=3") as response:
             body = json.loads(response.read())
-            assert response.headers["X-WP-Total"] == str(len(site["posts"]))
-            assert response.headers["X-WP-TotalPages"] == "3"
-        assert body == site["posts"][40:60]
+            assert response.headers["X-WP-Total"] == str(len(served))
+            assert response.headers["X-WP-TotalPages"] == str(-(-len(served) // 100))
+            assert 'page=4>; rel="next"' in response.headers["Link"]
+        assert body == served[200:300]
         with pytest.raises(urllib.error.HTTPError, match="400"):
-            urllib.request.urlopen(api.url("posts", per_page=20) + "&page=4")
+            urllib.request.urlopen(
+                api.url("statistics_pages", per_page=100) + f"&page={-(-len(served) // 100) + 1}"
+            )
+
+
+def test_sample_api_serves_what_the_plugin_exports(site):
+    """Default plugin settings: published posts and pages only, no post_password, only their
+    term relationships; everything else as stored."""
+    with_password = [dict(row) for row in site["posts"]]
+    protected = next(
+        row for row in with_password if row["post_status"] == "publish" and row["post_type"] == "post"
+    )
+    protected.update(post_password="s3cret", post_content="<p>members only</p>")
+    with WordPressApi({**site, "posts": with_password}) as api:
+        with urllib.request.urlopen(api.url("posts", per_page=100)) as response:
+            posts = json.loads(response.read())
+        with urllib.request.urlopen(api.url("term_relationships", per_page=100)) as response:
+            relationships = json.loads(response.read())
+    wanted = [
+        r["ID"] for r in site["posts"] if r["post_status"] == "publish" and r["post_type"] in ("post", "page")
+    ]
+    assert [row["ID"] for row in posts] == wanted and len(wanted) < len(site["posts"])
+    assert all("post_password" not in row for row in posts)
+    served = next(row for row in posts if row["ID"] == protected["ID"])
+    assert (served["post_content"], served["post_excerpt"]) == ("", "")  # content withheld
+    assert {r["object_id"] for r in relationships} <= set(wanted)
+    assert relationships == [r for r in site["term_relationships"] if r["object_id"] in set(wanted)]

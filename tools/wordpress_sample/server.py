@@ -4,7 +4,11 @@ Serves `/wp-json/lakehouse/v1/<dataset>` as the lakehouse-export plugin does
 (wordpress_plugin/lakehouse-export): WordPress REST pagination (`page`, `per_page`, `X-WP-Total`,
 `X-WP-TotalPages`; a page past the end is HTTP 400 like WordPress), `statistics_pages?from=DAY`
 (rows on or after that day), and, when the API is given credentials, HTTP Basic authentication
-with WordPress's answer for anything else (401 `rest_forbidden`). Faults can be
+with WordPress's answer for anything else (401 `rest_forbidden`). Like the plugin with its default
+settings it serves only published posts and pages (no drafts, pending, scheduled or private posts,
+trash, auto-drafts, revisions, attachments or menu items; a password-protected post without its
+content), never `post_password`, and only the term relationships of those posts; the keyed
+datasets also page by key (`after=<last key>`, `Link: rel="next"`). Faults can be
 queued per dataset (status, body, delay) so tests exercise the raw Lambda's retries and errors
 against a real socket; urllib3 is not patched.
 
@@ -51,6 +55,42 @@ KEYSET_KEYS = {
     "term_taxonomy": "term_taxonomy_id",
     "terms": "term_id",
 }
+# What the plugin exports with its default settings: published posts and pages. Drafts, pending,
+# scheduled and private posts, trash, auto-drafts, revisions, attachments and menu items are not.
+EXPORTED_STATUSES = ("publish",)
+EXPORTED_TYPES = ("post", "page")
+# Never exported whatever the settings (the plugin's column list leaves it out).
+NEVER_COLUMNS = ("post_password",)
+# Withheld from password-protected posts unless the plugin's private-content setting is on.
+RESTRICTED_COLUMNS = ("post_content", "post_excerpt", "post_content_filtered")
+
+
+def exported_site(site: Dict[str, List[Dict[str, Any]]]) -> Dict[str, List[Dict[str, Any]]]:
+    """What the lakehouse-export plugin serves of `site` with its default settings: published
+    posts and pages only (a password-protected one without its content), never post_password,
+    and only the term relationships of exported posts (a draft's terms would reveal the draft)."""
+    out = dict(site)
+    if "posts" in site:
+        out["posts"] = [
+            _public_post(row)
+            for row in site["posts"]
+            if row["post_status"] in EXPORTED_STATUSES and row["post_type"] in EXPORTED_TYPES
+        ]
+    if "term_relationships" in site and "posts" in site:
+        exported = {row["ID"] for row in out["posts"]}
+        out["term_relationships"] = [
+            row for row in site["term_relationships"] if row["object_id"] in exported
+        ]
+    return out
+
+
+def _public_post(row: Dict[str, Any]) -> Dict[str, Any]:
+    public = {name: value for name, value in row.items() if name not in NEVER_COLUMNS}
+    if row.get("post_password"):
+        public.update({name: "" for name in RESTRICTED_COLUMNS})
+    return public
+
+
 # Not one of WordPress's statuses (publish, future, draft, pending, private, trash, auto-draft,
 # inherit): a typo as a faulty import would write it.
 CORRUPT_POST_STATUS = "publised"
@@ -95,7 +135,8 @@ class WordPressApi:
         port: int = 0,
         credentials: Optional[Tuple[str, str]] = None,
     ) -> None:
-        self.site = site
+        # Served as the plugin would (its default settings), whatever `site` holds.
+        self.site = exported_site(site)
         # (username, application password) the site accepts; None = no authentication (old tests).
         self.credentials = credentials
         self.faults: Dict[str, List[Fault]] = {}
