@@ -36,7 +36,9 @@ CDC merge `merge_and_retain_last_pandas`. Still written as a candidate, audited 
 Arguments (Glue style --name value): --bronze_bucket, --silver_bucket, [--stage write|publish],
 [--source_name wordpress_api], [--datasets a,b,c], [--ingest_date YYYY-MM-DD] (write: partition to
 read; publish: the date every candidate must come from), [--merge_datasets a,b],
-[--candidate_database db], [--candidate_table_prefix candidate_], [--failure_topic_arn arn].
+[--candidate_database db], [--candidate_table_prefix candidate_], [--failure_topic_arn arn],
+[--backfill_from YYYY-MM-DD|none] (a backfill's first day: merged datasets drop their previous rows
+from that day on that the increment does not carry, i.e. rows that vanished from the site).
 """
 
 import datetime as dt
@@ -143,6 +145,10 @@ SILVER_SPECS: Dict[str, SilverSpec] = {
 SILVER_KEYS: Dict[str, Tuple[str, ...]] = {name: WORDPRESS_KEYS[name] for name in SILVER_SPECS}
 # Incremental datasets carry the ingest date of each row's newest delivery (the merge's clock).
 INGEST_DATE_COLUMN = "ingest_date"
+# Per incremental dataset, the silver day column the raw stage's `from` selects on (the plugin's
+# `from` returns statistics rows whose `date` is on or after that day).
+WINDOW_COLUMNS: Dict[str, str] = {"statistics_pages": "date_todate"}
+NO_BACKFILL = "none"
 DATE_PARTS = ("year", "month", "day")
 
 
@@ -682,6 +688,9 @@ class SilverConfig:
     candidate_database: Optional[str] = None
     candidate_table_prefix: str = DEFAULT_CANDIDATE_TABLE_PREFIX
     merge_datasets: Tuple[str, ...] = ()
+    # A backfill's first day: the increment is the whole truth from that day on (rows that
+    # vanished from the site there are dropped); None on a daily run.
+    backfill_from: Optional[str] = None
 
 
 def read_config(argv: Sequence[str]) -> SilverConfig:
@@ -696,6 +705,7 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
             "candidate_database": None,
             "candidate_table_prefix": DEFAULT_CANDIDATE_TABLE_PREFIX,
             "merge_datasets": "",
+            "backfill_from": "",
         },
         argv=argv,
     )
@@ -711,6 +721,14 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
     unknown = [name for name in merge_datasets if name not in SILVER_SPECS]
     if unknown:
         raise ValueError(f"--merge_datasets names datasets without a silver mapping: {unknown}")
+    # The workflow passes "none" on a daily run (a Glue argument cannot be left out per run).
+    backfill_from = str(args["backfill_from"] or "").strip()
+    backfill_from = None if backfill_from in ("", NO_BACKFILL) else backfill_from
+    if backfill_from:
+        try:
+            layout.validate_ingest_date(backfill_from)
+        except ValueError:
+            raise ValueError(f"--backfill_from must be a day YYYY-MM-DD, got {backfill_from!r}") from None
     return SilverConfig(
         stage=stage,
         bronze_bucket=str(args["bronze_bucket"]),
@@ -721,6 +739,7 @@ def read_config(argv: Sequence[str]) -> SilverConfig:
         candidate_database=args["candidate_database"] or None,
         candidate_table_prefix=str(args["candidate_table_prefix"] or ""),
         merge_datasets=merge_datasets,
+        backfill_from=backfill_from,
     )
 
 
@@ -759,13 +778,19 @@ class SilverPublishResult:
 
 
 def merge_increment(
-    existing: Optional[pd.DataFrame], increment: pd.DataFrame, dataset: str, ingest_date: str
+    existing: Optional[pd.DataFrame],
+    increment: pd.DataFrame,
+    dataset: str,
+    ingest_date: str,
+    backfill_from: Optional[str] = None,
 ) -> pd.DataFrame:
     """Previous silver + a silver-shaped increment -> the new snapshot (pure).
 
     The increment's rows get `ingest_date`; per key the newest ingest date wins, the increment on
     a tie (a re-run of the same day replaces that day's rows with identical ones). Rows of keys
-    the increment does not carry stay as they were: the increment only covers recent days.
+    the increment does not carry stay as they were: the increment only covers recent days. A
+    backfill (`backfill_from`) refetched every row from that day on, so previous rows of those
+    days that it did not deliver have vanished from the site and are dropped.
     """
     incoming = increment.copy()
     incoming[INGEST_DATE_COLUMN] = ingest_date
@@ -776,6 +801,9 @@ def merge_increment(
             f"previous silver {dataset} has no {INGEST_DATE_COLUMN!r} column: it was not built by an "
             "incremental run; rebuild it with a backfill (run input 'from')"
         )
+    if backfill_from is not None:
+        days = pd.to_datetime(existing[WINDOW_COLUMNS[dataset]]).dt.strftime("%Y-%m-%d")
+        existing = existing.loc[~(days >= backfill_from).to_numpy()]
     # Text columns as plain objects on both sides, so the union does not mix string dtypes.
     existing = existing[list(incoming.columns)].copy()
     for frame in (existing, incoming):
@@ -807,7 +835,7 @@ def write_candidate(
     LOGGER.info("%s: %d bronze rows -> %d silver rows", partition, len(bronze), len(silver))
     if dataset in config.merge_datasets:
         previous = load_live_silver(config.silver_bucket, config.source, dataset)
-        silver = merge_increment(previous, silver, dataset, date)
+        silver = merge_increment(previous, silver, dataset, date, config.backfill_from)
         LOGGER.info(
             "%s: merged into %d previous silver rows -> %d rows",
             dataset,

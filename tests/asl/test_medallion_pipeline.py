@@ -419,6 +419,23 @@ def test_a_failing_continuation_invocation_notifies_once_and_fails(pipeline):
     assert_failed_at(pipeline, described, entered, "RawIngest", "RawIngest")
 
 
+def test_a_backfill_from_reaches_the_silver_write_and_a_daily_run_passes_none(pipeline):
+    pipeline.deploy()
+    arn = pipeline.state_machine()
+    daily, _ = pipeline.run(arn)
+    backfill, entered = pipeline.run(arn, {"ingest_date": INGEST_DATE, "from": "2026-11-01"})
+
+    assert daily["status"] == backfill["status"] == "SUCCEEDED", (backfill.get("cause"), entered)
+    runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
+    writes = sorted(
+        r["Arguments"]["--backfill_from"] for r in runs if r["Arguments"].get("--stage") == "write"
+    )
+    assert writes == ["2026-11-01", "none"]
+    assert all(
+        "--backfill_from" not in r["Arguments"] for r in runs if r["Arguments"].get("--stage") == "publish"
+    )
+
+
 def test_ingest_date_defaults_to_the_schedules_date(pipeline):
     pipeline.deploy()
     arn = pipeline.state_machine()

@@ -111,3 +111,40 @@ def test_previous_silver_without_ingest_date_is_named(glue_aws):
 def test_merge_datasets_must_be_mapped(glue_aws):
     with pytest.raises(ValueError, match="--merge_datasets names datasets without a silver mapping"):
         silver.read_config(argv(glue_aws, DAY2, "write", "--merge_datasets", "comments"))
+
+
+def test_backfill_drops_rows_that_vanished_from_the_site_within_its_range(glue_aws):
+    run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10), (2, "/b/", DAY1, 7, 11), (3, "/a/", DAY2, 1, 10)))
+    # A backfill from DAY2: the site no longer has page 3 (DAY2) and re-delivers nothing else of
+    # DAY2; page 2 of DAY1 is outside the range, so its absence from the increment says nothing.
+    write_bronze(
+        glue_aws.bronze_bucket,
+        "statistics_pages",
+        bronze_frame("statistics_pages", stats((4, "/c/", DAY3, 2, 12))),
+        DAY3,
+    )
+    silver.main(argv(glue_aws, DAY3, "write", "--backfill_from", DAY2))
+    silver.main(argv(glue_aws, DAY3, "publish"))
+    assert as_rows(live(glue_aws)) == {
+        1: ("/a/", DAY1, 5, DAY2),  # before the range: kept
+        2: ("/b/", DAY1, 7, DAY2),
+        4: ("/c/", DAY3, 2, DAY3),  # page 3 vanished within the range: gone
+    }
+
+
+def test_daily_run_passes_none_and_keeps_rows_outside_the_window(glue_aws):
+    run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10), (3, "/a/", DAY2, 1, 10)))
+    write_bronze(
+        glue_aws.bronze_bucket,
+        "statistics_pages",
+        bronze_frame("statistics_pages", stats((4, "/c/", DAY3, 2, 12))),
+        DAY3,
+    )
+    silver.main(argv(glue_aws, DAY3, "write", "--backfill_from", "none"))
+    silver.main(argv(glue_aws, DAY3, "publish"))
+    assert sorted(as_rows(live(glue_aws))) == [1, 3, 4]
+
+
+def test_backfill_from_must_be_a_day(glue_aws):
+    with pytest.raises(ValueError, match="--backfill_from must be a day YYYY-MM-DD, got '2025-13-01'"):
+        silver.read_config(argv(glue_aws, DAY3, "write", "--backfill_from", "2025-13-01"))
