@@ -55,6 +55,8 @@ FROM_PARAMETER = "from"
 # pages by number instead.
 KEYSET_PARAMETER = "after"
 PAGING_PARAMETERS = (KEYSET_PARAMETER, "page")
+# Time kept after a request's last attempt gives up: store what was fetched, notify, answer.
+REQUEST_MARGIN_SECONDS = 15.0
 
 
 class RawIngestError(RuntimeError):
@@ -309,16 +311,48 @@ def status_error(url: str, where: str, status: int, body: bytes, credentials: Op
     return f"{where} answered HTTP {status}: {body[:200]!r}"
 
 
+def attempt_budget(timeout: float, retries: int, remaining: float) -> Tuple[float, int]:
+    """(seconds per attempt, retries) for one request that end before the invocation does.
+
+    A site that hangs would otherwise outlast Lambda's timeout (30 s x 4 attempts > 120 s) and the
+    function would be killed before it could name the endpoint and notify: with less time left
+    than the configured attempts need, the attempts get shorter and fewer.
+    """
+    usable = remaining - REQUEST_MARGIN_SECONDS
+    if usable >= timeout * (retries + 1):
+        return timeout, retries
+    seconds = max(1.0, min(timeout, usable))
+    return seconds, max(0, min(retries, int(usable // seconds) - 1))
+
+
 def http_get(
-    http: urllib3.PoolManager, url: str, where: str, credentials: Optional[Credentials] = None
+    http: urllib3.PoolManager,
+    url: str,
+    where: str,
+    credentials: Optional[Credentials] = None,
+    remaining: Optional[float] = None,
 ) -> Tuple[bytes, Mapping[str, str]]:
     """GET `url`; EndpointError with the cause after retries are spent or on a non-200 answer.
 
-    Redirects are not followed: the credentials go only to the configured URL.
+    Redirects are not followed: the credentials go only to the configured URL. With `remaining`
+    (seconds left in the invocation) the attempts are cut to fit (attempt_budget).
     """
     headers = {"Authorization": credentials.authorization()} if credentials else {}
+    limits: Dict[str, Any] = {}
+    base = getattr(http, "connection_pool_kw", {}).get("retries")
+    base_timeout = getattr(http, "connection_pool_kw", {}).get("timeout")
+    if remaining is not None and isinstance(base, Retry) and isinstance(base_timeout, Timeout):
+        seconds, retries = attempt_budget(
+            float(base_timeout.read_timeout or 30.0), int(base.total or 0), remaining
+        )
+        limits = {
+            "timeout": Timeout(connect=seconds, read=seconds),
+            "retries": base.new(total=retries, connect=retries, read=retries, status=retries),
+        }
     try:
-        response = http.request("GET", url, headers={"Accept": "application/json", **headers}, redirect=False)
+        response = http.request(
+            "GET", url, headers={"Accept": "application/json", **headers}, redirect=False, **limits
+        )
     except urllib3.exceptions.MaxRetryError as error:
         raise EndpointError(f"{where} failed after retries: {_redacted_reason(error.reason)}") from None
     except urllib3.exceptions.HTTPError as error:
@@ -412,6 +446,7 @@ class Endpoint:
     dataset: str
     url: str
     credentials: Optional[Credentials]
+    remaining: Callable[[], float] = lambda: float("inf")
 
 
 def fetch_chunks(
@@ -434,7 +469,14 @@ def fetch_chunks(
     first_body: Optional[bytes] = None
     while True:
         page_where = f"{where} page {progress.pages + 1}"
-        body, headers = http_get(http, paged_url(url, progress.query), page_where, credentials)
+        left = endpoint.remaining()
+        body, headers = http_get(
+            http,
+            paged_url(url, progress.query),
+            page_where,
+            credentials,
+            None if left == float("inf") else left,
+        )
         page_rows = len(parse_rows(body, page_where, allow_empty or progress.pages > 0))
         fetched += 1
         first_body = body if fetched == 1 and progress.pages == 0 else None
@@ -591,7 +633,7 @@ def run(
             url = configured_url
             if progress.window:
                 url = with_query(configured_url, FROM_PARAMETER, progress.window)
-            endpoint = Endpoint(http, dataset, url, credentials)
+            endpoint = Endpoint(http, dataset, url, credentials, remaining_seconds)
             where_to = (ingest_date, run_id)
             done = store_dataset(
                 endpoint, progress, s3=s3, settings=settings, run=where_to, out_of_time=out_of_time
@@ -705,6 +747,13 @@ def store_dataset(
     return False
 
 
+def remaining_time(context: Any) -> Callable[[], float]:
+    """Seconds left in this invocation (Lambda's context); unbounded without one (a local call)."""
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return lambda: float("inf")
+    return lambda: context.get_remaining_time_in_millis() / 1000.0
+
+
 def handler(event: Optional[Mapping[str, Any]], context: Any) -> Dict[str, Any]:
     """Lambda entry point."""
     import boto3  # noqa: PLC0415 - keeps the pure parts importable without AWS libraries
@@ -719,5 +768,5 @@ def handler(event: Optional[Mapping[str, Any]], context: Any) -> Dict[str, Any]:
         sns=boto3.client("sns"),
         http=build_http(settings),
         secrets=boto3.client("secretsmanager") if settings.credentials_secret else None,
-        remaining_seconds=lambda: context.get_remaining_time_in_millis() / 1000.0,
+        remaining_seconds=remaining_time(context),
     )

@@ -3,7 +3,9 @@ the invocation runs out of time (in-process moto, the sample WordPress API on a 
 
 import json
 
+import pytest
 from raw_wordpress_api import handler as raw
+from wordpress_sample.server import Fault
 
 from tests.unit.test_raw_wordpress_api import DATE, put_endpoints, settings
 
@@ -110,3 +112,34 @@ def test_a_malformed_continuation_is_refused_and_notified(lambda_aws, wordpress_
         raise AssertionError("a continuation naming an unknown dataset must fail")
     assert len(lambda_aws.notifications()) == 1
     assert lambda_aws.objects(lambda_aws.raw_bucket) == {}
+
+
+@pytest.mark.parametrize(
+    ("remaining", "expected"),
+    [
+        (float("inf"), (30.0, 3)),  # time enough: as configured
+        (135.0, (30.0, 3)),  # 120 s of attempts + the 15 s margin
+        (120.0, (30.0, 2)),  # Lambda's default 120 s from the start: one attempt fewer
+        (40.0, (25.0, 0)),  # one shorter attempt
+        (10.0, (1.0, 0)),  # at least one short attempt
+    ],
+)
+def test_attempts_are_cut_to_end_before_the_invocation(remaining, expected):
+    assert raw.attempt_budget(30.0, 3, remaining) == expected
+
+
+def test_a_hanging_site_is_given_up_in_time_to_notify(lambda_aws, wordpress_api):
+    put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms", 100)})
+    wordpress_api.add_fault("terms", Fault(status=200, body=b"[]", delay=3.0, times=None))
+
+    # 19.5 s left: 4.5 s usable after the margin, so two attempts of 2 s instead of six.
+    with pytest.raises(raw.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"):
+        invoke(
+            lambda_aws,
+            {"ingest_date": DATE, "run_id": "run-1"},
+            lambda: 19.5,
+            timeout_seconds=2.0,
+            max_retries=5,
+        )
+    assert len(wordpress_api.requests_for("terms")) == 2
+    assert len(lambda_aws.notifications()) == 1
