@@ -193,6 +193,7 @@ def bench_raw(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: A
     settings = raw.RawSettings(
         BUCKETS[0], SOURCE, "/bench/endpoints", None, 60.0, 3, 0.5,
         credentials_secret=SECRET, incremental_datasets=("statistics_pages",) if incremental else (),
+        object_max_bytes=int(config.get("object_max_bytes") or raw.RawSettings.object_max_bytes),
     )  # fmt: skip
     http = raw.build_http(settings)
     event: dict[str, Any] = {"ingest_date": DATE.isoformat(), "run_id": stage}
@@ -379,6 +380,35 @@ def summarise(reports: list[dict[str, Any]], latency: dict[str, Any], timeout: f
         )
 
 
+def memory_only(args: argparse.Namespace) -> int:
+    """The full fetch's memory: raw's chain and bronze on the sample server's rows only."""
+    with tempfile.TemporaryDirectory(prefix="bench-wp-") as tmp:
+        workdir = Path(tmp)
+        server, endpoints = start_sample_server(args.statistics_rows)
+        try:
+            config = {
+                "endpoints": endpoints,
+                "credentials": {
+                    "username": SAMPLE_CREDENTIALS[0],
+                    "application_password": SAMPLE_CREDENTIALS[1],
+                },
+                "timeout": args.lambda_timeout,
+                "object_max_bytes": args.object_max_bytes,
+            }
+            reports = [total("raw-full-memory", chain("raw-full-memory", workdir, config, None)[0])]
+            reports.append(child("bronze-full", workdir, config))
+        finally:
+            server.terminate()
+            server.wait()
+    for r in reports:
+        print(
+            f"{r['stage']:18s} calls {r.get('invocations', 1)} seconds {r['seconds']:.1f} "
+            f"peak {r['peak_rss_mb']:.0f} MB (before the function ran: {r['baseline_rss_mb']:.0f} MB) "
+            f"objects {r['puts']}"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=5000)
@@ -387,6 +417,14 @@ def main() -> int:
     parser.add_argument(
         "--full-invocations", type=int, default=None, help="stop the real-site full chain after N"
     )
+    parser.add_argument(
+        "--object-max-bytes", type=int, default=None, help="raw part size (default: the function's)"
+    )
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only raw-full-memory and bronze-full, on the sample server",
+    )
     parser.add_argument("--child")
     parser.add_argument("--workdir")
     parser.add_argument("--config")
@@ -394,6 +432,8 @@ def main() -> int:
     if args.child:
         run_child(args.child, Path(args.workdir), json.loads(args.config))
         return 0
+    if args.memory_only:
+        return memory_only(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-wp-") as tmp:
         workdir = Path(tmp)

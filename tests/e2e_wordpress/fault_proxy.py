@@ -2,13 +2,15 @@
 
 Requests are forwarded to the site unchanged (Authorization included) unless a fault is set for
 the dataset the path names: `status` (answer that status with a WordPress-style JSON error, every
-time), `html` (200 with a maintenance page instead of JSON), or `after_first` (a callable run once
-after the first page of that dataset was forwarded: rows added while paging).
+time), `html` (200 with a maintenance page instead of JSON), `delay` (seconds to wait before
+forwarding: a site that hangs), or `after_first` (a callable run once after the first page of
+that dataset was forwarded: rows added while paging).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -29,6 +31,7 @@ FORWARDED_HEADERS = ("Content-Type", "X-WP-Total", "X-WP-TotalPages", "Link")
 class Fault:
     status: Optional[int] = None
     html: bool = False
+    delay: float = 0.0
     after_first: Optional[Callable[[], None]] = None
 
 
@@ -71,6 +74,8 @@ class FaultProxy:
             return fault.status, {"Content-Type": "application/json"}, body % fault.status
         if fault and fault.html:
             return 200, {"Content-Type": "text/html; charset=UTF-8"}, MAINTENANCE_PAGE
+        if fault and fault.delay:
+            time.sleep(fault.delay)
         request = urllib.request.Request(self.upstream + path, headers={"Authorization": authorization or ""})
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
@@ -90,12 +95,15 @@ class FaultProxy:
 
             def do_GET(self) -> None:
                 status, headers, body = proxy.answer(self.path, self.headers.get("Authorization"))
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (the hanging-site scene)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

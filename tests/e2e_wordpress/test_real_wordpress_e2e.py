@@ -7,8 +7,9 @@ snapshot. Every expected number is computed here with SQL on the site's database
 the pipeline's code. Day 3, twice, fails at the raw step and must leave earlier raw objects and
 silver exactly as they were: the site without WP Statistics, then a rejected application password.
 Then, through a fault-injecting proxy in front of the site (tests/e2e_wordpress/fault_proxy.py) or
-with the site's own answers: the site down, 503 (retried), 403 (a user without the capability),
-an HTML maintenance page instead of JSON, and rows added while paging. Each must fail the
+with the site's own answers: the site down, 503 (retried), a site that hangs (timeouts, retried),
+403 (a user without the capability), an HTML maintenance page instead of JSON, and rows added
+while paging. Each must fail the
 execution, send one raw notification naming the dataset and URL (never a password), and leave
 silver and every earlier raw object as they were.
 """
@@ -23,11 +24,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from run_schedule import follow
+from wordpress_local.site import free_port
 
 from tests.e2e.conftest import AppliedEnv, store_site_credentials
 from tests.e2e.test_pipeline_e2e import _drain, _inbox
 from tests.e2e_wordpress.fault_proxy import Fault, FaultProxy
-from tests.wordpress.conftest import free_port
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e, pytest.mark.wordpress]
 
@@ -275,6 +276,11 @@ def fault_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
         scenes["unavailable"] = fault_scene(applied, inbox, proxy.endpoints(DATASETS))
         scenes["unavailable"].update(url=proxy.url, requests=len(proxy.requests_for("statistics_pages")))
     with FaultProxy(site.url) as proxy:
+        # Longer than the function's 30 s HTTP timeout on every attempt: the site hangs.
+        proxy.faults["terms"] = Fault(delay=200.0)
+        scenes["timeout"] = fault_scene(applied, inbox, proxy.endpoints(DATASETS))
+        scenes["timeout"].update(url=proxy.url, requests=len(proxy.requests_for("terms")))
+    with FaultProxy(site.url) as proxy:
         proxy.faults["posts"] = Fault(html=True)
         scenes["html"] = fault_scene(applied, inbox, proxy.endpoints(DATASETS))
         scenes["html"]["url"] = proxy.url
@@ -358,6 +364,15 @@ def test_5xx_is_retried_then_named_once(days, site):
     assert f"endpoint statistics_pages ({scene['url']}/wp-json/lakehouse/v1/statistics_pages" in note
     assert "failed after retries" in note and "- posts:" not in note
     assert scene["requests"] == 1 + RAW_RETRIES
+
+
+def test_a_hanging_site_times_out_and_is_named_once_before_lambda_gives_up(days, site):
+    scene = days["faults"]["timeout"]
+    # The function itself notified (it was not killed by Lambda's 120 s timeout first) ...
+    note = _one_raw_note(scene, site)
+    assert f"endpoint terms ({scene['url']}/wp-json/lakehouse/v1/terms" in note and "timed out" in note
+    # ... after retrying, with attempts cut to fit the invocation (4 configured; 30 s each).
+    assert 2 <= scene["requests"] <= 1 + RAW_RETRIES
 
 
 def test_html_instead_of_json_is_named_once(days, site):
