@@ -312,17 +312,19 @@ def status_error(url: str, where: str, status: int, body: bytes, credentials: Op
     return f"{where} answered HTTP {status}: {body[:200]!r}"
 
 
-def attempt_budget(timeout: float, retries: int, remaining: float) -> Tuple[float, int]:
+def attempt_budget(timeout: float, retries: int, remaining: float, backoff: float = 0.0) -> Tuple[float, int]:
     """(seconds per attempt, retries) for one request that end before the invocation does.
 
     A site that hangs would otherwise outlast Lambda's timeout (30 s x 4 attempts > 120 s) and the
     function would be killed before it could name the endpoint and notify: with less time left
-    than the configured attempts need, the attempts get shorter and fewer.
+    than the configured attempts need, each attempt gets shorter (the retries stay, so quick
+    failures such as a 503 are retried as configured); only below a second per attempt are there
+    fewer. `backoff`: the most the retries' waits add up to.
     """
-    usable = remaining - REQUEST_MARGIN_SECONDS
-    if usable >= timeout * (retries + 1):
-        return timeout, retries
-    seconds = max(1.0, min(timeout, usable))
+    usable = remaining - REQUEST_MARGIN_SECONDS - backoff
+    seconds = max(1.0, min(timeout, usable / (retries + 1)))
+    if seconds * (retries + 1) <= max(usable, 1.0):
+        return seconds, retries
     return seconds, max(0, min(retries, int(usable // seconds) - 1))
 
 
@@ -343,8 +345,11 @@ def http_get(
     base = getattr(http, "connection_pool_kw", {}).get("retries")
     base_timeout = getattr(http, "connection_pool_kw", {}).get("timeout")
     if remaining is not None and isinstance(base, Retry) and isinstance(base_timeout, Timeout):
+        configured = int(base.total or 0)
+        # urllib3 waits backoff_factor x 2^(n-1) before retry n (capped): the most they add up to.
+        waits = min(float(base.backoff_factor or 0.0) * (2**configured - 1), float(Retry.DEFAULT_BACKOFF_MAX))
         seconds, retries = attempt_budget(
-            float(base_timeout.read_timeout or 30.0), int(base.total or 0), remaining
+            float(base_timeout.read_timeout or 30.0), configured, remaining, waits
         )
         limits = {
             "timeout": Timeout(connect=seconds, read=seconds),

@@ -119,8 +119,9 @@ def test_a_malformed_continuation_is_refused_and_notified(lambda_aws, wordpress_
     [
         (float("inf"), (30.0, 3)),  # time enough: as configured
         (135.0, (30.0, 3)),  # 120 s of attempts + the 15 s margin
-        (120.0, (30.0, 2)),  # Lambda's default 120 s from the start: one attempt fewer
-        (40.0, (25.0, 0)),  # one shorter attempt
+        (120.0, (26.25, 3)),  # Lambda's default 120 s from the start: shorter attempts, all four
+        (40.0, (6.25, 3)),
+        (17.0, (1.0, 1)),  # below a second per attempt: fewer attempts of a second
         (10.0, (1.0, 0)),  # at least one short attempt
     ],
 )
@@ -132,7 +133,7 @@ def test_a_hanging_site_is_given_up_in_time_to_notify(lambda_aws, wordpress_api)
     put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms", 100)})
     wordpress_api.add_fault("terms", Fault(status=200, body=b"[]", delay=3.0, times=None))
 
-    # 19.5 s left: 4.5 s usable after the margin, so two attempts of 2 s instead of six.
+    # 19.5 s left: 4.5 s usable after the margin (backoff 0.01): attempts of 1 s, four of the six.
     with pytest.raises(raw.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"):
         invoke(
             lambda_aws,
@@ -141,5 +142,5 @@ def test_a_hanging_site_is_given_up_in_time_to_notify(lambda_aws, wordpress_api)
             timeout_seconds=2.0,
             max_retries=5,
         )
-    assert len(wordpress_api.requests_for("terms")) == 2
+    assert len(wordpress_api.requests_for("terms")) == 4
     assert len(lambda_aws.notifications()) == 1
