@@ -71,6 +71,9 @@ GUARD_VARS = {
     "require_connection": False,
     "price_per_dpu_hour": 0.44,
     "environment": "bench",
+    "region": "eu-west-1",
+    "relay": False,
+    "notice_source": "bench.glue-session-guard",
     "success_topic_arn": "arn:aws:sns:eu-west-1:123456789012:s",
     "failure_topic_arn": "arn:aws:sns:eu-west-1:123456789012:f",
 }
@@ -84,6 +87,8 @@ SWEEPER_VARS = {
     "region": "eu-west-1",
     "account_id": "123456789012",
     "environment": "bench",
+    "relay": False,
+    "notice_source": "bench.glue-session-guard",
 }
 
 

@@ -99,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     stale = []
-    for module_dir in sorted(p.parent for p in (REPO_ROOT / "modules").glob("*/variables.tf")):
+    # Modules and their submodules (modules/<m>/modules/<sub>, terraform-aws-modules' layout).
+    modules = (REPO_ROOT / "modules").glob("*/variables.tf")
+    submodules = (REPO_ROOT / "modules").glob("*/modules/*/variables.tf")
+    for module_dir in sorted(p.parent for p in [*modules, *submodules]):
         readme = module_dir / "README.md"
         wanted = update(readme, render_tables(module_dir))
         if not readme.exists() or readme.read_text() != wanted:

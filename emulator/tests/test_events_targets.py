@@ -169,3 +169,75 @@ def test_throttled_start_is_retried_then_dead_lettered(emu):
     assert attributes["EXHAUSTED_RETRY_CONDITION"] == "MaximumRetryAttempts"
     assert attributes["RETRY_ATTEMPTS"] == "2"
     assert attributes["ERROR_CODE"] == "THROTTLING"
+
+
+def test_event_bus_target_in_another_region_receives_the_event_itself(emu):
+    # AWS: a rule forwards to another Region's bus with a role allowed events:PutEvents on it, and
+    # the event arrives as it was (id, source Region, resources); moto re-created it in the target
+    # Region. The home Region's rule starts a state machine with what arrived.
+    home_bus = "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+    iam = emu.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="forward", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(
+        RoleName="forward",
+        PolicyName="p",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": home_bus}],
+            }
+        ),
+    )
+    sfn = emu.client("stepfunctions")
+    sm_arn = create_state_machine(sfn, "central", PASS)
+    home, away = emu.client("events"), emu.client("events", region_name="eu-central-1")
+    home.put_rule(Name="central", EventPattern=json.dumps({"source": ["frugal.notice"]}))
+    home.put_targets(
+        Rule="central",
+        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": "arn:aws:iam::123456789012:role/events"}],
+    )
+    away.put_rule(Name="forward", EventPattern=json.dumps({"source": ["frugal.notice"]}))
+    away.put_targets(Rule="forward", Targets=[{"Id": "home", "Arn": home_bus, "RoleArn": role}])
+    put = away.put_events(
+        Entries=[
+            {
+                "Source": "frugal.notice",
+                "DetailType": "Notice",
+                "Detail": json.dumps({"n": 1}),
+                "Resources": ["arn:aws:cloudwatch:eu-central-1:123456789012:alarm:a"],
+            }
+        ]
+    )
+    executions = _executions(sfn, sm_arn, 1)
+    assert len(executions) == 1
+    delivered = json.loads(wait_execution(sfn, executions[0]["executionArn"])["input"])
+    assert delivered["region"] == "eu-central-1"
+    assert delivered["id"] == put["Entries"][0]["EventId"]
+    assert delivered["resources"] == ["arn:aws:cloudwatch:eu-central-1:123456789012:alarm:a"]
+    assert delivered["detail"] == {"n": 1}
+
+
+def test_event_bus_target_without_a_role_allowed_to_put_delivers_nothing(emu):
+    emu.configure(iam={"mode": "enforce"})
+    sfn = emu.client("stepfunctions")
+    sm_arn = create_state_machine(sfn, "central", PASS)
+    home, away = emu.client("events"), emu.client("events", region_name="eu-central-1")
+    home.put_rule(Name="central", EventPattern=json.dumps({"source": ["frugal.notice"]}))
+    home.put_targets(
+        Rule="central",
+        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": "arn:aws:iam::123456789012:role/events"}],
+    )
+    away.put_rule(Name="forward", EventPattern=json.dumps({"source": ["frugal.notice"]}))
+    away.put_targets(
+        Rule="forward",
+        Targets=[{"Id": "home", "Arn": "arn:aws:events:eu-west-1:123456789012:event-bus/default"}],
+    )
+    away.put_events(Entries=[{"Source": "frugal.notice", "DetailType": "Notice", "Detail": "{}"}])
+    time.sleep(1)
+    assert sfn.list_executions(stateMachineArn=sm_arn)["executions"] == []

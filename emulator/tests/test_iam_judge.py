@@ -496,3 +496,26 @@ def test_server_default_mode_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("EMULATOR_IAM_MODE", "lenient")
     with pytest.raises(ValueError, match="EMULATOR_IAM_MODE must be one of audit, enforce, off"):
         runtime._iam_mode_from_environment()
+
+
+def test_put_events_is_judged_per_entry_bus_in_the_signing_region(emu):
+    # events:PutEvents authorises each entry's event bus (Service Authorization Reference, Amazon
+    # EventBridge: PutEvents, resource event-bus); an entry without EventBusName uses "default".
+    emu.client("events", region_name="eu-central-1").create_event_bus(Name="audit")
+    own_bus = f"arn:aws:events:eu-central-1:{ACCOUNT}:event-bus/default"
+    role = make_role(
+        emu, "notifier", [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": own_bus}]
+    )
+    emu.configure(iam={"mode": "enforce"})
+    events = emu.client_as(role, "events", region_name="eu-central-1")
+    entry = {"Source": "frugal.test", "DetailType": "Notice", "Detail": "{}"}
+    assert events.put_events(Entries=[{**entry, "EventBusName": "default"}])["FailedEntryCount"] == 0
+    with pytest.raises(ClientError, match="AccessDenied"):
+        events.put_events(Entries=[{**entry, "EventBusName": "audit"}])
+    with pytest.raises(ClientError, match="AccessDenied"):
+        emu.client_as(role, "events").put_events(Entries=[{**entry, "EventBusName": "default"}])  # eu-west-1
+    denied = {(d["action"], d["resource"]) for d in emu.decisions(denied_only=True)}
+    assert denied == {
+        ("events:PutEvents", f"arn:aws:events:eu-central-1:{ACCOUNT}:event-bus/audit"),
+        ("events:PutEvents", f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"),
+    }

@@ -74,6 +74,35 @@ provider "aws" {
   }
 }
 
+# The guard's second region: one provider per region (Terraform cannot iterate over providers).
+provider "aws" {
+  alias                       = "eu_central_1"
+  region                      = "eu-central-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+  max_retries                 = 2
+
+  endpoints {
+    cloudwatch     = var.emulator_endpoint
+    cloudwatchlogs = var.emulator_endpoint
+    events         = var.emulator_endpoint
+    iam            = var.emulator_endpoint
+    kms            = var.emulator_endpoint
+    scheduler      = var.emulator_endpoint
+    sfn            = var.emulator_endpoint
+    sqs            = var.emulator_endpoint
+    sts            = var.emulator_endpoint
+  }
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
 variable "statistics_incremental" {
   description = "Fetch WP Statistics incrementally and merge it in silver (the real-WordPress e2e test sets it; the sample-site demo keeps full snapshots)."
   type        = bool
@@ -134,6 +163,9 @@ module "lakehouse" {
     boundaries               = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"] }
     exempt_tag               = { key = "guard", value = "exempt" }
     trail_log_retention_days = 7
+    # Two regions: sessions in either are stopped by that region's guard, and every notification
+    # reaches the home region's topics (the e2e test stops one in each).
+    regions = { home = "eu-west-1", guarded = ["eu-west-1", "eu-central-1"] }
   }
 
   pipeline = {
@@ -148,7 +180,21 @@ module "lakehouse" {
   tags = {}
 }
 
+module "glue_session_guard_eu_central_1" {
+  source    = "../../modules/glue_session_guard/modules/region"
+  providers = { aws = aws.eu_central_1 }
+
+  guard = module.lakehouse.guard_region_inputs
+}
+
 output "lakehouse" {
   description = "Everything the environment created: topics, storage, guard and pipeline names/ARNs (modules/lakehouse_environment outputs)."
   value       = module.lakehouse
+}
+
+output "guard_other_regions" {
+  description = "The guard's pieces in each region other than home (modules/glue_session_guard/modules/region outputs)."
+  value = {
+    "eu-central-1" = module.glue_session_guard_eu_central_1
+  }
 }

@@ -1,46 +1,46 @@
 output "guard_state_machine_arn" {
-  description = "ARN of the guard state machine (one execution per session)."
-  value       = module.guard.arn
+  description = "ARN of the home region's guard state machine (one execution per session)."
+  value       = module.home.guard_state_machine_arn
 }
 
 output "guard_state_machine_name" {
   description = "Name of the guard state machine."
-  value       = module.guard.name
+  value       = module.home.guard_state_machine_name
 }
 
 output "sweeper_state_machine_arn" {
   description = "ARN of the sweeper state machine."
-  value       = module.sweeper.arn
+  value       = module.home.sweeper_state_machine_arn
 }
 
 output "sweeper_state_machine_name" {
   description = "Name of the sweeper state machine."
-  value       = module.sweeper.name
+  value       = module.home.sweeper_state_machine_name
 }
 
 output "sweeper_schedule_name" {
   description = "EventBridge Scheduler schedule that runs the sweeper."
-  value       = aws_scheduler_schedule.sweeper.name
+  value       = module.home.sweeper_schedule_name
 }
 
 output "event_rule_name" {
   description = "EventBridge rule matching CloudTrail CreateSession events."
-  value       = aws_cloudwatch_event_rule.create_session.name
+  value       = module.home.event_rule_name
 }
 
 output "event_rule_arn" {
   description = "ARN of the CreateSession rule."
-  value       = aws_cloudwatch_event_rule.create_session.arn
+  value       = module.home.event_rule_arn
 }
 
 output "dead_letter_queue_url" {
   description = "SQS queue holding events/schedules that could not start an execution."
-  value       = aws_sqs_queue.dead_letter.id
+  value       = module.home.dead_letter_queue_url
 }
 
 output "dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.arn
+  value       = module.home.dead_letter_queue_arn
 }
 
 output "success_topic_arn" {
@@ -80,10 +80,30 @@ output "prevention_policy_json" {
 
 output "guard_role_policy_json" {
   description = "The guard execution role's policy (for reviews)."
-  value       = module.guard.role_policy_json
+  value       = module.home.guard_role_policy_json
 }
 
 output "profile" {
   description = "The guard's cost profile (hardened or frugal)."
   value       = var.profile
+}
+
+output "regions" {
+  description = "The home region and every guarded region."
+  value       = local.regions
+}
+
+output "region_inputs" {
+  description = "Pass to every call of modules/region for a region other than home (guard = this output)."
+  value       = local.region_inputs
+}
+
+output "alarm_names" {
+  description = "The home region's alarms (seven hardened, one frugal, plus the relay's three when hardened with other regions)."
+  value       = module.home.alarm_names
+}
+
+output "relay_state_machine_arn" {
+  description = "With other regions: the home region's relay that publishes their notices to the topics (null otherwise)."
+  value       = module.home.relay_state_machine_arn
 }

@@ -278,3 +278,36 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "regions" {
+  description = "Where sessions are guarded. home: the provider's region (topics, trail, relay). guarded: every region to guard, home included; each other region needs a call of modules/region with that region's provider (README: regions). null: the provider's region only."
+  type = object({
+    home    = string
+    guarded = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.regions == null || alltrue([for r in concat([try(var.regions.home, "")], try(var.regions.guarded, [])) : contains(keys(local.region_codes), r)])
+    error_message = "regions: unknown region name(s) ${var.regions == null ? "" : join(", ", [for r in concat([var.regions.home], var.regions.guarded) : r if !contains(keys(local.region_codes), r)])}. Allowed: ${join(", ", sort(keys(local.region_codes)))}."
+  }
+  validation {
+    condition     = var.regions == null || length(distinct(try(var.regions.guarded, []))) == length(try(var.regions.guarded, []))
+    error_message = "regions.guarded lists a region more than once: each region is guarded by one set of resources."
+  }
+  validation {
+    condition     = var.regions == null || contains(try(var.regions.guarded, []), try(var.regions.home, ""))
+    error_message = "regions.home must also be in regions.guarded (the home region is guarded too, and holds the topics and the relay)."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "hardened with regions: waiting period before the key of a region other than home is deleted (7-30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number of days from 7 to 30 (KMS's limits)."
+  }
+}

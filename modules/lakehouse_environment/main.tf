@@ -77,6 +77,8 @@ module "glue_session_guard" {
   deny_data_preview_sessions = var.guard.deny_data_preview_sessions
   create_trail               = var.guard.create_trail
   trail_log_retention_days   = var.guard.trail_log_retention_days
+  regions                    = var.guard.regions
+  kms_deletion_window_days   = var.kms_deletion_window_days
   # The trail bucket's S3 access logs go to the lakehouse access-log bucket.
   trail_access_log_bucket = { bucket = module.storage.access_log_bucket_name, prefix = "s3-access/glue-guard-trail/" }
   force_destroy           = var.force_destroy

@@ -48,6 +48,21 @@ output "guard_trail_arn" {
   value       = module.glue_session_guard.trail_arn
 }
 
+output "guard_regions" {
+  description = "The guard's home region and every guarded region."
+  value       = module.glue_session_guard.regions
+}
+
+output "guard_region_inputs" {
+  description = "Pass to each call of modules/glue_session_guard/modules/region for a region other than home."
+  value       = module.glue_session_guard.region_inputs
+}
+
+output "guard_relay_state_machine_arn" {
+  description = "With other regions: the home region's relay publishing their notices to the topics (null otherwise)."
+  value       = module.glue_session_guard.relay_state_machine_arn
+}
+
 output "guard_prevention_policy_json" {
   description = "Policy denying CreateSession without an owner tag."
   value       = module.glue_session_guard.prevention_policy_json

@@ -88,6 +88,12 @@ variable "guard" {
     deny_data_preview_sessions = optional(bool, false)
     create_trail               = optional(bool, true)
     trail_log_retention_days   = optional(number, 90)
+    # Every region other than home also needs a call of modules/glue_session_guard/modules/region
+    # with its provider and guard_region_inputs (envs/local shows it).
+    regions = optional(object({
+      home    = string
+      guarded = list(string)
+    }))
   })
   default = {}
 }

@@ -127,6 +127,6 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.failure_topic_arn]
+  alarm_actions       = var.failure_topic_arn == null ? [] : [var.failure_topic_arn]
   tags                = var.tags
 }

@@ -74,12 +74,12 @@ variable "log_level" {
 }
 
 variable "failure_topic_arn" {
-  description = "SNS topic that receives the ExecutionsFailed/TimedOut/Aborted alarms."
+  description = "SNS topic in this region that receives the ExecutionsFailed/TimedOut/Aborted alarms; null: alarms without actions (CloudWatch alarm actions must be in the alarm's region; their state changes still reach EventBridge)."
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.failure_topic_arn))
-    error_message = "failure_topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
+    condition     = var.failure_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.failure_topic_arn))
+    error_message = "failure_topic_arn must be null or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
   }
 }
 

@@ -56,9 +56,9 @@ class Emulator:
     def client(self, service_name: str, **kwargs: Any) -> Any:
         kwargs.setdefault("endpoint_url", self.endpoint)
         kwargs.setdefault("verify", self.ca_bundle)
+        kwargs.setdefault("region_name", REGION)  # the signing region picks the region's resources
         return boto3.client(
             service_name,
-            region_name=REGION,
             aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
             **kwargs,
@@ -70,9 +70,9 @@ class Emulator:
         creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="test")["Credentials"]
         kwargs.setdefault("endpoint_url", self.endpoint)
         kwargs.setdefault("verify", self.ca_bundle)
+        kwargs.setdefault("region_name", REGION)
         return boto3.client(
             service_name,
-            region_name=REGION,
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],

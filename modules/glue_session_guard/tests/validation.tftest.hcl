@@ -156,3 +156,50 @@ run "rejects_unknown_profile" {
   }
   expect_failures = [var.profile]
 }
+
+run "accepts_two_regions" {
+  command = plan
+  variables {
+    regions = { home = "eu-west-1", guarded = ["eu-west-1", "us-east-1"] }
+  }
+}
+
+run "rejects_an_unknown_region_name" {
+  command = plan
+  variables {
+    regions = { home = "eu-west-1", guarded = ["eu-west-1", "eu-wset-2"] }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_an_unknown_home_region" {
+  command = plan
+  variables {
+    regions = { home = "europe", guarded = ["eu-west-1"] }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_a_duplicate_region" {
+  command = plan
+  variables {
+    regions = { home = "eu-west-1", guarded = ["eu-west-1", "us-east-1", "us-east-1"] }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_a_home_region_missing_from_the_list" {
+  command = plan
+  variables {
+    regions = { home = "eu-west-1", guarded = ["us-east-1"] }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_a_home_region_other_than_the_providers" {
+  command = plan
+  variables {
+    regions = { home = "us-east-1", guarded = ["us-east-1", "eu-west-1"] }
+  }
+  expect_failures = [data.aws_region.current]
+}

@@ -26,6 +26,16 @@ placeholders textually (string values are not JSON-quoted), keeps `time` as epoc
 delivers for disabled rules and has no retry/DLQ handling. Other target types keep moto's
 delivery (logs, SQS, event buses, API destinations).
 
+- Event bus targets in another Region or account
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html,
+  https://aws.amazon.com/blogs/compute/introducing-cross-region-event-routing-with-amazon-eventbridge/):
+  the rule's target role must allow events:PutEvents on the target bus, and the target bus's rules
+  receive the event itself - its id, time, source Region and account, resources and detail -
+  which is how a central bus tells where each event came from.
+
+moto 5.2.1 re-creates a forwarded event with PutEvents in the target Region: a new id and time,
+the target's Region and account, no resources; and it needs no role.
+
 Emulator specifics: delivery runs on a background thread (PutEvents returns first, as on AWS);
 retry back-off is 0.2 s x attempt instead of minutes. Faults injected for
 stepfunctions/StartExecution (POST /_emulator/faults) apply to these deliveries too.
@@ -42,6 +52,7 @@ import time
 from typing import Any, Optional
 
 from jsonpath_ng.ext import parse as parse_json_path
+from moto.events.models import events_backends
 from moto.sqs import sqs_backends
 from moto.stepfunctions.responses import get_backend
 
@@ -246,6 +257,22 @@ def deliver_to_state_machine(rule: Any, target_def: dict[str, Any], event: dict[
             time.sleep(0.2 * retries)
 
 
+def deliver_to_event_bus(rule: Any, target_def: dict[str, Any], original_event: dict[str, Any]) -> None:
+    """Forward the event unchanged to the rules of the target bus (another Region or account)."""
+    denial = iam_services.events_target_denial(rule, target_def, action="events:PutEvents")
+    if denial is not None:
+        error = _DeliveryError("AccessDeniedException", denial)
+        _send_to_dlq(
+            rule, target_def, aws_event(copy.deepcopy(original_event)), error, attempts=0, exhausted=None
+        )
+        return
+    parts = target_def["Arn"].split(":")
+    bus_name = parts[5].split("/", 1)[1]
+    backend = events_backends[parts[4]][parts[3]]
+    for target_rule in list(backend.describe_event_bus(bus_name).rules.values()):
+        target_rule.send_to_targets(copy.deepcopy(original_event))
+
+
 class _OtherTargets:
     """The rule as moto's own send_to_targets sees it, limited to the targets moto supports."""
 
@@ -267,7 +294,10 @@ def apply() -> None:
         if not self.event_pattern.matches_event(original_event):
             return
         states = [t for t in self.targets if t["Arn"].split(":")[2] == "states"]
-        others = [t for t in self.targets if t not in states]
+        buses = [t for t in self.targets if t["Arn"].split(":")[2] == "events" and ":event-bus/" in t["Arn"]]
+        others = [t for t in self.targets if t not in states and t not in buses]
+        for target_def in buses:
+            deliver_to_event_bus(self, copy.deepcopy(target_def), original_event)
         if others:
             original(_OtherTargets(self, others), original_event, transform_input)
         if not states:

@@ -50,6 +50,9 @@ def _get(params: Any, path: str) -> Any:
     for part in path.split("."):
         if isinstance(value, Mapping):
             value = value.get(part)
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            # A field of every item of a list of structures (PutEvents' Entries[].EventBusName).
+            value = [v.get(part) for v in value]
         else:
             return None
     if isinstance(value, list) and len(value) == 1 and not path.endswith("s"):
@@ -94,6 +97,14 @@ def _kms_key(value: str, account: str, region: str, partition: str) -> str:
     return key.arn if key is not None else value
 
 
+def _event_bus(value: str, account: str, region: str, partition: str) -> str:
+    # PutEvents without EventBusName (or "default") puts on the region's default bus.
+    if value.startswith("arn:"):
+        return value
+    name = value if value not in ("", "None") else "default"
+    return f"arn:{partition}:events:{region}:{account}:event-bus/{name}"
+
+
 def _role_arn(value: str, account: str, region: str, partition: str) -> str:
     return value if value.startswith("arn:") else f"arn:{partition}:iam::{account}:role/{value}"
 
@@ -105,6 +116,7 @@ CONVERTERS: dict[str, Callable[[str, str, str, str], str]] = {
     "secret_arn": _secret_arn,
     "kms_key": _kms_key,
     "role_arn": _role_arn,
+    "event_bus": _event_bus,
 }
 
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")

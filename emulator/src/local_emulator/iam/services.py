@@ -49,20 +49,23 @@ def state_machine_session(role_arn: str, state_machine_arn: str) -> dict[str, st
     return credentials.assume_as_service(role_arn, "states.amazonaws.com", state_machine_arn, name[:64])
 
 
-def events_target_denial(rule: Any, target_def: dict[str, Any]) -> Optional[str]:
-    """Judge states:StartExecution by the target's role; the reason when denied, else None."""
+def events_target_denial(
+    rule: Any, target_def: dict[str, Any], action: str = "states:StartExecution"
+) -> Optional[str]:
+    """Judge the target call (StartExecution, or PutEvents on another Region's or account's bus)
+    by the target's role; the reason when denied, else None."""
     role_arn = target_def.get("RoleArn")
     if _off():
         return None
     if not role_arn:
-        return "the target has no RoleArn: EventBridge needs a role to start a state machine"
+        return f"the target has no RoleArn: EventBridge needs a role for {action} on {target_def['Arn']}"
     env = credentials.assume_as_service(
         role_arn, "events.amazonaws.com", rule.arn, f"events-{rule.name}"[:64]
     )
     principal = credentials.principal_for(env["AWS_ACCESS_KEY_ID"])
     if principal is None:
         return None
-    call = Call("states:StartExecution", target_def["Arn"], {})
+    call = Call(action, target_def["Arn"], {})
     decision = judge.decide(
         principal, call.action, call.resource, global_context(principal, REGION), origin=f"events:{rule.arn}"
     )
