@@ -125,6 +125,27 @@ def fixed_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
     }
 
 
+def further_region_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
+    """USD per month for each region guarded besides home (modules/glue_session_guard/modules/region):
+    its own sweeper, schedule, alarms and (hardened) key; the multi-region trail already records it.
+    Plus, once, the home relay's alarms (hardened: three). Relayed notices are a few cross-Region
+    events and relay transitions per stop: priced with the sessions, not here."""
+    sweeps = 24 * 60 // profile.sweeper_interval_minutes * DAYS
+    # Hardened: 3 alarms x 2 state machines + the dead-letter alarm and a key of the region's own.
+    return {
+        "sweeper state transitions": sweeps * sweep_transitions * PRICES["sfn_per_transition"],
+        "scheduler invocations": sweeps * PRICES["scheduler_per_invocation"],
+        f"alarms ({profile.alarm_metrics} alarm metrics)": profile.alarm_metrics * PRICES["alarm_per_month"],
+        f"KMS keys ({1 if profile.kms_keys else 0} customer-managed)": (1 if profile.kms_keys else 0)
+        * PRICES["kms_key_per_month"],
+    }
+
+
+def relay_costs(profile: Profile) -> float:
+    """USD per month the home relay adds once, with at least one other region (hardened: 3 alarms)."""
+    return 3 * PRICES["alarm_per_month"] if profile.kms_keys else 0.0
+
+
 def session_costs(profile: Profile, transitions_per_session: int) -> dict[str, float]:
     """USD per month for SESSIONS_PER_DAY sessions the guard stops."""
     sessions = SESSIONS_PER_DAY * DAYS
@@ -164,6 +185,16 @@ def main() -> int:
         print(
             f"{name:<9} before sessions {fixed_total:.3f} USD/month, with sessions {total:.3f}"
             f" = {total / forgotten:.2f} forgotten session-hours"
+        )
+    print("\nEach region guarded besides home (its own sweeper, schedule, alarms and key):")
+    for profile in PROFILES.values():
+        extra = further_region_costs(profile, len(sweep_path))
+        relay = relay_costs(profile)
+        two = totals[profile.name][0] + sum(extra.values()) + relay
+        items = ", ".join(f"{item} {cost:.3f}" for item, cost in extra.items())
+        print(
+            f"  {profile.name:<9} {sum(extra.values()):.3f} USD/month per region ({items});"
+            f" home relay {relay:.3f} once; two regions before sessions {two:.3f} USD/month"
         )
     hardened, frugal = totals["hardened"][0], totals["frugal"][0]
     print(f"frugal / hardened before sessions: {frugal / hardened:.3f} ({hardened / frugal:.1f}x cheaper)")

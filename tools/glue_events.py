@@ -70,12 +70,15 @@ def cloudtrail_create_session_event(
     identity: str = "assumed_role",
     origin: str = "notebook",
     error: Optional[tuple[str, str]] = None,
+    region: str = REGION,
     **request: Any,
 ) -> dict[str, Any]:
     """A PutEvents entry carrying the CloudTrail record of one glue:CreateSession call.
 
     identity: assumed_role | iam_user | root; origin: api | notebook | data_preview;
-    error: (errorCode, errorMessage) for a call that failed; request: requestParameters overrides.
+    error: (errorCode, errorMessage) for a call that failed; region: where the call was made
+    (CloudTrail delivers it to EventBridge in that region: put it with a client of that region);
+    request: requestParameters overrides.
     """
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {ORIGINS}, got {origin!r}")
@@ -112,7 +115,7 @@ def cloudtrail_create_session_event(
         "eventTime": now,
         "eventSource": "glue.amazonaws.com",
         "eventName": "CreateSession",
-        "awsRegion": REGION,
+        "awsRegion": region,
         "sourceIPAddress": source_ip,
         "userAgent": user_agent,
         "requestParameters": parameters,

@@ -107,6 +107,20 @@ def task_calls(state_name: str, state: Mapping[str, Any], glue: str) -> list[Cal
         return [Call("sns:Publish", _param(params, "TopicArn", state_name))]
     if resource == "arn:aws:states:::states:startExecution":
         return [Call("states:StartExecution", _param(params, "StateMachineArn", state_name))]
+    if resource == "arn:aws:states:::events:putEvents":
+        # One events:PutEvents per entry's bus, in the state machine's region (default bus when unnamed).
+        _, _, _, region, account = glue.split(":")[:5]
+        entries = params.get("Entries") if isinstance(params, Mapping) else None
+        if not isinstance(entries, list):
+            raise UnmappedTask(f"{state_name}: Entries must be a static list so each bus is known")
+        buses = {str(e.get("EventBusName") or "default") for e in entries}
+        return [
+            Call(
+                "events:PutEvents",
+                b if b.startswith("arn:") else f"arn:aws:events:{region}:{account}:event-bus/{b}",
+            )
+            for b in sorted(buses)
+        ]
     if resource.startswith("arn:aws:states:::aws-sdk:glue:"):
         return _glue_sdk_calls(resource.rsplit(":", 1)[1], params, state_name, glue)
     raise UnmappedTask(f"{state_name}: no IAM mapping for {resource}")

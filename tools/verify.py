@@ -56,6 +56,17 @@ class Account:
         self.account = identity["Account"]
         self.region = session.region_name or "eu-west-1"
 
+    def in_region(self, region: str) -> Account:
+        """The same account's clients signed for another region (a guard's other regions)."""
+        credentials = self._session.get_credentials()
+        session = boto3.session.Session(
+            aws_access_key_id=credentials.access_key,
+            aws_secret_access_key=credentials.secret_key,
+            aws_session_token=credentials.token,
+            region_name=region,
+        )
+        return Account(session, self._kwargs)
+
     def client(self, name: str) -> Any:
         if name not in self._clients:
             self._clients[name] = self._session.client(name, **self._kwargs)
@@ -186,7 +197,28 @@ def rule_rows(acct: Account, rule: str) -> list[Row]:
                     Call("states:StartExecution", target["Arn"]),
                 )
             )
+        elif ":event-bus/" in target["Arn"]:  # another region's bus: the role puts the event there
+            rows.append(
+                Row(target.get("RoleArn", "(none)"), f"rule {rule}", Call("events:PutEvents", target["Arn"]))
+            )
     return rows
+
+
+def _rules_targeting(acct: Account, arn: str) -> list[str]:
+    return acct.client("events").list_rule_names_by_target(TargetArn=arn).get("RuleNames", [])
+
+
+def other_region_rows(acct: Account, pieces: Mapping[str, Any]) -> list[Row]:
+    """A guard region other than home (modules/glue_session_guard/modules/region outputs)."""
+    machines = [pieces["guard_state_machine_arn"], pieces["sweeper_state_machine_arn"]]
+    rows: list[Row] = []
+    for arn in machines:
+        rows += state_machine_rows(acct, arn)
+    for rule in filter(None, [pieces.get("event_rule_name"), pieces.get("forward_rule_name")]):
+        rows += rule_rows(acct, rule)
+    for name in _schedules_starting(acct, machines):
+        rows += schedule_rows(acct, name)
+    return rows + implied_kms_rows(acct, rows)
 
 
 def schedule_rows(acct: Account, name: str) -> list[Row]:
@@ -339,7 +371,12 @@ def derive_rows(acct: Account, outputs: Mapping[str, Any]) -> list[Row]:
     rows: list[Row] = []
     machines = [
         outputs.get(k)
-        for k in ("pipeline_workflow_arn", "guard_state_machine_arn", "sweeper_state_machine_arn")
+        for k in (
+            "pipeline_workflow_arn",
+            "guard_state_machine_arn",
+            "sweeper_state_machine_arn",
+            "guard_relay_state_machine_arn",
+        )
     ]
     for arn in filter(None, machines):
         rows += state_machine_rows(acct, arn)
@@ -355,6 +392,9 @@ def derive_rows(acct: Account, outputs: Mapping[str, Any]) -> list[Row]:
         rows += quality_rows(acct, ruleset, pass_role, _names(outputs.get("pipeline_job_names")))
     if outputs.get("guard_event_rule_name"):
         rows += rule_rows(acct, outputs["guard_event_rule_name"])
+    if outputs.get("guard_relay_state_machine_arn"):
+        for rule in _rules_targeting(acct, outputs["guard_relay_state_machine_arn"]):
+            rows += rule_rows(acct, rule)
     for name in _schedules_starting(acct, machines):
         rows += schedule_rows(acct, name)
     rows += service_rows(acct, outputs, machines)
@@ -492,6 +532,11 @@ def verify(acct: Account, outputs: Mapping[str, Any]) -> tuple[list[Row], int]:
         key=lambda r: (r.role, r.source, r.call.action, r.call.resource),
     )
     answered = [ask(acct, r) for r in rows]
+    # A guard's other regions: their roles' calls, asked with clients of that region.
+    for region, pieces in sorted((outputs.get("guard_other_regions") or {}).items()):
+        regional = acct.in_region(region)
+        unique = {(r.role, r.source, r.call): r for r in other_region_rows(regional, pieces)}.values()
+        answered += [ask(regional, r) for r in sorted(unique, key=lambda r: (r.role, r.source, str(r.call)))]
     denied = sum(1 for r in answered if r.decision != ALLOWED)
     return answered, denied
 

@@ -40,6 +40,17 @@ variable "region" {
   }
 }
 
+variable "guard_other_regions" {
+  description = "Regions besides var.region whose Glue sessions the guard stops (at most one here: each needs its provider and module block below; copy them for more)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.guard_other_regions) <= 1
+    error_message = "guard_other_regions takes at most one region in this environment: add a provider alias and a modules/glue_session_guard/modules/region block per further region."
+  }
+}
+
 variable "owner" {
   description = "Team owning the environment (default tag)."
   type        = string
@@ -86,6 +97,21 @@ provider "aws" {
   }
 }
 
+# The guard's other region (if any) runs with its own provider: Terraform cannot loop over providers.
+provider "aws" {
+  alias  = "guard_other_region"
+  region = coalesce(one(var.guard_other_regions), var.region)
+
+  default_tags {
+    tags = {
+      project     = "frugal-lakehouse"
+      env         = var.environment
+      owner       = var.owner
+      cost-centre = var.cost_centre
+    }
+  }
+}
+
 module "lakehouse" {
   source = "../../modules/lakehouse_environment"
 
@@ -106,13 +132,15 @@ module "lakehouse" {
   # Dev: report for a week before enforcing (flip dry_run once the notifications look right).
   # Notebooks are worked in: stop them after 30 idle minutes, never mid-statement, 8 h at most.
   guard = {
-    stop_policy              = "idle"
-    idle_minutes             = 30
-    max_lifetime_seconds     = 28800
-    lifetime_seconds         = 7200
-    dry_run                  = true
-    boundaries               = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"], max_idle_timeout_minutes = 60 }
-    exempt_tag               = { key = "guard", value = "exempt" }
+    stop_policy          = "idle"
+    idle_minutes         = 30
+    max_lifetime_seconds = 28800
+    lifetime_seconds     = 7200
+    dry_run              = true
+    boundaries           = { max_workers = 10, allowed_worker_types = ["G.1X", "G.2X"], max_idle_timeout_minutes = 60 }
+    exempt_tag           = { key = "guard", value = "exempt" }
+    # Sessions in every listed region are stopped; notifications arrive at var.region's topics.
+    regions                  = { home = var.region, guarded = concat([var.region], var.guard_other_regions) }
     trail_log_retention_days = 30
   }
 
@@ -124,6 +152,14 @@ module "lakehouse" {
     dist_dir               = "${path.root}/../../dist"
   }
   tags = {}
+}
+
+module "glue_session_guard_other_region" {
+  source    = "../../modules/glue_session_guard/modules/region"
+  count     = length(var.guard_other_regions)
+  providers = { aws = aws.guard_other_region }
+
+  guard = module.lakehouse.guard_region_inputs
 }
 
 output "lakehouse" {

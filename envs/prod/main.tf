@@ -40,6 +40,17 @@ variable "region" {
   }
 }
 
+variable "guard_other_regions" {
+  description = "Regions besides var.region whose Glue sessions the guard stops (at most one here: each needs its provider and module block below; copy them for more)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.guard_other_regions) <= 1
+    error_message = "guard_other_regions takes at most one region in this environment: add a provider alias and a modules/glue_session_guard/modules/region block per further region."
+  }
+}
+
 variable "owner" {
   description = "Team owning the environment (default tag)."
   type        = string
@@ -86,6 +97,21 @@ provider "aws" {
   }
 }
 
+# The guard's other region (if any) runs with its own provider: Terraform cannot loop over providers.
+provider "aws" {
+  alias  = "guard_other_region"
+  region = coalesce(one(var.guard_other_regions), var.region)
+
+  default_tags {
+    tags = {
+      project     = "frugal-lakehouse"
+      env         = var.environment
+      owner       = var.owner
+      cost-centre = var.cost_centre
+    }
+  }
+}
+
 module "lakehouse" {
   source = "../../modules/lakehouse_environment"
 
@@ -103,9 +129,11 @@ module "lakehouse" {
   }
 
   guard = {
-    lifetime_seconds           = 14400
-    boundaries                 = { max_workers = 20, allowed_worker_types = ["G.1X", "G.2X", "G.4X"], max_idle_timeout_minutes = 120, require_connection = true }
-    exempt_tag                 = { key = "guard", value = "exempt" }
+    lifetime_seconds = 14400
+    boundaries       = { max_workers = 20, allowed_worker_types = ["G.1X", "G.2X", "G.4X"], max_idle_timeout_minutes = 120, require_connection = true }
+    exempt_tag       = { key = "guard", value = "exempt" }
+    # Sessions in every listed region are stopped; notifications arrive at var.region's topics.
+    regions                    = { home = var.region, guarded = concat([var.region], var.guard_other_regions) }
     deny_data_preview_sessions = true
     # Accounts that inherit an organisation trail set create_trail = false.
     create_trail             = true
@@ -120,6 +148,14 @@ module "lakehouse" {
     dist_dir               = "${path.root}/../../dist"
   }
   tags = {}
+}
+
+module "glue_session_guard_other_region" {
+  source    = "../../modules/glue_session_guard/modules/region"
+  count     = length(var.guard_other_regions)
+  providers = { aws = aws.guard_other_region }
+
+  guard = module.lakehouse.guard_region_inputs
 }
 
 output "lakehouse" {

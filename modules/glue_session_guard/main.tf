@@ -69,11 +69,12 @@ module "notifications" {
   source = "../notifications"
   count  = var.notifications == null ? 1 : 0
 
-  name_prefix    = "${var.name_prefix}-guard"
-  encryption     = local.frugal ? "aws-managed" : "customer-managed"
-  success_emails = var.success_emails
-  failure_emails = var.failure_emails
-  tags           = var.tags
+  name_prefix              = "${var.name_prefix}-guard"
+  encryption               = local.frugal ? "aws-managed" : "customer-managed"
+  kms_deletion_window_days = var.kms_deletion_window_days
+  success_emails           = var.success_emails
+  failure_emails           = var.failure_emails
+  tags                     = var.tags
 }
 
 # --- The home region's guard (the other regions call modules/region themselves) ----------------

@@ -12,7 +12,7 @@ resource "aws_kms_key" "trail" {
 
   description             = "${var.name_prefix} CloudTrail log files for the Glue session guard"
   enable_key_rotation     = true
-  deletion_window_in_days = 30
+  deletion_window_in_days = var.kms_deletion_window_days
   tags                    = var.tags
   policy = jsonencode({
     Version = "2012-10-17"

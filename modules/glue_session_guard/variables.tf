@@ -302,7 +302,7 @@ variable "regions" {
 }
 
 variable "kms_deletion_window_days" {
-  description = "hardened with regions: waiting period before the key of a region other than home is deleted (7-30)."
+  description = "hardened: waiting period before a destroyed key of the guard's own (topics, trail, other regions) is deleted (7-30)."
   type        = number
   default     = 30
 

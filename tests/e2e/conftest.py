@@ -141,33 +141,44 @@ def store_site_credentials(emulator: Any, secret_arn: str, username: str, passwo
     )
 
 
+# envs/local guards a second region (modules/glue_session_guard/modules/region with its provider).
+LOCAL_REGIONS = ("eu-west-1", "eu-central-1")
+
+
 def _leftovers(emulator: Any) -> dict[str, list[str]]:
     """What Terraform-managed kinds still exist on the emulator (test inbox queues excluded)."""
+    found = _regional_leftovers(emulator, LOCAL_REGIONS[0])
+    for region in LOCAL_REGIONS[1:]:
+        found.update(
+            {f"{kind} ({region})": names for kind, names in _regional_leftovers(emulator, region).items()}
+        )
+    found["roles"] = [r["RoleName"] for r in emulator.client("iam").list_roles()["Roles"]]
+    return {kind: names for kind, names in found.items() if names}
+
+
+def _regional_leftovers(emulator: Any, region: str) -> dict[str, list[str]]:
+    def client(name: str) -> Any:
+        return emulator.client(name, region_name=region)
+
     found = {
-        "buckets": [b["Name"] for b in emulator.client("s3").list_buckets().get("Buckets", [])],
-        "state_machines": [
-            m["name"] for m in emulator.client("stepfunctions").list_state_machines()["stateMachines"]
-        ],
-        "rules": [r["Name"] for r in emulator.client("events").list_rules().get("Rules", [])],
-        "schedules": [s["Name"] for s in emulator.client("scheduler").list_schedules().get("Schedules", [])],
-        "topics": [t["TopicArn"] for t in emulator.client("sns").list_topics().get("Topics", [])],
-        "queues": [
-            q for q in emulator.client("sqs").list_queues().get("QueueUrls", []) if not q.endswith("-inbox")
-        ],
-        "trails": [t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"]],
-        "roles": [r["RoleName"] for r in emulator.client("iam").list_roles()["Roles"]],
+        "buckets": [b["Name"] for b in client("s3").list_buckets().get("Buckets", [])],
+        "state_machines": [m["name"] for m in client("stepfunctions").list_state_machines()["stateMachines"]],
+        "rules": [r["Name"] for r in client("events").list_rules().get("Rules", [])],
+        "schedules": [s["Name"] for s in client("scheduler").list_schedules().get("Schedules", [])],
+        "topics": [t["TopicArn"] for t in client("sns").list_topics().get("Topics", [])],
+        "queues": [q for q in client("sqs").list_queues().get("QueueUrls", []) if not q.endswith("-inbox")],
+        "trails": [t["Name"] for t in client("cloudtrail").describe_trails()["trailList"]],
+        "alarms": [a["AlarmName"] for a in client("cloudwatch").describe_alarms()["MetricAlarms"]],
         "log_groups": [
             g["logGroupName"]
-            for g in emulator.client("logs").describe_log_groups()["logGroups"]
+            for g in client("logs").describe_log_groups()["logGroups"]
             if g["logGroupName"] not in GLUE_DEFAULT_LOG_GROUPS
         ],
-        "parameters": [p["Name"] for p in emulator.client("ssm").describe_parameters().get("Parameters", [])],
-        "secrets": [
-            s["Name"] for s in emulator.client("secretsmanager").list_secrets().get("SecretList", [])
-        ],
-        "glue_databases": [d["Name"] for d in emulator.client("glue").get_databases()["DatabaseList"]],
+        "parameters": [p["Name"] for p in client("ssm").describe_parameters().get("Parameters", [])],
+        "secrets": [s["Name"] for s in client("secretsmanager").list_secrets().get("SecretList", [])],
+        "glue_databases": [d["Name"] for d in client("glue").get_databases()["DatabaseList"]],
     }
-    kms = emulator.client("kms")
+    kms = client("kms")
     found["kms_keys_not_pending_deletion"] = [
         k["KeyId"]
         for k in kms.list_keys()["Keys"]
@@ -176,4 +187,4 @@ def _leftovers(emulator: Any) -> dict[str, list[str]]:
     found["kms_aliases"] = [
         a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")
     ]
-    return {kind: names for kind, names in found.items() if names}
+    return found

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from glue_events import IDENTITIES, cloudtrail_create_session_event
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
@@ -193,3 +194,105 @@ def test_every_caller_and_origin_starts_one_guard_owned_by_tag_or_principal(
     assert output["action"] == "stopped"
     # Data-preview sessions carry no tags: the owner is the principal that created them.
     assert output["owner"] == (principal if origin == "data_preview" else "alice@example.com")
+
+
+def test_a_session_in_each_region_is_stopped_by_that_regions_guard(applied_local_env):
+    """envs/local guards eu-west-1 (home) and eu-central-1. CloudTrail delivers a CreateSession
+    call to EventBridge in the region where it was made, so each session is created and its event
+    put with clients signed for its region; that region's guard must stop it, and both
+    notifications must reach the home region's success topic, naming their region."""
+    emulator = applied_local_env.emulator
+    out = applied_local_env.outputs
+    guards = {
+        "eu-west-1": out["guard_state_machine_arn"],
+        "eu-central-1": out["guard_other_regions"]["eu-central-1"]["guard_state_machine_arn"],
+    }
+    assert out["guard_regions"] == {"home": "eu-west-1", "guarded": ["eu-west-1", "eu-central-1"]}
+    assert guards["eu-central-1"].split(":")[3] == "eu-central-1"
+    assert guards["eu-central-1"].endswith(":frugal-local-euc1-glue-session-guard")
+    sqs, sns = emulator.client("sqs"), emulator.client("sns")
+    inbox = sqs.create_queue(QueueName="e2e-regions-inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=out["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
+    before = {
+        region: {
+            e["executionArn"] for e in executions(emulator.client("stepfunctions", region_name=region), arn)
+        }
+        for region, arn in guards.items()
+    }
+
+    for region in guards:
+        session_id = f"e2e-session-{region}"
+        emulator.client("glue", region_name=region).create_session(
+            Id=session_id,
+            Role="arn:aws:iam::123456789012:role/GlueNotebookRole",
+            Command={"Name": "glueetl", "PythonVersion": "3"},
+            NumberOfWorkers=2,
+            WorkerType="G.1X",
+            Tags={"owner": f"owner-{region}@example.com"},
+        )
+        event = cloudtrail_create_session_event(
+            session_id, region=region, tags={"owner": f"owner-{region}@example.com"}
+        )
+        put = emulator.client("events", region_name=region).put_events(Entries=[event])
+        assert put["FailedEntryCount"] == 0
+
+    for region, arn in guards.items():
+        sfn = emulator.client("stepfunctions", region_name=region)
+        started = wait_for(
+            lambda sfn=sfn, arn=arn, region=region: [
+                e for e in executions(sfn, arn) if e["executionArn"] not in before[region]
+            ],
+            timeout=10,
+        )
+        assert len(started) == 1, f"{region}: the region's own guard must start exactly once"
+        execution_input = json.loads(sfn.describe_execution(executionArn=started[0]["executionArn"])["input"])
+        assert execution_input["session"]["id"] == f"e2e-session-{region}"
+        done = wait_for(
+            lambda sfn=sfn, started=started: (
+                (d := sfn.describe_execution(executionArn=started[0]["executionArn"]))["status"] != "RUNNING"
+                and d
+            ),
+            timeout=60,
+        )
+        assert done["status"] == "SUCCEEDED", done
+        assert json.loads(done["output"])["action"] == "stopped"
+        glue = emulator.client("glue", region_name=region)
+        assert wait_for(
+            lambda glue=glue, region=region: (
+                glue.get_session(Id=f"e2e-session-{region}")["Session"]["Status"] == "STOPPED"
+            ),
+            15,
+        )
+
+    # Sessions live in their own region only: neither session exists in the other region.
+    for region in guards:
+        other = next(r for r in guards if r != region)
+        with pytest.raises(ClientError, match="EntityNotFound"):
+            emulator.client("glue", region_name=other).get_session(Id=f"e2e-session-{region}")
+
+    received: dict[str, dict[str, Any]] = {}
+
+    def drain() -> bool:
+        for message in sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", []):
+            body = json.loads(message["Body"])
+            received[body["MessageAttributes"]["region"]["Value"]] = body
+            sqs.delete_message(QueueUrl=inbox, ReceiptHandle=message["ReceiptHandle"])
+        return set(received) >= set(guards)
+
+    assert wait_for(drain, timeout=30), f"notifications received from {sorted(received)}"
+    assert sorted(received) == sorted(guards), "one notification per region, on the home region's topic"
+    for region, body in received.items():
+        assert body["TopicArn"] == out["success_topic_arn"]
+        assert body["Subject"] == f"Glue session stopped: e2e-session-{region}"
+        assert f"Region:         {region}" in body["Message"]
+        assert f"Owner:          owner-{region}@example.com" in body["Message"]
+        assert body["MessageAttributes"]["owner"]["Value"] == f"owner-{region}@example.com"
+
+    relay = out["guard_relay_state_machine_arn"]
+    relayed = executions(emulator.client("stepfunctions"), relay)
+    assert [e["status"] for e in relayed] == ["SUCCEEDED"], (
+        "the home relay published the other region's notice"
+    )

@@ -1,0 +1,45 @@
+"""A guard outside its home region notifies through its own region's default bus: the calls
+derived from its rendered definition (what `make verify` asks) are events:PutEvents there, and the
+home region's guard keeps publishing to the topics."""
+
+from __future__ import annotations
+
+import json
+
+from asl_render import REPO_ROOT, render
+from iam_calls import Call, derive_calls
+
+from bench.guard_cost import GUARD_VARS, SWEEPER_VARS
+
+ACCOUNT = "123456789012"
+
+
+def _calls(asl: str, variables: dict[str, object], region: str) -> set[Call]:
+    definition = json.loads(render(REPO_ROOT / "asl" / asl, variables))
+    return derive_calls(definition, region, ACCOUNT)
+
+
+def test_other_region_guard_and_sweeper_put_events_on_their_regions_bus_only():
+    bus = Call("events:PutEvents", f"arn:aws:events:eu-central-1:{ACCOUNT}:event-bus/default")
+    guard = _calls(
+        "glue_session_guard.asl.json", {**GUARD_VARS, "relay": True, "region": "eu-central-1"}, "eu-central-1"
+    )
+    sweeper = _calls(
+        "glue_session_sweeper.asl.json",
+        {**SWEEPER_VARS, "relay": True, "region": "eu-central-1"},
+        "eu-central-1",
+    )
+    assert bus in guard and bus in sweeper
+    assert not [c for c in guard | sweeper if c.action == "sns:Publish"]
+    assert {c.resource for c in guard if c.action.startswith("glue:")} == {
+        f"arn:aws:glue:eu-central-1:{ACCOUNT}:session/verify-probe"
+    }
+
+
+def test_home_region_guard_publishes_to_the_topics():
+    guard = _calls("glue_session_guard.asl.json", GUARD_VARS, "eu-west-1")
+    assert {c.resource for c in guard if c.action == "sns:Publish"} == {
+        GUARD_VARS["success_topic_arn"],
+        GUARD_VARS["failure_topic_arn"],
+    }
+    assert not [c for c in guard if c.action == "events:PutEvents"]
