@@ -28,6 +28,8 @@ GUARD_ASL = "asl/glue_session_guard.asl.json"
 SWEEPER_ASL = "asl/glue_session_sweeper.asl.json"
 MODULE = "modules/glue_session_guard"
 ASL_TESTS = "tests/asl/test_glue_session_guard.py"
+RELAY_ASL = "asl/glue_session_guard_relay.asl.json"
+RELAY_TESTS = "tests/asl/test_glue_session_guard_relay.py"
 TF_TEST = f"tf:{MODULE}:tests/glue_session_guard.tftest.hcl"
 TF_VALIDATION = f"tf:{MODULE}:tests/validation.tftest.hcl"
 COST = "bench/guard_cost.py"
@@ -371,6 +373,20 @@ MUTATIONS: list[Mutation] = [
         "relay                    = false",
         "another region's guard publishes to the home topics itself (Step Functions cannot)",
         (TF_TEST,),
+    ),
+    Mutation(
+        RELAY_ASL,
+        " and $states.input.detail.TopicArn in ['${success_topic_arn}', '${failure_topic_arn}']",
+        "",
+        "the relay publishes to whatever topic a forwarded notice names",
+        (RELAY_TESTS,),
+    ),
+    Mutation(
+        RELAY_ASL,
+        " and $split($string($states.input.resources[0]), ':')[3] != '${home_region}'",
+        "",
+        "the relay notifies home-region alarms a second time (they have actions of their own)",
+        (RELAY_TESTS,),
     ),
     Mutation(
         f"{MODULE}/modules/region/main.tf",

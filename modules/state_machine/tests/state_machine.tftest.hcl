@@ -138,3 +138,23 @@ run "no_alarms_when_the_caller_alarms" {
     error_message = "execution_alarms = false must create no alarms"
   }
 }
+
+run "alarms_without_a_topic_have_no_actions" {
+  command = apply
+  variables {
+    # Another region than the topics': alarm actions must be in the alarm's region.
+    failure_topic_arn = null
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 3 && alltrue([for a in aws_cloudwatch_metric_alarm.this : length(a.alarm_actions) == 0])
+    error_message = "with failure_topic_arn = null the three alarms exist without actions"
+  }
+}
+
+run "rejects_a_failure_topic_that_is_not_an_sns_arn" {
+  command = plan
+  variables {
+    failure_topic_arn = "arn:aws:sqs:eu-west-1:123456789012:not-a-topic"
+  }
+  expect_failures = [var.failure_topic_arn]
+}
