@@ -376,9 +376,9 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         RELAY_ASL,
-        " and $states.input.detail.TopicArn in ['${success_topic_arn}', '${failure_topic_arn}']",
+        " and $states.input.detail.TopicArn = '${failure_topic_arn}'",
         "",
-        "the relay publishes to whatever topic a forwarded notice names",
+        "the relay publishes a notice for any topic to the failure topic",
         (RELAY_TESTS,),
     ),
     Mutation(

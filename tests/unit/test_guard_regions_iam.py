@@ -43,3 +43,20 @@ def test_home_region_guard_publishes_to_the_topics():
         GUARD_VARS["failure_topic_arn"],
     }
     assert not [c for c in guard if c.action == "events:PutEvents"]
+
+
+def test_relay_publishes_to_the_two_topics_only():
+    # Each notice is published by a state naming its topic, so `make verify` can ask for exactly
+    # the relay role's two grants.
+    topics = {
+        "success_topic_arn": "arn:aws:sns:eu-west-1:123456789012:s",
+        "failure_topic_arn": "arn:aws:sns:eu-west-1:123456789012:f",
+    }
+    variables = {
+        "notice_source": "frugal-test.glue-session-guard",
+        "home_region": "eu-west-1",
+        "environment": "test",
+        **topics,
+    }
+    calls = _calls("glue_session_guard_relay.asl.json", variables, "eu-west-1")
+    assert calls == {Call("sns:Publish", arn) for arn in topics.values()}

@@ -454,7 +454,7 @@ run "home_region_relays_the_others" {
     error_message = "the relay may publish to the two topics only, and EventBridge may only start the relay"
   }
   assert {
-    condition     = strcontains(jsondecode(module.relay[0].definition).States.Route.Choices[0].Condition, var.guard.topics.success_topic_arn) && strcontains(jsondecode(module.relay[0].definition).States.Route.Choices[1].Condition, "!= 'eu-west-1'")
+    condition     = strcontains(jsondecode(module.relay[0].definition).States.Route.Choices[0].Condition, var.guard.topics.success_topic_arn) && strcontains(jsondecode(module.relay[0].definition).States.Route.Choices[1].Condition, var.guard.topics.failure_topic_arn) && strcontains(jsondecode(module.relay[0].definition).States.Route.Choices[2].Condition, "!= 'eu-west-1'")
     error_message = "the relay passes on notices to the guard's topics only, and alarms of the other regions only"
   }
   assert {
