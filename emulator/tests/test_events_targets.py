@@ -176,31 +176,25 @@ def test_event_bus_target_in_another_region_receives_the_event_itself(emu):
     # the event arrives as it was (id, source Region, resources); moto re-created it in the target
     # Region. The home Region's rule starts a state machine with what arrived.
     home_bus = "arn:aws:events:eu-west-1:123456789012:event-bus/default"
-    iam = emu.client("iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = iam.create_role(RoleName="forward", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    iam.put_role_policy(
-        RoleName="forward",
-        PolicyName="p",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": home_bus}],
-            }
-        ),
+    role = service_role(
+        emu,
+        "forward",
+        "events.amazonaws.com",
+        [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": home_bus}],
     )
     sfn = emu.client("stepfunctions")
     sm_arn = create_state_machine(sfn, "central", PASS)
+    starter = service_role(
+        emu,
+        "start-central",
+        "events.amazonaws.com",
+        [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": sm_arn}],
+    )
     home, away = emu.client("events"), emu.client("events", region_name="eu-central-1")
     home.put_rule(Name="central", EventPattern=json.dumps({"source": ["frugal.notice"]}))
     home.put_targets(
         Rule="central",
-        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": "arn:aws:iam::123456789012:role/events"}],
+        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": starter}],
     )
     away.put_rule(Name="forward", EventPattern=json.dumps({"source": ["frugal.notice"]}))
     away.put_targets(Rule="forward", Targets=[{"Id": "home", "Arn": home_bus, "RoleArn": role}])
@@ -227,11 +221,17 @@ def test_event_bus_target_without_a_role_allowed_to_put_delivers_nothing(emu):
     emu.configure(iam={"mode": "enforce"})
     sfn = emu.client("stepfunctions")
     sm_arn = create_state_machine(sfn, "central", PASS)
+    starter = service_role(
+        emu,
+        "start-central",
+        "events.amazonaws.com",
+        [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": sm_arn}],
+    )
     home, away = emu.client("events"), emu.client("events", region_name="eu-central-1")
     home.put_rule(Name="central", EventPattern=json.dumps({"source": ["frugal.notice"]}))
     home.put_targets(
         Rule="central",
-        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": "arn:aws:iam::123456789012:role/events"}],
+        Targets=[{"Id": "sm", "Arn": sm_arn, "RoleArn": starter}],
     )
     away.put_rule(Name="forward", EventPattern=json.dumps({"source": ["frugal.notice"]}))
     away.put_targets(

@@ -24,7 +24,7 @@ AWS behaviour:
 moto 5.2.1 raises NotImplementedError (HTTP 500 from PutEvents) for a states target, replaces
 placeholders textually (string values are not JSON-quoted), keeps `time` as epoch seconds,
 delivers for disabled rules and has no retry/DLQ handling. Other target types keep moto's
-delivery (logs, SQS, event buses, API destinations).
+delivery (logs, SQS, API destinations), except event buses:
 
 - Event bus targets in another Region or account
   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html,
@@ -34,7 +34,8 @@ delivery (logs, SQS, event buses, API destinations).
   which is how a central bus tells where each event came from.
 
 moto 5.2.1 re-creates a forwarded event with PutEvents in the target Region: a new id and time,
-the target's Region and account, no resources; and it needs no role.
+the target's Region and account, no resources; and it needs no role. Here a role that may not put
+on the target bus sends the event to the rule's dead-letter queue instead.
 
 Emulator specifics: delivery runs on a background thread (PutEvents returns first, as on AWS);
 retry back-off is 0.2 s x attempt instead of minutes. Faults injected for
