@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from glue_events import cloudtrail_create_session_event
+from local_emulator.handle import running_emulator
+from local_emulator.iam.audit import format_table
 
 from tests.e2e.conftest import TERRAFORM
 from tests.e2e.test_guard_e2e import executions, wait_for
@@ -34,12 +36,21 @@ def _terraform(env: dict[str, str], *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hardened(e2e_emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def guard_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An emulator of this module's own. Sharing envs/local's made moto answer DescribeTrails for
+    this trail's ARN with two trails (envs/local's multi-region trail exists there too), which AWS
+    never does; that emulator fault is not corrected yet."""
+    with running_emulator(tmp_path_factory.mktemp("guard-hardened-emulator")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def hardened(guard_emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     work_dir = tmp_path_factory.mktemp("guard-hardened")
     env = {
         **os.environ,
-        **e2e_emulator.env,
-        "TF_VAR_emulator_endpoint": e2e_emulator.endpoint,
+        **guard_emulator.env,
+        "TF_VAR_emulator_endpoint": guard_emulator.endpoint,
         "TF_DATA_DIR": str(work_dir / ".terraform"),
         "TF_IN_AUTOMATION": "1",
     }
@@ -49,16 +60,18 @@ def hardened(e2e_emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
         _terraform(env, "apply", "-input=false", "-no-color", "-auto-approve", state)
         raw = json.loads(_terraform(env, "output", "-json", "-no-color", state))
         yield {name: value["value"] for name, value in raw.items()}
+        denials = guard_emulator.decisions(denied_only=True)
     finally:
         _terraform(env, "destroy", "-input=false", "-no-color", "-auto-approve", state)
     for region in ("eu-west-1", "eu-central-1"):
-        alarms = e2e_emulator.client("cloudwatch", region_name=region).describe_alarms()["MetricAlarms"]
-        machines = e2e_emulator.client("stepfunctions", region_name=region).list_state_machines()[
+        alarms = guard_emulator.client("cloudwatch", region_name=region).describe_alarms()["MetricAlarms"]
+        machines = guard_emulator.client("stepfunctions", region_name=region).list_state_machines()[
             "stateMachines"
         ]
         left = [a["AlarmName"] for a in alarms if a["AlarmName"].startswith(PREFIX)]
         left += [m["name"] for m in machines if m["name"].startswith(PREFIX)]
         assert left == [], f"destroy left {left} in {region}"
+    assert denials == [], "the emulator denied calls of the hardened guard:\n" + format_table(denials)
 
 
 def _alarms(emulator: Any, region: str) -> dict[str, list[str]]:
@@ -66,9 +79,9 @@ def _alarms(emulator: Any, region: str) -> dict[str, list[str]]:
     return {a["AlarmName"]: a["AlarmActions"] for a in found if a["AlarmName"].startswith(PREFIX)}
 
 
-def test_home_alarms_exist_with_the_failure_topic_as_action(hardened, e2e_emulator):
+def test_home_alarms_exist_with_the_failure_topic_as_action(hardened, guard_emulator):
     home = hardened["home"]
-    alarms = _alarms(e2e_emulator, "eu-west-1")
+    alarms = _alarms(guard_emulator, "eu-west-1")
     machines = ("glue-session-guard", "glue-session-sweeper", "glue-guard-relay")
     expected = {f"{PREFIX}-{m}-executions-{k}" for m in machines for k in ("failed", "timed-out", "aborted")}
     expected.add(f"{PREFIX}-glue-guard-dead-letters")
@@ -77,10 +90,10 @@ def test_home_alarms_exist_with_the_failure_topic_as_action(hardened, e2e_emulat
     assert all(actions == [home["failure_topic_arn"]] for actions in alarms.values()), alarms
 
 
-def test_other_region_alarms_exist_without_actions_and_are_forwarded(hardened, e2e_emulator):
+def test_other_region_alarms_exist_without_actions_and_are_forwarded(hardened, guard_emulator):
     # CloudWatch alarm actions must be in the alarm's region: eu-central-1's alarms have none, and
     # its forward rule sends their state changes to the home relay.
-    alarms = _alarms(e2e_emulator, "eu-central-1")
+    alarms = _alarms(guard_emulator, "eu-central-1")
     machines = ("glue-session-guard", "glue-session-sweeper")
     expected = {
         f"{PREFIX}-euc1-{m}-executions-{k}" for m in machines for k in ("failed", "timed-out", "aborted")
@@ -88,36 +101,36 @@ def test_other_region_alarms_exist_without_actions_and_are_forwarded(hardened, e
     expected.add(f"{PREFIX}-euc1-glue-guard-dead-letters")
     assert set(alarms) == expected
     assert all(actions == [] for actions in alarms.values()), alarms
-    events = e2e_emulator.client("events", region_name="eu-central-1")
+    events = guard_emulator.client("events", region_name="eu-central-1")
     pattern = json.loads(events.describe_rule(Name=f"{PREFIX}-euc1-glue-guard-forward")["EventPattern"])
     assert {"prefix": f"{PREFIX}-euc1-glue-"} in pattern["$or"][1]["detail"]["alarmName"]
 
 
-def test_each_region_encrypts_with_a_key_of_its_own_region(hardened, e2e_emulator):
+def test_each_region_encrypts_with_a_key_of_its_own_region(hardened, guard_emulator):
     for region, pieces in (("eu-west-1", hardened["home"]), ("eu-central-1", hardened["eu_central_1"])):
-        sqs = e2e_emulator.client("sqs", region_name=region)
+        sqs = guard_emulator.client("sqs", region_name=region)
         queue = pieces.get("dead_letter_queue_url")
         key = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["KmsMasterKeyId"])["Attributes"][
             "KmsMasterKeyId"
         ]
         assert key.split(":")[3] == region, (region, key)
-        machine = e2e_emulator.client("stepfunctions", region_name=region).describe_state_machine(
+        machine = guard_emulator.client("stepfunctions", region_name=region).describe_state_machine(
             stateMachineArn=pieces["guard_state_machine_arn"]
         )
         assert machine["encryptionConfiguration"]["kmsKeyId"].split(":")[3] == region
 
 
-def test_hardened_guard_in_the_other_region_stops_a_session_and_notifies_home(hardened, e2e_emulator):
+def test_hardened_guard_in_the_other_region_stops_a_session_and_notifies_home(hardened, guard_emulator):
     region = "eu-central-1"
     guard = hardened["eu_central_1"]["guard_state_machine_arn"]
-    sqs, sns = e2e_emulator.client("sqs"), e2e_emulator.client("sns")
+    sqs, sns = guard_emulator.client("sqs"), guard_emulator.client("sns")
     inbox = sqs.create_queue(QueueName="e2e-hardened-inbox")["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
     sns.subscribe(TopicArn=hardened["home"]["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
-    sfn = e2e_emulator.client("stepfunctions", region_name=region)
-    e2e_emulator.client("glue", region_name=region).create_session(
+    sfn = guard_emulator.client("stepfunctions", region_name=region)
+    guard_emulator.client("glue", region_name=region).create_session(
         Id="e2e-hardened",
         Role="arn:aws:iam::123456789012:role/GlueNotebookRole",
         Command={"Name": "glueetl", "PythonVersion": "3"},
@@ -129,7 +142,8 @@ def test_hardened_guard_in_the_other_region_stops_a_session_and_notifies_home(ha
         "e2e-hardened", region=region, tags={"owner": "carol@example.com"}
     )
     assert (
-        e2e_emulator.client("events", region_name=region).put_events(Entries=[event])["FailedEntryCount"] == 0
+        guard_emulator.client("events", region_name=region).put_events(Entries=[event])["FailedEntryCount"]
+        == 0
     )
     started = wait_for(lambda: executions(sfn, guard), timeout=10)
     assert len(started) == 1
