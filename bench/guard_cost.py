@@ -107,16 +107,27 @@ def walk(definition: dict[str, Any], choose: dict[str, str]) -> list[str]:
     return path
 
 
-def fixed_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
-    """USD per month the guard costs before a single session (list prices, no free tier)."""
-    sweeps = 24 * 60 // profile.sweeper_interval_minutes * DAYS
+def sweeps_per_month(profile: Profile) -> int:
+    return 24 * 60 // profile.sweeper_interval_minutes * DAYS
+
+
+def regional_costs(profile: Profile, sweep_transitions: int, kms_keys: int) -> dict[str, float]:
+    """USD per month of what every guarded region runs: its sweeper, schedule, alarms and keys."""
+    sweeps = sweeps_per_month(profile)
     return {
         f"sweeper state transitions ({sweeps} sweeps x {sweep_transitions})": sweeps
         * sweep_transitions
         * PRICES["sfn_per_transition"],
         "scheduler invocations": sweeps * PRICES["scheduler_per_invocation"],
         f"alarms ({profile.alarm_metrics} alarm metrics)": profile.alarm_metrics * PRICES["alarm_per_month"],
-        f"KMS keys ({profile.kms_keys} customer-managed)": profile.kms_keys * PRICES["kms_key_per_month"],
+        f"KMS keys ({kms_keys} customer-managed)": kms_keys * PRICES["kms_key_per_month"],
+    }
+
+
+def fixed_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
+    """USD per month the guard costs before a single session (list prices, no free tier)."""
+    return {
+        **regional_costs(profile, sweep_transitions, profile.kms_keys),
         f"CloudTrail log storage ({TRAIL_RETENTION_DAYS} d)": TRAIL_MB_PER_DAY
         * TRAIL_RETENTION_DAYS
         / 1024
@@ -127,18 +138,10 @@ def fixed_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
 
 def further_region_costs(profile: Profile, sweep_transitions: int) -> dict[str, float]:
     """USD per month for each region guarded besides home (modules/glue_session_guard/modules/region):
-    its own sweeper, schedule, alarms and (hardened) key; the multi-region trail already records it.
-    Plus, once, the home relay's alarms (hardened: three). Relayed notices are a few cross-Region
-    events and relay transitions per stop: priced with the sessions, not here."""
-    sweeps = 24 * 60 // profile.sweeper_interval_minutes * DAYS
-    # Hardened: 3 alarms x 2 state machines + the dead-letter alarm and a key of the region's own.
-    return {
-        "sweeper state transitions": sweeps * sweep_transitions * PRICES["sfn_per_transition"],
-        "scheduler invocations": sweeps * PRICES["scheduler_per_invocation"],
-        f"alarms ({profile.alarm_metrics} alarm metrics)": profile.alarm_metrics * PRICES["alarm_per_month"],
-        f"KMS keys ({1 if profile.kms_keys else 0} customer-managed)": (1 if profile.kms_keys else 0)
-        * PRICES["kms_key_per_month"],
-    }
+    its own sweeper, schedule, alarms and (hardened) a key of the region's own; the multi-region
+    trail already records it. Relayed notices are a few cross-Region events and relay transitions
+    per stop: priced with the sessions, not here."""
+    return regional_costs(profile, sweep_transitions, 1 if profile.kms_keys else 0)
 
 
 def relay_costs(profile: Profile) -> float:
