@@ -152,3 +152,25 @@ secure_transport: contextvars.ContextVar[bool] = contextvars.ContextVar("secure_
 
 # Filled in by the server at start: where internal callers (ASL aws-sdk tasks) reach the emulator.
 server_info: dict[str, Any] = {"port": None, "ca_bundle": None, "state_dir": None}
+
+
+def server_client(
+    service: str, session: Optional[dict[str, str]] = None, *, region: str = "", config: Any = None
+) -> Any:
+    """A boto3 client of this running server, for calls the emulator makes on someone's behalf:
+    signed with a role `session` (its AWS_* variables), or the admin key when none is given."""
+    import boto3  # noqa: PLC0415 - only callers that act on the server need it
+
+    from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY  # noqa: PLC0415
+
+    keys = session or {"AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}
+    return boto3.client(
+        service,
+        region_name=region or REGION,
+        endpoint_url=f"https://127.0.0.1:{server_info['port']}",
+        verify=str(server_info["ca_bundle"]),
+        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=keys.get("AWS_SESSION_TOKEN"),
+        config=config,
+    )

@@ -27,7 +27,6 @@ import json
 import uuid
 from typing import Any, Optional
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -53,17 +52,7 @@ def _schedule(name: str, group: str) -> Any:
 
 
 def _client(service: str, session: dict[str, str]) -> Any:
-    port = runtime.server_info["port"]
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=f"https://127.0.0.1:{port}",
-        verify=str(runtime.server_info["ca_bundle"]),
-        aws_access_key_id=session.get("AWS_ACCESS_KEY_ID", "test"),
-        aws_secret_access_key=session.get("AWS_SECRET_ACCESS_KEY", "test"),
-        aws_session_token=session.get("AWS_SESSION_TOKEN"),
-        config=Config(retries={"total_max_attempts": 1}),
-    )
+    return runtime.server_client(service, session, config=Config(retries={"total_max_attempts": 1}))
 
 
 def _input(schedule: Any, scheduled_time: str) -> str:

@@ -29,26 +29,12 @@ import datetime as dt
 import json
 from typing import Any
 
-import boto3
-
 from local_emulator import runtime
-from local_emulator.constants import ACCESS_KEY_ID, ACCOUNT_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.constants import ACCOUNT_ID, REGION
 from local_emulator.iam import services as iam_services
 from local_emulator.iam.requests import Call
 
 _FATAL = ("ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut")
-
-
-def _admin(service: str) -> Any:
-    port = runtime.server_info["port"]
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=f"https://127.0.0.1:{port}",
-        verify=str(runtime.server_info["ca_bundle"]),
-        aws_access_key_id=ACCESS_KEY_ID,
-        aws_secret_access_key=SECRET_ACCESS_KEY,
-    )
 
 
 def _logged(event_type: str, level: str) -> bool:
@@ -64,7 +50,7 @@ def _key_arn(key_id: str) -> str:
 
 
 def deliver(execution_arn: str) -> dict[str, Any]:
-    sfn, logs = _admin("stepfunctions"), _admin("logs")
+    sfn, logs = runtime.server_client("stepfunctions"), runtime.server_client("logs")
     execution = sfn.describe_execution(executionArn=execution_arn)
     machine_arn = execution["stateMachineArn"]
     machine = sfn.describe_state_machine(stateMachineArn=machine_arn)

@@ -58,10 +58,8 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-import boto3
-
 from local_emulator import runtime, runtimes
-from local_emulator.constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from local_emulator.constants import REGION
 from local_emulator.corrections.glue_jobs import forced_failure
 from local_emulator.env import client_env
 from local_emulator.iam import services as iam_services
@@ -218,8 +216,10 @@ class JobExecution:
         session = self._role_session()
         if session is None:
             return
-        s3 = _s3_client()  # the emulator's own staging of Spark's S3 reads (not the job's calls)
-        as_role = _s3_client(session)
+        s3 = runtime.server_client(
+            "s3"
+        )  # the emulator's own staging of Spark's S3 reads (not the job's calls)
+        as_role = runtime.server_client("s3", session)
         command = self.job.command or {}
         kind = command.get("Name", "glueetl")
         arguments = dict(self.run.arguments or {})
@@ -262,21 +262,6 @@ class JobExecution:
 
 class _DownloadError(Exception):
     pass
-
-
-def _s3_client(session: Optional[dict[str, str]] = None) -> Any:
-    """An S3 client of the admin key, or of a role `session` (AWS_* variables) when given."""
-    port = runtime.server_info["port"]
-    keys = session or {"AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}
-    return boto3.client(
-        "s3",
-        endpoint_url=f"https://127.0.0.1:{port}",
-        verify=str(runtime.server_info["ca_bundle"]),
-        region_name=REGION,
-        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=keys.get("AWS_SESSION_TOKEN"),
-    )
 
 
 def _split_s3_uri(uri: str) -> tuple[str, str]:

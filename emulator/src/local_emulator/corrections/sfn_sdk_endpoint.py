@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
 
@@ -59,24 +58,15 @@ def _execution_identity() -> tuple[str, str]:
 
 
 def boto_client_for(region: str, service: str, state_credentials: Any = None) -> BaseClient:
-    port = runtime.server_info["port"]
     # Tasks call with a session of the state machine's role (the admin key when IAM is off).
     session = iam_services.state_machine_session(*_execution_identity())
-    return boto3.client(
-        service_name=service,
-        region_name=region,
-        aws_access_key_id=session.get("AWS_ACCESS_KEY_ID", "test"),
-        aws_secret_access_key=session.get("AWS_SECRET_ACCESS_KEY", "test"),
-        aws_session_token=session.get("AWS_SESSION_TOKEN"),
-        endpoint_url=f"https://localhost:{port}",
-        verify=runtime.server_info["ca_bundle"],
-        config=Config(
-            parameter_validation=False,
-            retries={"max_attempts": 0, "total_max_attempts": 1},
-            connect_timeout=99999,
-            read_timeout=99999,
-        ),
+    config = Config(
+        parameter_validation=False,
+        retries={"max_attempts": 0, "total_max_attempts": 1},
+        connect_timeout=99999,
+        read_timeout=99999,
     )
+    return runtime.server_client(service, session, region=region, config=config)
 
 
 def apply() -> None:
