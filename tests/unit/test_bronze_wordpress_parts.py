@@ -1,6 +1,7 @@
 """Bronze Lambda on raw runs stored in parts (a fetch larger than one object or one invocation):
 part by part into one partition, never half a run, never a key twice."""
 
+import datetime as dt
 import json
 
 import awswrangler as wr
@@ -77,11 +78,14 @@ def test_a_key_repeated_across_parts_fails_and_leaves_the_previous_partition(lam
     before = etags(lambda_aws, lambda_aws.bronze_bucket)
     rows = wordpress_small["terms"]
     for number, part in enumerate([rows[:10], rows[5:]]):
+        # Stamped as the raw Lambda stamps every part: run-0 was written within the same second
+        # more often than not, and only the ingested-at stamp makes run-1 the newer run.
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         lambda_aws.s3.put_object(
             Bucket=lambda_aws.raw_bucket,
             Key=f"wordpress_api/terms/ingest_date={DATE}/run-1.part-{number:05d}.json",
             Body=json.dumps(part).encode(),
-            Metadata={"last-part": "true" if number else "false"},
+            Metadata={"last-part": "true" if number else "false", "ingested-at": stamp},
         )
 
     with pytest.raises(
