@@ -70,7 +70,7 @@ run_checks() {  # run_checks DIR [pytest args]
     "$venv/bin/python" -m pytest -q -p no:cacheprovider --noconftest -p fixtures_glue -m "not spark" \
     -W "ignore:Boto3 will no longer support Python 3.9" \
     tests/unit/test_silver_wordpress_api.py tests/unit/test_silver_merge.py tests/unit/test_s3_cleanup.py \
-    tests/unit/test_cdc.py \
+    tests/unit/test_cdc.py tests/unit/test_contract.py \
     tests/unit/test_glue_testing.py "$@"
 }
 
