@@ -13,7 +13,9 @@ moto 5.2.1 implements none of these (HTTP 500), so aws_glue_data_quality_ruleset
 
 The emulator evaluates a subset of DQDL against the table's files in the emulator's S3 (Parquet,
 CSV, JSON lines): RowCount, ColumnCount, ColumnExists, IsComplete, IsUnique, IsPrimaryKey,
-Completeness, Uniqueness and ColumnValues (comparison, `between`, `in [...]`). A ruleset with any
+Completeness, Uniqueness, ColumnValues (comparisons with numbers, strings, dates and `now()`,
+exclusive `between`, `not between`, `in [...]` / `not in [...]` with NULL; null rows fail as in
+AWS) and ReferentialIntegrity against the run's AdditionalDataSources. A ruleset with any
 other rule type makes the run FAILED with an ErrorString naming the unsupported rules: never a
 silent PASS. Column names resolve case-insensitively, as in Spark (`IsComplete "ID"` checks a
 column `id`). Run duration: `glue_data_quality.seconds` (default 1 s).
@@ -21,6 +23,7 @@ column `id`). Run duration: `glue_data_quality.seconds` (default 1 s).
 
 from __future__ import annotations
 
+import datetime
 import io
 import operator
 import re
@@ -79,7 +82,12 @@ def _store(backend: Any) -> dict[str, Any]:
     return backend._emu_dq
 
 
-# ---- DQDL -------------------------------------------------------------------------------------
+# ---- DQDL ----------------------------------------------------------------------------------------
+# Expressions as the DQDL reference defines them (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html,
+# "Expressions"): comparisons with numbers, quoted strings or dates, and `(now() - 3 days)`;
+# `between x and y` is EXCLUSIVE, `not between x and y` is true outside the inclusive range;
+# `in [...]` / `not in [...]` may list NULL. For ColumnValues, "NULL rows will fail the rule" except
+# under `!=` and `not in` (ColumnValues rule type reference, "Null behavior").
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
@@ -90,13 +98,23 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
 }
+_OPERAND = (
+    r'(?:-?\d+(?:\.\d+)?|"[^"]*"|\(\s*now\(\)\s*(?:[-+]\s*\d+\s*(?:days?|hours?|minutes?)\s*)?\)|now\(\))'
+)
 _CONDITION = re.compile(
-    r"^(?:(?P<op>==|=|!=|>=|<=|>|<)\s*(?P<value>-?[\d.]+)"
-    r"|between\s+(?P<low>-?[\d.]+)\s+and\s+(?P<high>-?[\d.]+)"
-    r"|in\s*\[(?P<items>.*)\])$",
+    rf"^(?:(?P<op>==|=|!=|>=|<=|>|<)\s*(?P<value>{_OPERAND})"
+    rf"|(?P<negate_range>not\s+)?between\s+(?P<low>{_OPERAND})\s+and\s+(?P<high>{_OPERAND})"
+    r"|(?P<negate_set>not\s+)?in\s*\[(?P<items>.*)\])$",
     re.IGNORECASE,
 )
+_NOW = re.compile(
+    r"^\(?\s*now\(\)\s*(?:(?P<sign>[-+])\s*(?P<amount>\d+)\s*(?P<unit>day|hour|minute)s?\s*)?\)?$", re.I
+)
 _RULE = re.compile(r'^(?P<type>[A-Za-z]+)\s*(?:"(?P<column>[^"]+)")?\s*(?P<condition>.*)$', re.DOTALL)
+# ReferentialIntegrity "<primary cols>" "<alias>.<col>" or "<alias>.{<cols>}" <expression>
+_REFERENTIAL = re.compile(
+    r'^ReferentialIntegrity\s+"(?P<primary>[^"]+)"\s+"(?P<reference>[^"]+)"\s*(?P<condition>.*)$'
+)
 SUPPORTED = {
     "RowCount",
     "ColumnCount",
@@ -107,6 +125,7 @@ SUPPORTED = {
     "Completeness",
     "Uniqueness",
     "ColumnValues",
+    "ReferentialIntegrity",
 }
 
 
@@ -133,35 +152,148 @@ def split_rules(document: str) -> list[str]:
     return rules
 
 
-def _check(condition: str, value: Any) -> bool:
+def _operand(text: str, now: pd.Timestamp) -> Any:
+    """A DQDL operand: a number, a quoted string (a date when it parses as one), or now() +- N units."""
+    text = text.strip()
+    moment = _NOW.match(text)
+    if moment:
+        if not moment.group("sign"):
+            return now
+        delta = pd.Timedelta(**{f"{moment.group('unit').lower()}s": int(moment.group("amount"))})
+        return now - delta if moment.group("sign") == "-" else now + delta
+    if text.startswith('"'):
+        return text[1:-1]
+    return float(text)
+
+
+def _comparable(value: Any, operand: Any) -> tuple[Any, Any]:
+    """Compare dates as dates (a timestamp column against now() or "2022-06-30"), else as given."""
+    if isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)) or isinstance(
+        operand, pd.Timestamp
+    ):
+        left, right = pd.Timestamp(value), pd.Timestamp(operand)
+        if (left.tzinfo is None) != (right.tzinfo is None):
+            # Glue reads timestamps in UTC; a zone-less side is UTC too.
+            left = left.tz_localize("UTC") if left.tzinfo is None else left
+            right = right.tz_localize("UTC") if right.tzinfo is None else right
+        return left, right
+    return value, operand
+
+
+def _items(text: str, now: pd.Timestamp) -> tuple[list[Any], bool]:
+    """Values of an `in [...]` list, and whether it lists NULL."""
+    values, has_null = [], False
+    for item in re.findall(r'"[^"]*"|[^,\s]+', text):
+        if item.upper() == "NULL":
+            has_null = True
+        elif item.upper() in ("EMPTY", "WHITESPACES_ONLY"):
+            values.append("" if item.upper() == "EMPTY" else item.upper())
+        else:
+            values.append(_operand(item, now))
+    return values, has_null
+
+
+def _check(condition: str, value: Any, now: Optional[pd.Timestamp] = None) -> bool:
+    """Whether one value satisfies a DQDL expression (nulls are handled by the caller)."""
     match = _CONDITION.match(condition.strip())
     if not match:
         raise ValueError(f"unsupported condition {condition!r}")
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
     if match.group("op"):
-        return _OPS[match.group("op")](value, float(match.group("value")))
+        left, right = _comparable(value, _operand(match.group("value"), now))
+        return bool(_OPS[match.group("op")](left, right))
     if match.group("low") is not None:
-        return float(match.group("low")) <= value <= float(match.group("high"))
-    allowed = [item.strip().strip('"') for item in match.group("items").split(",") if item.strip()]
-    return value in allowed
+        low, high = _operand(match.group("low"), now), _operand(match.group("high"), now)
+        left, low = _comparable(value, low)
+        left, high = _comparable(value, high)
+        if match.group("negate_range"):
+            return bool(left < low or left > high)
+        return bool(low < left < high)
+    allowed, _null = _items(match.group("items"), now)
+    inside = any(
+        item == value or (isinstance(item, float) and _is_number(value) and float(value) == item)
+        for item in allowed
+    )
+    return not inside if match.group("negate_set") else inside
 
 
-def evaluate_rule(rule: str, frame: pd.DataFrame) -> tuple[bool, str]:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _column_values(condition: str, series: pd.Series, now: pd.Timestamp) -> tuple[bool, str]:
+    """ColumnValues: every row satisfies the expression; null rows fail except under != / not in."""
+    match = _CONDITION.match(condition.strip())
+    if not match:
+        raise ValueError(f"unsupported condition {condition!r}")
+    nulls_pass = match.group("op") == "!=" or bool(match.group("negate_set"))
+    if match.group("items") is not None and _items(match.group("items"), now)[1]:
+        nulls_pass = not match.group("negate_set")
+    nulls = int(series.isna().sum())
+    if nulls and not nulls_pass:
+        return False, f"Value: NULL does not meet the constraint requirement! ({nulls} row(s))"
+    failing = [v for v in series.dropna().tolist() if not _check(condition, v, now)]
+    if failing:
+        return False, f"{len(failing)} row(s) do not meet the constraint, e.g. {failing[:3]}"
+    return True, "Value check on every row"
+
+
+def referential_integrity(
+    rule: str, frame: pd.DataFrame, references: dict[str, pd.DataFrame]
+) -> tuple[bool, str]:
+    """Share of the primary rows whose column values appear in the reference dataset's columns."""
+    match = _REFERENTIAL.match(rule.strip())
+    if not match:
+        raise ValueError('ReferentialIntegrity needs "<columns>" "<alias>.<columns>" <expression>')
+    alias, _, wanted = match.group("reference").partition(".")
+    if alias not in references:
+        raise ValueError(f"reference dataset {alias!r} is not among the run's AdditionalDataSources")
+    primary = [c.strip() for c in match.group("primary").split(",")]
+    referenced = [c.strip() for c in wanted.strip("{}").split(",")]
+    reference = references[alias]
+    for name, columns, data in (("primary", primary, frame), (alias, referenced, reference)):
+        missing = [c for c in columns if _resolve(c, data) is None]
+        if missing:
+            return False, f"Column(s) {missing} do not exist in {name}"
+    left = frame[[_resolve(c, frame) for c in primary]]
+    right = reference[[_resolve(c, reference) for c in referenced]].drop_duplicates()
+    right.columns = left.columns
+    if left.empty:
+        return _check(match.group("condition"), 1.0), "Value: 1.0"
+    found = left.merge(right, how="left", indicator=True)["_merge"].eq("both")
+    ratio = float(found.mean())
+    return _check(match.group("condition"), ratio), f"Value: {ratio:.4f}"
+
+
+def _resolve(column: str, frame: pd.DataFrame) -> Optional[str]:
+    """A frame's column by name, case-insensitively as Spark (spark.sql.caseSensitive=false) does."""
+    if column in frame.columns:
+        return column
+    same = [c for c in frame.columns if str(c).lower() == column.lower()]
+    return same[0] if len(same) == 1 else None
+
+
+def evaluate_rule(
+    rule: str,
+    frame: pd.DataFrame,
+    references: Optional[dict[str, pd.DataFrame]] = None,
+    now: Optional[pd.Timestamp] = None,
+) -> tuple[bool, str]:
     """Evaluate one supported DQDL rule; return (passed, message)."""
     parsed = _RULE.match(rule.strip())
     assert parsed is not None
     kind, column, condition = parsed.group("type"), parsed.group("column"), parsed.group("condition")
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
     if kind == "RowCount":
-        return _check(condition, len(frame)), f"Value: {len(frame)}"
+        return _check(condition, len(frame), now), f"Value: {len(frame)}"
     if kind == "ColumnCount":
-        return _check(condition, len(frame.columns)), f"Value: {len(frame.columns)}"
-    if column not in frame.columns:
-        # Glue DQ runs on Spark, which resolves column names case-insensitively by default
-        # (spark.sql.caseSensitive=false): "ID" finds the catalog's lower-case "id".
-        same = [c for c in frame.columns if str(c).lower() == column.lower()]
-        if len(same) != 1:
-            return False, f"Column {column} does not exist"
-        column = same[0]
-    series = frame[column]
+        return _check(condition, len(frame.columns), now), f"Value: {len(frame.columns)}"
+    if kind == "ReferentialIntegrity":
+        return referential_integrity(rule, frame, references or {})
+    resolved = _resolve(column, frame)
+    if resolved is None:
+        return False, f"Column {column} does not exist"
+    series = frame[resolved]
     checks: dict[str, Callable[[], tuple[bool, str]]] = {
         "ColumnExists": lambda: (True, ""),
         "IsComplete": lambda: (bool(series.notna().all()), f"Completeness: {series.notna().mean():.4f}"),
@@ -170,15 +302,12 @@ def evaluate_rule(rule: str, frame: pd.DataFrame) -> tuple[bool, str]:
             f"Uniqueness: {series.nunique() / max(len(series), 1):.4f}",
         ),
         "IsPrimaryKey": lambda: (bool(series.notna().all() and series.is_unique), "Primary key check"),
-        "Completeness": lambda: (_check(condition, float(series.notna().mean())), "Completeness check"),
+        "Completeness": lambda: (_check(condition, float(series.notna().mean()), now), "Completeness check"),
         "Uniqueness": lambda: (
-            _check(condition, series.nunique() / max(len(series), 1)),
+            _check(condition, series.nunique() / max(len(series), 1), now),
             "Uniqueness check",
         ),
-        "ColumnValues": lambda: (
-            all(_check(condition, v) for v in series.dropna().tolist()),
-            "Value check on every row",
-        ),
+        "ColumnValues": lambda: _column_values(condition, series, now),
     }
     return checks[kind]()
 
@@ -202,8 +331,8 @@ def _read_objects(location: str, account: str) -> pd.DataFrame:
     return pa.concat_tables(tables, promote_options="default").to_pandas()
 
 
-def _table_frame(backend: Any, run: EvaluationRun, rulesets: list[str]) -> pd.DataFrame:
-    source = run.request["DataSource"].get("GlueTable") or {}
+def _table_frame(backend: Any, run: EvaluationRun, rulesets: list[str], data_source: dict) -> pd.DataFrame:
+    source = data_source.get("GlueTable") or {}
     table = backend.get_table(source["DatabaseName"], source["TableName"])
     location = table.as_dict()["StorageDescriptor"]["Location"]
     # The run reads the table and its data as the role it was started with.
@@ -230,7 +359,14 @@ def _evaluate(backend: Any, run: EvaluationRun, rulesets: list[Ruleset]) -> None
         )
         return
     try:
-        frame = _table_frame(backend, run, [r.name for r in rulesets])
+        names = [r.name for r in rulesets]
+        frame = _table_frame(backend, run, names, run.request["DataSource"])
+        # Reference datasets (ReferentialIntegrity's "<alias>.<column>") are the run's
+        # AdditionalDataSources, read with the same role as the primary one.
+        references = {
+            alias: _table_frame(backend, run, names, source)
+            for alias, source in (run.request.get("AdditionalDataSources") or {}).items()
+        }
     except Exception as exc:
         run.error = f"Emulator could not read the data source: {exc}"
         return
@@ -238,7 +374,7 @@ def _evaluate(backend: Any, run: EvaluationRun, rulesets: list[Ruleset]) -> None
         results = []
         for rule in rule_list:
             try:
-                passed, message = evaluate_rule(rule, frame)
+                passed, message = evaluate_rule(rule, frame, references)
             except ValueError as exc:
                 run.error = f"Rule {rule!r}: {exc}"
                 return
@@ -361,7 +497,14 @@ def start_data_quality_ruleset_evaluation_run(self: Any) -> ActionResult:
         run_id=f"dqrun-{uuid.uuid4().hex}",
         request={
             k: params[k]
-            for k in ("DataSource", "Role", "RulesetNames", "NumberOfWorkers", "Timeout")
+            for k in (
+                "DataSource",
+                "AdditionalDataSources",
+                "Role",
+                "RulesetNames",
+                "NumberOfWorkers",
+                "Timeout",
+            )
             if k in params
         },
         started=time.monotonic(),
