@@ -108,8 +108,8 @@ flakes: venv ## run each emulator-backed suite RUNS times in a row (default 5) a
 mutate: venv ## plant each of the guard's listed bugs in a copy of the repo, run its narrowest tests, report survivors (N=1 2 ...: only these)
 	$(PY) tools/mutate.py $(N)
 
-bench: venv ## run every bench/ script
-	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
+bench: venv ## run the bench/ scripts and write what they print to bench/RESULTS.md (BENCH="a b": only these)
+	$(PY) tools/bench_results.py $(BENCH)
 
 demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress), tear down
 	WORDPRESS=$(WORDPRESS) $(PY) tools/demo.py

@@ -92,7 +92,11 @@ def run_path(definition: dict[str, Any], crawled: tuple[str, ...]) -> list[str]:
         "ResolveIngestDate",
         "UseScheduledDate",
         "LoadCrawlDefaults",
-        "RawIngest",
+        "ResolveBackfill",
+        "NoBackfill",
+        "StartRawIngest",
+        "RawIngest",  # one invocation: a few MB need no continuation
+        "RawIngestComplete",
         "BronzeLoad",
         "CheckBronzeCatalog",
         "BronzeCrawlNeeded",
