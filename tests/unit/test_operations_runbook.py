@@ -1,0 +1,71 @@
+"""docs/operations.md covers every failure the stack can report: each step the pipeline can name
+in `<pipeline> failed`, each step the guard, sweeper and relay can name, and every alarm the
+modules create. A new step or alarm without a runbook entry fails here."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+
+import pipeline_cost  # noqa: E402
+from asl_render import render  # noqa: E402
+
+RUNBOOK = (REPO / "docs" / "operations.md").read_text()
+
+
+def pipeline_steps():
+    definition = json.loads(
+        render(REPO / "asl" / "medallion_pipeline.asl.json", pipeline_cost.DEFINITION_VARS)
+    )
+    states = definition["States"]
+    caught = {name for name, state in states.items() if state.get("Catch")}
+    # A step is recorded either by the state that caught the error or by a Pass state that
+    # writes the step's name into $.failed_step.
+    recorded = {
+        state["Result"]
+        for state in states.values()
+        if state.get("Type") == "Pass" and state.get("ResultPath") == "$.failed_step"
+    }
+    return sorted(caught | recorded)
+
+
+def guard_steps():
+    steps = set()
+    for name in ("glue_session_guard", "glue_session_sweeper", "glue_session_guard_relay"):
+        text = (REPO / "asl" / f"{name}.asl.json").read_text()
+        steps |= set(re.findall(r"'step': '([A-Za-z]+)'", text))
+    return sorted(steps)
+
+
+def alarm_suffixes():
+    suffixes = set()
+    for path in (REPO / "modules").rglob("*.tf"):
+        for name in re.findall(r'alarm_name\s*=\s*"([^"]+)"', path.read_text()):
+            suffix = re.sub(r"^.*\}", "", name)
+            suffixes.add(suffix if "${each.key}" not in name else "-executions-")
+    return sorted(suffixes)
+
+
+@pytest.mark.parametrize("step", pipeline_steps())
+def test_every_pipeline_step_a_failure_can_name_has_an_entry(step):
+    assert f"`{step}`" in RUNBOOK
+
+
+@pytest.mark.parametrize("step", guard_steps())
+def test_every_guard_sweeper_and_relay_step_has_an_entry(step):
+    assert f"`{step}`" in RUNBOOK
+
+
+@pytest.mark.parametrize("suffix", alarm_suffixes())
+def test_every_alarm_the_modules_create_has_an_entry(suffix):
+    assert f"`{suffix}" in RUNBOOK
+
+
+def test_the_derived_lists_are_not_empty():
+    # Guards the derivations themselves: a renamed key must not make the checks above vacuous.
+    assert len(pipeline_steps()) > 15 and len(guard_steps()) > 8 and len(alarm_suffixes()) >= 5
