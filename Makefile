@@ -47,11 +47,12 @@ test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform val
 	$(MAKE) --no-print-directory py39
 	$(MAKE) --no-print-directory pytest
 
-lint: venv ## ruff + terraform fmt -check
+lint: venv ## ruff + terraform fmt -check + module README tables + documentation links
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TF) fmt -check -recursive -diff modules envs
 	$(PY) tools/tfdocs.py --check
+	$(PY) tools/check_links.py
 
 docs: venv ## regenerate the inputs/outputs tables in every module README
 	$(PY) tools/tfdocs.py

@@ -1,8 +1,10 @@
-"""How long do Glue sessions run past the configured lifetime? Seed design vs this guard.
+"""How long do Glue sessions run past the configured lifetime? The console build's design vs this
+guard. (The console build is the guard as first clicked together by hand, which this repository
+turns into code: a fixed Wait, then StopSession.)
 
 Runs on the local emulator (its own server on a free port) with simulated provisioning delays,
-at real time scale: lifetime 30 s as in the seed. For each delay, two sessions are created at the
-same moment; one is handled by the seed's state machine (Wait 30 s -> StopSession with
+at real time scale: lifetime 30 s as in the console build. For each delay, two sessions are created at the
+same moment; one is handled by the console build's state machine (Wait 30 s -> StopSession with
 Retry States.ALL 10 s x 3, backoff 2.0), the other by asl/glue_session_guard.asl.json with the
 module's default polling
 (back-off 2, 4, 8 s capped at 10 s, up to 40 polls). The bench polls GetSession every 0.25 s and
@@ -14,7 +16,7 @@ records when each session was accepted for stopping (status STOPPING).
 
 Prints a table and the ratio of total overrun.
 
-Part 2, stop policies on a mix of busy and forgotten sessions (provisioning 1 s): the seed's fixed
+Part 2, stop policies on a mix of busy and forgotten sessions (provisioning 1 s): the console build's fixed
 wait (stop at 30 s whatever happens), this guard's `lifetime` policy (30 s) and its `idle` policy
 (idle window 10 s, hard cap 90 s), each on its own copy of every session. The bench runs each
 session's statements on schedule (the emulator's statements RUN for the given seconds) and records
@@ -45,10 +47,10 @@ from local_emulator.env import client_env  # noqa: E402
 from local_emulator.handle import running_emulator  # noqa: E402
 
 LIFETIME = 30
-# Not aligned with the seed's retry times (30, 40, 60, 100 s), which would flatter it.
+# Not aligned with the console build's retry times (30, 40, 60, 100 s), which would flatter it.
 DELAYS = (5, 25, 45, 75, 110, 150)
 ROLE = "arn:aws:iam::123456789012:role/bench"
-SEED_ASL = {
+CONSOLE_ASL = {
     "StartAt": "Wait",
     "States": {
         "Wait": {"Type": "Wait", "Seconds": LIFETIME, "Next": "StopGlueSession"},
@@ -74,8 +76,33 @@ def clients(port: int, state_dir: Path) -> dict[str, Any]:
             aws_access_key_id="test",
             aws_secret_access_key="test",
         )
-        for name in ("stepfunctions", "glue", "sns")
+        for name in ("stepfunctions", "glue", "sns", "iam")
     }
+
+
+def create_role(iam: Any) -> None:
+    """The role both designs' state machines run as: the emulator judges every call they make, so
+    it may do exactly what the guard does (read, list and stop sessions; notify)."""
+    trust = {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    calls = {
+        "Effect": "Allow",
+        "Action": ["glue:GetSession", "glue:ListStatements", "glue:StopSession"],
+        "Resource": f"arn:aws:glue:{REGION}:123456789012:session/*",
+    }
+    notify = {
+        "Effect": "Allow",
+        "Action": "sns:Publish",
+        "Resource": f"arn:aws:sns:{REGION}:123456789012:bench*",
+    }
+    name = ROLE.rsplit("/", 1)[-1]
+    iam.create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [trust]})
+    )
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="guard",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [calls, notify]}),
+    )
 
 
 def guard_definition(topic_arn: str, **overrides: Any) -> str:
@@ -99,17 +126,14 @@ def main() -> int:
 
 def set_provisioning_delay(port: int, state_dir: Path, seconds: int) -> None:
     """Each session keeps the delay that was configured when it was created."""
-    body = json.dumps({"glue_session": {"provisioning_seconds": seconds, "stopping_seconds": 1}}).encode()
-    request = urllib.request.Request(f"https://127.0.0.1:{port}/_emulator/config", data=body, method="POST")
-    context = ssl.create_default_context(cafile=str(state_dir / "ca.pem"))
-    urllib.request.urlopen(request, context=context).read()
+    configure(port, state_dir, {"glue_session": {"provisioning_seconds": seconds, "stopping_seconds": 1}})
 
 
 def start_scenarios(port: int, state_dir: Path, c: dict[str, Any]) -> dict[str, float]:
     sfn, glue = c["stepfunctions"], c["glue"]
     topic = c["sns"].create_topic(Name="bench")["TopicArn"]
     machines = {
-        "seed": sfn.create_state_machine(name="seed", definition=json.dumps(SEED_ASL), roleArn=ROLE),
+        "console": sfn.create_state_machine(name="console", definition=json.dumps(CONSOLE_ASL), roleArn=ROLE),
         "guard": sfn.create_state_machine(name="guard", definition=guard_definition(topic), roleArn=ROLE),
     }
     created: dict[str, float] = {}
@@ -150,13 +174,13 @@ def observe(glue: Any, created: dict[str, float]) -> tuple[dict[str, float], dic
 def report(ready: dict[str, float], stopped: dict[str, float]) -> None:
     print(f"Lifetime {LIFETIME} s; provisioning delay simulated per session; times in seconds.\n")
     header = f"{'stopped at':>11} {'overrun':>8} {'late':>6}"
-    print(f"{'delay':>6} | seed:  {header} | guard: {header}")
-    overrun = {"seed": 0.0, "guard": 0.0}
-    late = {"seed": 0.0, "guard": 0.0}
-    never = {"seed": 0, "guard": 0}
+    print(f"{'delay':>6} | console: {header} | guard: {header}")
+    overrun = {"console": 0.0, "guard": 0.0}
+    late = {"console": 0.0, "guard": 0.0}
+    never = {"console": 0, "guard": 0}
     for delay in DELAYS:
         cells = []
-        for design in ("seed", "guard"):
+        for design in ("console", "guard"):
             session_id = f"{design}-{delay}"
             if session_id not in stopped:
                 never[design] += 1
@@ -169,14 +193,14 @@ def report(ready: dict[str, float], stopped: dict[str, float]) -> None:
             cells.append(f"{at:11.1f} {at - LIFETIME:8.1f} {late_by:6.1f}")
         print(f"{delay:6d} |        {cells[0]} |        {cells[1]}")
     print()
-    for design in ("seed", "guard"):
+    for design in ("console", "guard"):
         print(
             f"{design:>5}: total overrun {overrun[design]:.1f} s, total late {late[design]:.1f} s "
             f"over stopped sessions; {never[design]} of {len(DELAYS)} never stopped "
             "(they run until their idle timeout, 2880 min by default)"
         )
     if late["guard"] > 0:
-        print(f"ratio seed/guard total late: {late['seed'] / late['guard']:.2f}")
+        print(f"ratio console/guard total late: {late['console'] / late['guard']:.2f}")
 
 
 # --- Part 2: stop policies on busy and forgotten sessions ---------------------------------------
@@ -208,7 +232,7 @@ def start_mix(port: int, state_dir: Path, c: dict[str, Any]) -> tuple[dict[str, 
     topic = c["sns"].create_topic(Name="bench-mix")["TopicArn"]
     machines = {
         "fixed-wait": sfn.create_state_machine(
-            name="mix-seed", definition=json.dumps(SEED_ASL), roleArn=ROLE
+            name="mix-console", definition=json.dumps(CONSOLE_ASL), roleArn=ROLE
         ),
         "lifetime": sfn.create_state_machine(
             name="mix-lifetime", definition=guard_definition(topic), roleArn=ROLE
@@ -281,7 +305,8 @@ def cut_off(profile: str, stopped_at: float) -> int:
 
 def report_mix(stopped: dict[str, float]) -> None:
     print(
-        f"\nStop policies: fixed wait {LIFETIME} s (seed), lifetime {LIFETIME} s, idle {IDLE_SECONDS} s "
+        f"\nStop policies: fixed wait {LIFETIME} s (console build), lifetime {LIFETIME} s, "
+        f"idle {IDLE_SECONDS} s "
         f"with a {HARD_CAP} s hard cap. Billed seconds = creation to stop; cut = statements cut off.\n"
     )
     print(f"{'session':<22}" + "".join(f" | {policy:>10} {'cut':>3}" for policy in POLICIES))
@@ -314,6 +339,7 @@ def report_mix(stopped: dict[str, float]) -> None:
 
 def run(port: int, state_dir: Path) -> int:
     c = clients(port, state_dir)
+    create_role(c["iam"])
     created = start_scenarios(port, state_dir, c)
     ready, stopped = observe(c["glue"], created)
     report(ready, stopped)

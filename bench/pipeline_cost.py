@@ -1,14 +1,17 @@
-"""Modelled cost of one daily run of the WordPress medallion pipeline, itemised, next to the seeds.
+"""Modelled cost of one daily run of the WordPress medallion pipeline, itemised, next to the
+console build's.
 
-The seeds measured about $0.17/day for the same pipeline ("Each ruleset now costs around $0.17 a
-day", gold post; crawlers $0.06 of it, $0.02 each). This models one run at the seeds' data volume
-(five small WordPress tables, a few MB) with the seeds' settings and with ours, and says which
+The console build (the same pipeline clicked together by hand in one account, which this
+repository turns into code) measured about $0.17/day ("Each ruleset now costs around $0.17 a
+day"; crawlers $0.06 of it, $0.02 each). This models one run at the console build's data volume
+(five small WordPress tables, a few MB) with its settings and with ours, and says which
 choice saved what. State transitions are counted by walking the rendered asl/medallion_pipeline
 definition along the path a normal run takes (each step checked against the definition's own
 Next/Default/Choices), so the count follows the definition when it changes.
 
 Prices: eu-west-1 list prices, November 2026, no free tier. Durations are assumptions stated below
-(the seeds give: silver job ~60 s; bronze Lambda 7.1 s at 250 MB; the gold job's residual cost).
+(the console build's measurements: silver job ~60 s; bronze Lambda 7.1 s at 250 MB; the gold
+job's residual cost).
 """
 
 from __future__ import annotations
@@ -37,20 +40,20 @@ PRICES = {
     "scheduler_invocation": 1.00 / 1_000_000,
     "ssm_get": 0.0,  # standard parameters, standard throughput: no charge
 }
-SEED_MEASURED_PER_DAY = 0.17
-SEED_CRAWL_COST = 0.02  # measured per crawler run (seeds: $0.06/day for three)
+CONSOLE_MEASURED_PER_DAY = 0.17
+CONSOLE_CRAWL_COST = 0.02  # measured per crawler run (console build: $0.06/day for three)
 GOAL_PER_DAY = 0.05
 MINIMUM_BILLED_SECONDS = 60  # Glue 2.0+ Spark, Python shell and data-quality runs: 1-minute minimum
 
-# Assumed durations at the seeds' volume.
-SILVER_SECONDS = 60  # seeds: "the job only takes around 60 seconds to process all five objects"
+# Assumed durations at the console build's volume.
+SILVER_SECONDS = 60  # "the job only takes around 60 seconds to process all five objects"
 SILVER_PUBLISH_SECONDS = 10  # five server-side copies; billed as the 1-minute minimum
-GOLD_SECONDS = (
-    90  # seeds' residual $0.11/day at 10 x G.1X STANDARD = 0.25 DPU-h -> ~90 s; Spark start-up dominates
-)
+# The console build's residual $0.11/day at 10 x G.1X STANDARD = 0.25 DPU-h -> ~90 s; Spark
+# start-up dominates.
+GOLD_SECONDS = 90
 DQ_SECONDS = 60  # a handful of rules on one ~50-row table
 RAW_LAMBDA_SECONDS = 10.0  # five HTTP calls with pagination
-BRONZE_LAMBDA_SECONDS = 7.1  # seeds' REPORT line
+BRONZE_LAMBDA_SECONDS = 7.1  # the console build's Lambda REPORT line
 LAMBDA_MEMORY_GB = 0.5
 S3_REQUESTS = {"put": 5 + 5 + 5 + 8 + 2, "get": 5 + 5 + 5 + 4 + 2}  # raw, bronze, silver, gold, artifacts
 CRAWL_POLLS = 6  # a crawl of a few small folders: ~3 min at 30 s polls
@@ -188,34 +191,37 @@ def model(scenario: Scenario, definition: dict[str, Any]) -> Scenario:
 
 def main() -> None:
     definition = json.loads(render(REPO_ROOT / "asl" / "medallion_pipeline.asl.json", DEFINITION_VARS))
-    seeds = model(
+    console = model(
         Scenario(
-            "seeds' settings (10 x G.1X gold, 3 crawls/day, no DQ)",
+            "console build's settings (10 x G.1X gold, 3 crawls/day, no DQ)",
             0.0625,
             10,
             False,
             ("bronze", "silver", "gold"),
-            SEED_CRAWL_COST,
+            CONSOLE_CRAWL_COST,
             0,
             False,
         ),
         definition,
     )
-    ours = model(Scenario("this repo's defaults", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, True), definition)
-    for scenario in (seeds, ours):
+    ours = model(
+        Scenario("this repo's defaults", 0.0625, 2, True, (), CONSOLE_CRAWL_COST, 2, True), definition
+    )
+    for scenario in (console, ours):
         print(f"\n{scenario.name}")
         for label, cost in scenario.lines:
             print(f"  {label:<78} ${cost:.5f}")
         print(f"  {'total per run (= per day)':<78} ${scenario.total():.4f}")
     print(
-        f"\nseeds measured: ${SEED_MEASURED_PER_DAY:.2f}/day; seeds modelled: ${seeds.total():.4f}/day "
-        f"({seeds.total() / SEED_MEASURED_PER_DAY:.2f} of measured; by construction: "
+        f"\nconsole build measured: ${CONSOLE_MEASURED_PER_DAY:.2f}/day; "
+        f"modelled: ${console.total():.4f}/day "
+        f"({console.total() / CONSOLE_MEASURED_PER_DAY:.2f} of measured; by construction: "
         "the gold duration is inferred "
-        "from the seeds' residual cost)"
+        "from the console build's residual cost)"
     )
     print(
-        f"ours: ${ours.total():.4f}/day = {ours.total() / SEED_MEASURED_PER_DAY:.2f} x "
-        "the seeds' measured cost; "
+        f"ours: ${ours.total():.4f}/day = {ours.total() / CONSOLE_MEASURED_PER_DAY:.2f} x "
+        "the console build's measured cost; "
         f"goal <= ${GOAL_PER_DAY:.2f}: {'met' if ours.total() <= GOAL_PER_DAY else 'NOT met'}"
     )
 
@@ -223,31 +229,31 @@ def main() -> None:
     steps = [
         (
             "gold 10 -> 2 G.1X workers",
-            Scenario("", 0.0625, 2, False, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0, False),
+            Scenario("", 0.0625, 2, False, ("bronze", "silver", "gold"), CONSOLE_CRAWL_COST, 0, False),
         ),
         (
             "gold on FLEX",
-            Scenario("", 0.0625, 2, True, ("bronze", "silver", "gold"), SEED_CRAWL_COST, 0, False),
+            Scenario("", 0.0625, 2, True, ("bronze", "silver", "gold"), CONSOLE_CRAWL_COST, 0, False),
         ),
         (
             "crawl only when tables are missing or asked",
-            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 0, False),
+            Scenario("", 0.0625, 2, True, (), CONSOLE_CRAWL_COST, 0, False),
         ),
         (
             "add the silver data-quality run (2 workers)",
-            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, False),
+            Scenario("", 0.0625, 2, True, (), CONSOLE_CRAWL_COST, 2, False),
         ),
         (
             "add the silver publish run (write-audit-publish)",
-            Scenario("", 0.0625, 2, True, (), SEED_CRAWL_COST, 2, True),
+            Scenario("", 0.0625, 2, True, (), CONSOLE_CRAWL_COST, 2, True),
         ),
     ]
-    previous = seeds.total()
+    previous = console.total()
     for label, scenario in steps:
         total = model(scenario, definition).total()
         print(f"  {label:<50} {previous - total:+.4f}  -> ${total:.4f}")
         previous = total
-    weekly = ours.total() + 3 * SEED_CRAWL_COST / 7
+    weekly = ours.total() + 3 * CONSOLE_CRAWL_COST / 7
     print(f'\nwith a forced full crawl once a week (input {{"crawl": {{...all true}}}}): ${weekly:.4f}/day')
     print(
         "not per run: KMS keys, alarms, log storage and S3 storage are monthly costs (bench/storage_cost.py)."

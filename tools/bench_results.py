@@ -37,13 +37,19 @@ class Bench:
 
 BENCHES: Tuple[Bench, ...] = (
     Bench("guard_cost", (), "what the Glue session guard costs per month, itemised, per profile and region"),
-    Bench("pipeline_cost", (), "modelled cost of one daily WordPress pipeline run next to the seeds'"),
+    Bench(
+        "pipeline_cost", (), "modelled cost of one daily WordPress pipeline run next to the console build's"
+    ),
     Bench("storage_cost", (), "monthly S3 storage cost of 1 GB/day per layer under the lifecycle rules"),
     Bench(
         "silver_transform", ("--repeat", "3"), "silver transform throughput vs a plain Parquet copy, 1M rows"
     ),
     Bench("iam_judge", ("--calls", "1000"), "what judging permissions costs per emulator call"),
-    Bench("guard_overrun", (), "how long sessions run past their lifetime: seed design vs this guard"),
+    Bench(
+        "guard_overrun",
+        (),
+        "how long sessions run past their lifetime: the console build's design vs this guard",
+    ),
     Bench(
         "wordpress_ingest",
         ("--memory-only", "--object-max-bytes", "8388608"),
