@@ -519,3 +519,24 @@ def test_put_events_is_judged_per_entry_bus_in_the_signing_region(emu):
         ("events:PutEvents", f"arn:aws:events:eu-central-1:{ACCOUNT}:event-bus/audit"),
         ("events:PutEvents", f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"),
     }
+
+
+def test_put_events_entries_without_a_bus_name_are_judged_on_the_default_bus(emu):
+    # PutEventsRequestEntry.EventBusName (botocore model events 2015-10-07): "If you omit this,
+    # the default event bus is used." IAM authorises events:PutEvents on that bus's ARN.
+    emu.client("events").create_event_bus(Name="audit")
+    default_bus = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"
+    role = make_role(
+        emu, "default-notifier", [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": default_bus}]
+    )
+    events = emu.client_as(role, "events")
+    entry = {"Source": "frugal.test", "DetailType": "Notice", "Detail": "{}"}
+    assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
+    assert events.put_events(Entries=[entry, entry])["FailedEntryCount"] == 0
+    with pytest.raises(ClientError, match="AccessDenied"):
+        events.put_events(Entries=[entry, {**entry, "EventBusName": "audit"}])
+    judged = [(d["action"], d["resource"], d["decision"]) for d in emu.decisions()]
+    assert ("events:PutEvents", default_bus, "allowed") in judged
+    assert not [d for d in emu.decisions() if d["decision"] == "unmapped"]
+    denied = {(d["action"], d["resource"]) for d in emu.decisions(denied_only=True)}
+    assert denied == {("events:PutEvents", f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/audit")}

@@ -45,7 +45,7 @@ def table() -> dict[str, Any]:
     return {k: v for k, v in json.loads(TABLE_PATH.read_text()).items() if not k.startswith("_")}
 
 
-def _get(params: Any, path: str) -> Any:
+def _get(params: Any, path: str, many: bool = False) -> Any:
     value = params
     for part in path.split("."):
         if isinstance(value, Mapping):
@@ -55,7 +55,7 @@ def _get(params: Any, path: str) -> Any:
             value = [v.get(part) for v in value]
         else:
             return None
-    if isinstance(value, list) and len(value) == 1 and not path.endswith("s"):
+    if isinstance(value, list) and len(value) == 1 and not many and not path.endswith("s"):
         return value[0]  # query protocol: every value is a one-item list
     return value
 
@@ -101,7 +101,7 @@ def _event_bus(value: str, account: str, region: str, partition: str) -> str:
     # PutEvents without EventBusName (or "default") puts on the region's default bus.
     if value.startswith("arn:"):
         return value
-    name = value if value not in ("", "None") else "default"
+    name = value or "default"
     return f"arn:{partition}:events:{region}:{account}:event-bus/{name}"
 
 
@@ -119,6 +119,11 @@ CONVERTERS: dict[str, Callable[[str, str, str, str], str]] = {
     "event_bus": _event_bus,
 }
 
+# Values a request may leave out, and what AWS uses then: a PutEvents entry without EventBusName
+# goes to the default bus (botocore model events 2015-10-07, PutEventsRequestEntry.EventBusName:
+# "If you omit this, the default event bus is used."), authorised on that bus's ARN.
+_ABSENT = {"event_bus": "default"}
+
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
@@ -135,10 +140,12 @@ def expand(template: str, params: Any, account: str, region: str, partition: str
             values = [fixed[name]]
         else:
             many = name.endswith("[]")
-            raw = _get(params, name[:-2] if many else name)
-            if raw is None or raw == "":
+            raw = _get(params, name[:-2] if many else name, many)
+            if isinstance(raw, list) and converter in _ABSENT:
+                raw = [_ABSENT[converter] if v in (None, "") else v for v in raw]
+            if raw is None or raw in ("", []):
                 return []
-            values = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
+            values = [str(v) for v in (raw if isinstance(raw, list) else [raw]) if v is not None]
             if not many:
                 values = values[:1]
             if converter:
