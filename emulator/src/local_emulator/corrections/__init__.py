@@ -34,6 +34,7 @@ MODULES = [
     "s3_delete_objects",
     "cloudtrail_arn",
     "cloudwatch_alarm_actions",
+    "sns_delivery",
     "events_targets",
     "lambda_managed_layers",
     "lambda_invoke",
