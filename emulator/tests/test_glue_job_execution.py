@@ -24,11 +24,23 @@ JOB_ARN = "arn:aws:glue:eu-west-1:123456789012:job/"
 @pytest.fixture(autouse=True)
 def glue_role(emu):
     """The jobs' role: Glue may assume it and reads the scripts and extra files with it; the shell
-    script writes its one result object with it; what Spark writes is copied back with it (Spark's
-    reads are staged by the emulator itself, see the README)."""
+    script writes its one result object with it; Spark's reads (staged) list and get `input/` and
+    `counts/` with it, except one object it is denied; what Spark writes is copied back with it."""
     grants = [
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::artifacts/jobs/*"},
         {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/result.txt"},
+        {
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": ["arn:aws:s3:::in-data", "arn:aws:s3:::out-data"],
+            "Condition": {"StringLike": {"s3:prefix": ["input/", "input/*", "counts/", "counts/*"]}},
+        },
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": ["arn:aws:s3:::in-data/input/*", "arn:aws:s3:::out-data/counts/*"],
+        },
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::in-data/input/secret.json"},
         {
             "Effect": "Allow",
             "Action": ["s3:PutObject", "s3:DeleteObject"],
@@ -227,6 +239,61 @@ def test_glueetl_run_stages_buckets_and_mirrors_output_back(emu):
     assert keys and all(k.startswith("counts/part-") and k.endswith(".parquet") for k in keys), keys
     assert "counts/part-old.snappy.parquet" not in keys  # the overwrite deleted it locally
     assert [o["Key"] for o in s3.list_objects_v2(Bucket="in-data")["Contents"]] == ["input/part-0.json"]
+
+
+# Writes which staged files it sees; with --read, Spark reads that prefix of the input bucket.
+SPARK_VISIBILITY_SCRIPT = """
+import os, sys
+from awsglue.context import GlueContext
+from pyspark.context import SparkContext
+
+args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+root = args["--storage_root"]
+base = root[len("file://"):]
+seen = sorted(os.path.relpath(os.path.join(d, f), base) for d, _, files in os.walk(base) for f in files)
+os.makedirs(f"{base}/out-data/counts", exist_ok=True)
+with open(f"{base}/out-data/counts/visible.txt", "w") as handle:
+    handle.write("\\n".join(seen))
+if args.get("--read"):
+    GlueContext(SparkContext.getOrCreate()).spark_session.read.json(f"{root}/in-data/{args['--read']}/").count()
+"""
+
+
+@pytest.mark.spark
+def test_glueetl_sees_only_what_its_role_may_list_and_read(emu):
+    # Spark's S3 reads are made with the job role on AWS (s3:ListBucket with s3:prefix, then
+    # s3:GetObject per object): a denied object or an unlistable prefix is not there for the job.
+    s3, glue = emu.client("s3"), emu.client("glue")
+    for name in ("artifacts", "in-data", "out-data"):
+        _bucket(s3, name)
+    s3.put_object(Bucket="artifacts", Key="jobs/visibility.py", Body=SPARK_VISIBILITY_SCRIPT.encode())
+    for key in ("input/part-0.json", "input/secret.json", "private/other.json", "top.json"):
+        s3.put_object(Bucket="in-data", Key=key, Body=b'{"kind": "a"}')
+    glue.create_job(
+        Name="visibility",
+        Role=ROLE,
+        GlueVersion="5.0",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://artifacts/jobs/visibility.py"},
+        DefaultArguments={"--in_bucket": "in-data", "--out_bucket": "out-data"},
+    )
+    run = _wait_run(glue, "visibility", glue.start_job_run(JobName="visibility")["JobRunId"], timeout=120)
+    assert run["JobRunState"] == "SUCCEEDED", run
+    visible = s3.get_object(Bucket="out-data", Key="counts/visible.txt")["Body"].read().decode().split("\n")
+    assert [v for v in visible if v.startswith("in-data/")] == ["in-data/input/part-0.json"]
+    denied = [(d["action"], d["resource"]) for d in emu.decisions(denied_only=True)]
+    # The denied GetObject is recorded; the walk above input/ is the emulator's, never recorded.
+    assert denied == [("s3:GetObject", "arn:aws:s3:::in-data/input/secret.json")]
+    allowed = {(d["action"], d["resource"]) for d in emu.decisions() if d["decision"] == "allowed"}
+    assert ("s3:ListBucket", "arn:aws:s3:::in-data") in allowed
+    assert ("s3:GetObject", "arn:aws:s3:::in-data/input/part-0.json") in allowed
+
+    emu.control("DELETE", "/_emulator/iam/decisions")
+    run_id = glue.start_job_run(JobName="visibility", Arguments={"--read": "private"})["JobRunId"]
+    run = _wait_run(glue, "visibility", run_id, timeout=120)
+    assert run["JobRunState"] == "FAILED"
+    assert "AccessDenied" in run["ErrorMessage"] and "s3://in-data/private/" in run["ErrorMessage"], run
+    denied = [(d["action"], d["resource"]) for d in emu.decisions(denied_only=True)]
+    assert ("s3:ListBucket", "arn:aws:s3:::in-data") in denied
 
 
 def test_run_over_its_timeout_is_killed_and_ends_timeout(emu, tmp_path, monkeypatch):

@@ -35,6 +35,16 @@ Emulator specifics (documented in the README, local emulator section):
   back: new or changed files are uploaded, objects whose staged file the job deleted are deleted
   from S3; Hadoop side files (names starting with `.` or `_`: `.*.crc`, `_SUCCESS`, `_temporary`)
   are never uploaded. A failed run changes nothing in S3.
+  The staging reads as the job's role, as Spark's S3 connector does on AWS (it lists the path's
+  prefix, `s3:ListBucket` with `s3:prefix`, and gets each object, `s3:GetObject`, with the job
+  role's credentials: https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html): a
+  prefix is staged only where the role may list it (the emulator walks the bucket's folders
+  from the root down and lists, over HTTPS as the role, the first level the role's policies
+  allow listing, asking the judge without recording for the levels above, which a Spark read of
+  a deeper path never lists), and each listed object is fetched as the role (a denied GetObject
+  leaves the object out and is recorded like every denial). A script that then reads a path the
+  role may not list fails as on AWS with AccessDenied, and that `s3:ListBucket` is judged and
+  recorded (Spark's `Path does not exist` for a staged path is mapped back to its S3 prefix).
 - logs: stdout/stderr of each run are kept in `<state dir>/glue-job-runs/<job>/<run id>.log`
   (named in the server log) and written to CloudWatch Logs `/aws-glue/jobs/output` and
   `/aws-glue/jobs/error` (`<--custom-logGroup-prefix>/output|error` when a Spark job sets it;
@@ -58,12 +68,16 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from botocore.exceptions import ClientError
+
 from local_emulator import runtime, runtimes
-from local_emulator.constants import REGION
+from local_emulator.constants import ACCOUNT_ID, REGION
 from local_emulator.corrections.glue_jobs import forced_failure
 from local_emulator.env import client_env
+from local_emulator.iam import credentials, judge
 from local_emulator.iam import services as iam_services
 from local_emulator.iam.credentials import RoleNotAssumable
+from local_emulator.iam.hook import global_context
 from local_emulator.patching import target
 
 LOG = logging.getLogger("local_emulator.glue")
@@ -216,9 +230,6 @@ class JobExecution:
         session = self._role_session()
         if session is None:
             return
-        s3 = runtime.server_client(
-            "s3"
-        )  # the emulator's own staging of Spark's S3 reads (not the job's calls)
         as_role = runtime.server_client("s3", session)
         command = self.job.command or {}
         kind = command.get("Name", "glueetl")
@@ -231,9 +242,10 @@ class JobExecution:
             return
         staged: dict[str, dict[str, tuple[int, int]]] = {}
         storage = run_dir / "storage"
+        stager = _Stager(as_role, session)
         if kind == "glueetl":
             for bucket in _bucket_arguments(arguments):
-                staged[bucket] = _stage_bucket(s3, bucket, storage / bucket)
+                staged[bucket] = stager.stage(bucket, storage / bucket)
             arguments.setdefault("--storage_root", f"file://{storage}")
         argv = _script_argv(self.job.name, self.run.job_run_id, arguments)
         try:
@@ -249,7 +261,8 @@ class JobExecution:
             minutes = self.run.timeout
             self.finish("TIMEOUT", f"Job run timed out after {minutes} minute(s) (Timeout = {minutes}).")
         elif self._process.returncode != 0:
-            self.finish("FAILED", _error_message(stderr, self._process.returncode))
+            denial = stager.unlisted_read(stderr, storage) if kind == "glueetl" else None
+            self.finish("FAILED", denial or _error_message(stderr, self._process.returncode))
         else:
             try:
                 for bucket, before in staged.items():  # what Spark wrote, written as the role
@@ -309,22 +322,99 @@ def _fingerprint(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _stage_bucket(s3: Any, bucket: str, folder: Path) -> dict[str, tuple[int, int]]:
-    """Copy every object of `bucket` to folder/<key>; return key -> (size, mtime_ns)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    staged: dict[str, tuple[int, int]] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for item in page.get("Contents", []):
-            key = item["Key"]
-            if key.endswith("/"):
+class _Stager:
+    """Stages what the job's role may read of a bucket, as Spark's S3 reads would see it."""
+
+    def __init__(self, s3: Any, session: dict[str, str]) -> None:
+        self.s3 = s3  # the job role's client (the admin key when IAM is off)
+        key = session.get("AWS_ACCESS_KEY_ID")
+        self.principal = credentials.principal_for(key) if key else None
+
+    def may_list(self, bucket: str, prefix: str, record: bool = False) -> bool:
+        """Would the role's `s3:ListBucket` with this `s3:prefix` be allowed (recorded only when
+        asked: the walk above the paths a script reads is the emulator's, not the job's)?"""
+        if self.principal is None:
+            return True
+        context = {**global_context(self.principal, REGION), "s3:prefix": prefix}
+        decision = judge.decide(
+            self.principal,
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            context,
+            record=record,
+            origin=f"glue job Spark read of s3://{bucket}/{prefix}",
+        )
+        return decision.allowed
+
+    def _listable_prefixes(self, bucket: str, prefix: str = "") -> list[str]:
+        """The highest prefixes under `prefix` the role may list (the bucket's folders, walked
+        down from the root with the emulator's own view of the bucket)."""
+        if self.may_list(bucket, prefix):
+            return [prefix]
+        found: list[str] = []
+        for child in _folders(bucket, prefix):
+            found += self._listable_prefixes(bucket, child)
+        return found
+
+    def stage(self, bucket: str, folder: Path) -> dict[str, tuple[int, int]]:
+        """Copy what the role may list and read to folder/<key>; return key -> (size, mtime_ns)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        staged: dict[str, tuple[int, int]] = {}
+        for prefix in self._listable_prefixes(bucket):
+            pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    if not item["Key"].endswith("/") and self._fetch(bucket, item, folder / item["Key"]):
+                        staged[item["Key"]] = _fingerprint(folder / item["Key"])
+        return staged
+
+    def _fetch(self, bucket: str, item: dict[str, Any], path: Path) -> bool:
+        """Download one listed object as the role; False when it may not (the judge recorded it)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.s3.download_file(bucket, item["Key"], str(path))
+        except ClientError as exc:
+            path.unlink(missing_ok=True)
+            LOG.warning("glue staging: s3://%s/%s not readable by the job role: %s", bucket, item["Key"], exc)
+            return False
+        modified = item["LastModified"].timestamp()
+        os.utime(path, (modified, modified))
+        return True
+
+    def unlisted_read(self, stderr: str, storage: Path) -> Optional[str]:
+        """A failed read of a staged path the role may not list: judged and recorded as the
+        `s3:ListBucket` Spark makes on AWS, and the run's error is AWS's AccessDenied."""
+        for match in _PATH_NOT_FOUND.finditer(stderr):
+            path = match.group(1).removeprefix("file:").lstrip("/")
+            root = str(storage).lstrip("/")
+            if not path.startswith(root + "/"):
                 continue
-            path = folder / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, key, str(path))
-            modified = item["LastModified"].timestamp()
-            os.utime(path, (modified, modified))
-            staged[key] = _fingerprint(path)
-    return staged
+            bucket, _, key = path[len(root) + 1 :].partition("/")
+            prefix = key.rstrip("/") + "/" if key else ""
+            if not self.may_list(bucket, prefix, record=True) and credentials.mode() == "enforce":
+                return (
+                    f"java.nio.file.AccessDeniedException: s3://{bucket}/{prefix}: listing as the job role: "
+                    "AccessDenied: not authorized to perform s3:ListBucket "
+                    f"on arn:aws:s3:::{bucket} (s3:prefix {prefix!r})"
+                )
+        return None
+
+
+# Spark's AnalysisException for a path with nothing at it (PATH_NOT_FOUND).
+_PATH_NOT_FOUND = re.compile(r"Path does not exist: (file:\S+?)\.?(?:\s|$)")
+
+
+def _folders(bucket: str, prefix: str) -> list[str]:
+    """The bucket's "folders" one level under `prefix`, from the emulator's own state (structure
+    only: no object is read this way)."""
+    from moto.s3.models import s3_backends  # noqa: PLC0415 - moto loads lazily
+
+    found = s3_backends[ACCOUNT_ID]["aws"].buckets.get(bucket)
+    folders: set[str] = set()
+    for key in list(found.keys.keys()) if found is not None else []:
+        if key.startswith(prefix) and "/" in key[len(prefix) :]:
+            folders.add(prefix + key[len(prefix) :].split("/", 1)[0] + "/")
+    return sorted(folders)
 
 
 def _mirror_back(s3: Any, bucket: str, folder: Path, before: dict[str, tuple[int, int]]) -> None:
