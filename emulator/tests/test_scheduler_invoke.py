@@ -113,3 +113,63 @@ def test_trust_policy_for_another_group_fails_the_invocation(emu):
 def test_only_step_functions_targets_are_invoked(emu):
     with pytest.raises(Exception, match="400"):
         emu.control("POST", "/_emulator/scheduler/invoke", {"name": "missing"})
+
+
+def _payload_key(emu):
+    root = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [root]}
+    return emu.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"]
+
+
+@pytest.mark.parametrize("may_decrypt", [True, False])
+def test_encrypted_payload_is_decrypted_with_the_execution_role(emu, may_decrypt):
+    # A schedule with a customer managed key: Scheduler decrypts the payload with the execution
+    # role when it fires (kms:Decrypt, encryption context aws:scheduler:schedule-arn); denied,
+    # the target is not invoked.
+    sfn, _, machine, dlq, _ = _setup(emu)
+    key = _payload_key(emu)
+    schedule_arn = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/default/daily"
+    statements = [
+        {"Effect": "Allow", "Action": "states:StartExecution", "Resource": machine},
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": dlq},
+    ]
+    if may_decrypt:
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key,
+                "Condition": {
+                    "ArnEquals": {"kms:EncryptionContext:aws:scheduler:schedule-arn": schedule_arn}
+                },
+            }
+        )
+    policy = {"Version": "2012-10-17", "Statement": statements}
+    emu.client("iam").put_role_policy(RoleName="scheduler", PolicyName="p", PolicyDocument=json.dumps(policy))
+    scheduler = emu.client("scheduler")
+    target = scheduler.get_schedule(Name="daily")["Target"]
+    scheduler.update_schedule(
+        Name="daily",
+        ScheduleExpression="cron(0 5 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        KmsKeyArn=key,
+        Target=target,
+    )
+    outcome = _invoke(emu)
+    decisions = [(d["action"], d["resource"], d["decision"]) for d in emu.decisions()]
+    executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+    if may_decrypt:
+        assert outcome["outcome"] == "invoked", outcome
+        assert ("kms:Decrypt", key, "allowed") in decisions
+        assert len(executions) == 1
+    else:
+        assert outcome["outcome"] == "failed" and outcome["error"] == "AccessDeniedException", outcome
+        assert "kms:Decrypt" in outcome["message"] and key in outcome["message"]
+        assert [d for d in decisions if d[0] == "kms:Decrypt"] == [("kms:Decrypt", key, "implicitDeny")]
+        assert executions == []
+        assert not [d for d in decisions if d[0] == "states:StartExecution"]

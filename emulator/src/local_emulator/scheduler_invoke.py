@@ -17,6 +17,15 @@ fires, so its execution role, trust policy and target permissions are exercised:
    `sqs:SendMessage` and the queue key, https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html),
    with the error in the message attributes. Retries: a permission error is not retried
    (the emulator does not retry other errors either; it reports the attempt it made).
+4. A schedule with a customer managed `KmsKeyArn` holds its payload encrypted under that key;
+   when it fires, Scheduler decrypts it with the execution role: `kms:Decrypt` on the key with
+   the encryption context `aws:scheduler:schedule-arn` = the schedule ARN
+   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html: the payload is
+   encrypted with the customer managed key, whose use the key policy and the execution role's
+   policy must allow). The call is judged (identity policy, key policy or its delegation to the
+   account, grants) and recorded; denied, the target is not invoked and the invocation fails with
+   AccessDeniedException naming the key. Nothing is dead-lettered then: the DLQ message would
+   carry the payload the role could not decrypt.
 Only Step Functions targets are invoked (what this stack schedules); any other target answers 400.
 """
 
@@ -32,7 +41,8 @@ from botocore.exceptions import ClientError
 
 from local_emulator import runtime
 from local_emulator.constants import ACCOUNT_ID, REGION
-from local_emulator.iam import credentials
+from local_emulator.iam import credentials, judge
+from local_emulator.iam.hook import global_context
 
 PRINCIPAL = "scheduler.amazonaws.com"
 
@@ -91,6 +101,14 @@ def invoke(name: str, group: str = "default", scheduled_time: Optional[str] = No
             )
         except credentials.RoleNotAssumable as exc:
             return {"outcome": "failed", "error": "AccessDenied", "message": str(exc), "dead_lettered": False}
+        denial = _payload_key_denial(schedule, session)
+        if denial is not None:
+            return {
+                "outcome": "failed",
+                "error": "AccessDeniedException",
+                "message": denial,
+                "dead_lettered": False,
+            }
     try:
         started = _client("stepfunctions", session).start_execution(
             stateMachineArn=target_arn, input=_input(schedule, when)
@@ -101,6 +119,30 @@ def invoke(name: str, group: str = "default", scheduled_time: Optional[str] = No
         outcome = {"outcome": "failed", "error": error.get("Code"), "message": error.get("Message", "")}
     outcome["dead_lettered"] = _dead_letter(schedule, group_arn, session, outcome, when)
     return outcome
+
+
+def _payload_key_denial(schedule: Any, session: dict[str, str]) -> Optional[str]:
+    """Judge the execution role's kms:Decrypt of the payload; the denial's text when enforcing."""
+    key_arn = str(getattr(schedule, "kms_key_arn", None) or "")
+    principal = credentials.principal_for(session["AWS_ACCESS_KEY_ID"]) if session else None
+    if not key_arn or principal is None:
+        return None
+    key = judge.kms_key(key_arn, ACCOUNT_ID, REGION)
+    resource = key.arn if key is not None else key_arn
+    context = {
+        **global_context(principal, REGION),
+        "kms:ViaService": f"scheduler.{REGION}.amazonaws.com",
+        "kms:CallerAccount": ACCOUNT_ID,
+        "kms:EncryptionContext:aws:scheduler:schedule-arn": schedule.arn,
+        "kms:EncryptionContextKeys": ["aws:scheduler:schedule-arn"],
+    }
+    decision = judge.decide(principal, "kms:Decrypt", resource, context, origin=schedule.arn)
+    if decision.allowed or credentials.mode() != "enforce":
+        return None
+    return (
+        f"{principal.session_arn} is not authorized to perform kms:Decrypt on {resource} "
+        f"(the schedule's payload key): {decision.reason}"
+    )
 
 
 def _dead_letter(
