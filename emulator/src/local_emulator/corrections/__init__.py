@@ -32,6 +32,7 @@ MODULES = [
     "s3_bucket_policy",
     "s3_bucket_logging",
     "s3_delete_objects",
+    "s3_bucket_abac",
     "cloudtrail_arn",
     "cloudwatch_alarm_actions",
     "sns_delivery",

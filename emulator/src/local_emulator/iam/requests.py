@@ -109,6 +109,16 @@ def _role_arn(value: str, account: str, region: str, partition: str) -> str:
     return value if value.startswith("arn:") else f"arn:{partition}:iam::{account}:role/{value}"
 
 
+def _iam_role(value: str, account: str, region: str, partition: str) -> str:
+    # A role's ARN carries its path (arn:aws:iam::<account>:role/<path><name>): look it up.
+    from local_emulator.iam.judge import _iam  # noqa: PLC0415 - moto loads lazily
+
+    try:
+        return str(_iam(account).get_role(value).arn)
+    except Exception:  # no such role: the ARN without a path (the call then fails NoSuchEntity)
+        return f"arn:{partition}:iam::{account}:role/{value}"
+
+
 CONVERTERS: dict[str, Callable[[str, str, str, str], str]] = {
     "lambda_function": _lambda_function,
     "sqs_queue": _sqs_queue,
@@ -117,6 +127,7 @@ CONVERTERS: dict[str, Callable[[str, str, str, str], str]] = {
     "kms_key": _kms_key,
     "role_arn": _role_arn,
     "event_bus": _event_bus,
+    "iam_role": _iam_role,
 }
 
 # Values a request may leave out, and what AWS uses then: a PutEvents entry without EventBusName

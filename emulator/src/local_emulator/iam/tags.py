@@ -7,9 +7,14 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html):
   role's tags; the emulator passes no session tags, so role tags are all there is);
 - `aws:ResourceTag/<key>`: the tags of the resource the action is on, for the services whose tags
   the emulator stores and whose actions support the key (Service Authorization Reference): Glue,
-  SNS, SQS, KMS, Secrets Manager, Step Functions, Lambda. S3 is left out: its object and bucket
-  actions authorise on `s3:ExistingObjectTag` / `s3:BucketTag`-style keys, not on aws:ResourceTag
-  for the calls this stack makes;
+  SNS, SQS, KMS, Secrets Manager, Step Functions, Lambda; IAM roles (`aws:ResourceTag/<key>` and
+  `iam:ResourceTag/<key>`, both listed for the role resource type: "Controlling access to IAM
+  resources", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html#access_iam-tags_control-resources);
+  S3 general purpose buckets only where ABAC is enabled on the bucket (PutBucketAbac: "When ABAC
+  is disabled for the general purpose buckets, you can only use tags for cost tracking purposes",
+  botocore model s3 AbacStatus; https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html):
+  then the bucket's tags, for actions on the bucket and on its objects (object tags are the
+  separate `s3:ExistingObjectTag/<key>`, not evaluated here);
 - `aws:RequestTag/<key>` and `aws:TagKeys`: the tags a request carries (a `Tags` parameter as a map
   or as a list of Key/Value pairs, Glue's `TagsToAdd`), and the keys an untagging request names
   (`TagKeys`, Glue's `TagsToRemove`).
@@ -83,11 +88,38 @@ def _resource_tags_of(service: str, region: str, account: str, resource: str) ->
     return None
 
 
+def _s3_bucket_tags(resource: str) -> Any:
+    """The bucket's tags when ABAC is enabled on it (arn:aws:s3:::bucket or .../key), else None."""
+    from moto.s3.models import s3_backends  # noqa: PLC0415
+
+    from local_emulator.constants import ACCOUNT_ID  # noqa: PLC0415
+    from local_emulator.corrections.s3_bucket_abac import enabled  # noqa: PLC0415
+
+    name = resource.split(":::", 1)[1].split("/", 1)[0]
+    backend = s3_backends[ACCOUNT_ID]["aws"]
+    bucket = backend.buckets.get(name)
+    if bucket is None or not enabled(bucket):
+        return None
+    return backend.get_bucket_tagging(name).get("Tags")
+
+
+def _iam_role_tags(resource: str, account: str) -> Any:
+    if ":role/" not in resource:
+        return None
+    from local_emulator.iam.judge import _iam  # noqa: PLC0415 - moto loads lazily
+
+    return getattr(_iam(account).get_role_by_arn(resource), "tags", None)
+
+
 def resource_tags(resource: str) -> dict[str, str]:
     parts = resource.split(":", 5)
     if len(parts) < 6 or parts[0] != "arn":
         return {}
     try:
+        if parts[2] == "s3":
+            return _pairs(_s3_bucket_tags(resource))
+        if parts[2] == "iam":
+            return _pairs(_iam_role_tags(resource, parts[4]))
         return _pairs(_resource_tags_of(parts[2], parts[3], parts[4], resource))
     except Exception:  # the resource does not exist (yet): no tags
         return {}
@@ -107,5 +139,8 @@ def request_tags(params: Mapping[str, Any]) -> dict[str, Any]:
 def context_for(principal: Principal, resource: str) -> dict[str, Any]:
     """aws:PrincipalTag/* and aws:ResourceTag/* for one (principal, resource) pair."""
     context: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in principal_tags(principal).items()}
-    context.update({f"aws:ResourceTag/{k}": v for k, v in resource_tags(resource).items()})
+    found = resource_tags(resource)
+    context.update({f"aws:ResourceTag/{k}": v for k, v in found.items()})
+    if resource.startswith("arn:aws:iam::"):  # IAM resources also answer to iam:ResourceTag/<key>
+        context.update({f"iam:ResourceTag/{k}": v for k, v in found.items()})
     return context
