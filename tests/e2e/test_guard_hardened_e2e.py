@@ -37,9 +37,12 @@ def _terraform(env: dict[str, str], *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def guard_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """An emulator of this module's own. Sharing envs/local's made moto answer DescribeTrails for
-    this trail's ARN with two trails (envs/local's multi-region trail exists there too), which AWS
-    never does; that emulator fault is not corrected yet."""
+    """An emulator of this module's own. On envs/local's, its guard guards eu-central-1 too and
+    reacts to the same CreateSession event, as two guard deployments in one account would on AWS:
+    whichever stops the session first notifies, the other ends AlreadyEnded without a message, so
+    this module's notification is not guaranteed (a shared run failed so: the hardened guard
+    SUCCEEDED, nothing reached its home topic). The DescribeTrails fault that first kept it apart
+    (two trails answered for this trail's ARN) is corrected in the emulator (cloudtrail_arn)."""
     with running_emulator(tmp_path_factory.mktemp("guard-hardened-emulator")) as running:
         yield running
 
