@@ -365,6 +365,10 @@ def teardown(started_emulator: bool, started_site: bool, outputs: dict[str, Any]
     applied = bool(outputs)
     if KEEP:
         env = client_env(PORT)
+        # `make verify ENV=local` reads envs/local's own state, not the demo's: leave the demo's
+        # outputs where tools/verify.py --outputs-json can read them.
+        outputs_json = DEMO_DIR / "outputs.json"
+        outputs_json.write_text(terraform(["output", "-json"], terraform_env()).stdout)
         workflow = outputs.get("pipeline_workflow_arn")
         gold = outputs.get("storage_bucket_names", {}).get("gold")
         silver_db = outputs.get("storage_database_names", {}).get("silver")
@@ -379,6 +383,8 @@ def teardown(started_emulator: bool, started_site: bool, outputs: dict[str, Any]
             f"{outputs.get('pipeline_schedule_name')} --wait   # fire the daily schedule again\n"
             "  python: boto3.client('s3') and awswrangler (wr.config.s3_endpoint_url = AWS_ENDPOINT_URL)\n"
             "         pick up the same environment.\n"
+            f"  EMULATOR_PORT={PORT} python tools/verify.py --env local --outputs-json {outputs_json}"
+            "   # may every role make every call?\n"
             f"Terraform state of the demo: {DEMO_DIR / 'terraform.tfstate'}\n"
             f"Tear down: make emulator-down EMULATOR_PORT={PORT} && rm -rf {DEMO_DIR}"
             "   (the emulator keeps everything in memory)"

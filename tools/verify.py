@@ -571,6 +571,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     else:
         envctl.init(args.env, extra_env)
         outputs = envctl.outputs(args.env, extra_env)
+    if not outputs:
+        print(
+            f"envs/{args.env} has no applied state to verify: run `make apply ENV={args.env}` first, or pass "
+            "--outputs-json with the outputs of another state (a KEEP=1 demo prints its command)",
+            file=sys.stderr,
+        )
+        return 2
     rows, denied = verify(Account(session, client_kwargs), outputs)
     print(table(rows))
     roles = len({r.role for r in rows})
