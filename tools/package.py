@@ -4,22 +4,39 @@ Same sources -> same bytes -> same sha256 (Terraform's source_code_hash stays pu
 deploys): entries sorted, timestamps fixed at 1980-01-01, permissions fixed at 0644, one
 compression level, no __pycache__/*.pyc.
 
-    dist/lambda/<name>.zip            one per lambda_src/<name>/ (handler package + lakehouse_common;
-                                      pandas/pyarrow/awswrangler come from the AWS SDK for pandas
-                                      layer, boto3/urllib3 from the runtime: never inside)
-    dist/glue/<script>.py             copies of glue_jobs/*.py (the job's ScriptLocation)
-    dist/glue/lakehouse_common.zip    --extra-py-files for Glue Spark jobs
+    dist/lambda/<name>.zip            one per <lambda dir>/<name>/ with a handler.py (handler package
+                                      + lakehouse_common + lakehouse_contracts; pandas/pyarrow/
+                                      awswrangler come from the AWS SDK for pandas layer,
+                                      boto3/urllib3 from the runtime: never inside)
+    dist/glue/<script>.py             copies of <glue dir>/*.py (the job's ScriptLocation)
+    dist/glue/lakehouse_common.zip    --extra-py-files for Glue Spark jobs (lakehouse_common +
+                                      lakehouse_contracts)
     dist/glue/lakehouse_common-<version>-py3-none-any.whl
-                                      --extra-py-files for Glue Python shell 3.9 (wheels only)
+                                      --extra-py-files for Glue Python shell 3.9 (wheels only; the
+                                      same two packages)
     dist/wordpress/lakehouse-export.zip
                                       the WordPress plugin (wordpress_plugin/lakehouse-export/),
-                                      installable through Plugins > Add New > Upload Plugin
+                                      installable through Plugins > Add New > Upload Plugin; built
+                                      for this repository's own product only
 
-`make package` runs this file; other code calls `build_all(out_dir)`.
+Every artifact carries every contract of the sources folders as package data,
+`lakehouse_contracts/<source>.json`, read at run time by `lakehouse_common.contract.
+bundled_contract(source)`. Each contract is validated here first: a contract error stops the
+build naming the file and the field.
+
+`make package` runs this file for this repository. Another team builds its own product from its
+own folders without editing this one:
+
+    python tools/package.py --sources-dir my_product/sources --lambda-dir lambda_src \
+        --glue-dir my_product/glue_jobs --out my_product/dist
+
+(--sources-dir, --lambda-dir and --glue-dir may be repeated; a team's build leaves the WordPress
+plugin out). Other code calls `build_all(out_dir, folders)`.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import io
@@ -27,14 +44,18 @@ import re
 import shutil
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from lakehouse_common.contract import BUNDLE_PACKAGE, CONTRACT_FILE, ContractError, load_contract
 
 REPO = Path(__file__).resolve().parents[1]
 LAMBDA_SRC = REPO / "lambda_src"
 GLUE_JOBS = REPO / "glue_jobs"
 COMMON = REPO / "src" / "lakehouse_common"
 WORDPRESS_PLUGIN = REPO / "wordpress_plugin" / "lakehouse-export"
+SOURCES = REPO / "sources"
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644  # regular file, rw-r--r--
@@ -47,6 +68,21 @@ _SKIP_DIRS = frozenset({"__pycache__", "tests", ".pytest_cache", ".ruff_cache"})
 _SKIP_SUFFIXES = (".pyc", ".pyo")
 
 Entries = List[Tuple[str, bytes]]
+# The package that carries the contracts in every artifact (contracts as package data).
+CONTRACTS_INIT = (
+    b'"""Source contracts bundled by tools/package.py: <source>.json, one per source, validated at\n'
+    b'package time. Read them with lakehouse_common.contract.bundled_contract(source)."""\n'
+)
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where a product's code and contracts live. Every folder list may name several folders."""
+
+    sources: Tuple[Path, ...] = (SOURCES,)  # <dir>/<source>/contract.json
+    lambdas: Tuple[Path, ...] = (LAMBDA_SRC,)  # <dir>/<name>/handler.py -> lambda/<name>.zip
+    glue: Tuple[Path, ...] = (GLUE_JOBS,)  # <dir>/*.py -> glue/<script>.py
+    wordpress_plugin: Optional[Path] = WORDPRESS_PLUGIN  # None: no plugin zip
 
 
 def package_files(package_dir: Path, arc_prefix: str) -> Entries:
@@ -84,13 +120,64 @@ def check_lambda_entries(name: str, entries: Entries) -> None:
         )
 
 
-def lambda_names() -> List[str]:
-    """Every lambda_src/<name>/ that has a handler.py."""
-    return sorted(path.parent.name for path in LAMBDA_SRC.glob("*/handler.py"))
+def contract_entries(sources_dirs: Sequence[Path] = (SOURCES,)) -> Entries:
+    """lakehouse_contracts/__init__.py and <source>.json for every <dir>/<source>/contract.json.
+
+    Each contract is validated (ContractError names the file and the field); its folder must be
+    named after its `source`, and a source may be declared once across the folders.
+    """
+    entries: Entries = [(f"{BUNDLE_PACKAGE}/__init__.py", CONTRACTS_INIT)]
+    found: Dict[str, Path] = {}
+    for sources_dir in sources_dirs:
+        if not Path(sources_dir).is_dir():
+            raise ContractError(f"{sources_dir}: sources folder not found")
+        for path in sorted(Path(sources_dir).glob(f"*/{CONTRACT_FILE}")):
+            shown = _shown(path)
+            contract = load_contract(shown)
+            if contract.source != path.parent.name:
+                raise ContractError(
+                    f"{shown}: source: {contract.source!r} must be the folder's name {path.parent.name!r}"
+                )
+            if contract.source in found:
+                raise ContractError(
+                    f"{shown}: source: {contract.source!r} is also declared in {found[contract.source]}"
+                )
+            found[contract.source] = shown
+            entries.append((f"{BUNDLE_PACKAGE}/{contract.source}.json", path.read_bytes()))
+    return entries
 
 
-def lambda_entries(name: str) -> Entries:
-    entries = package_files(LAMBDA_SRC / name, name) + package_files(COMMON, "lakehouse_common")
+def _shown(path: Path) -> Path:
+    """`path` relative to the working directory when it is inside it (shorter error messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def lambda_dirs(folders: Folders = Folders()) -> Dict[str, Path]:
+    """name -> folder, for every <lambda dir>/<name>/ that has a handler.py."""
+    found: Dict[str, Path] = {}
+    for lambda_dir in folders.lambdas:
+        for handler in sorted(Path(lambda_dir).glob("*/handler.py")):
+            name = handler.parent.name
+            if name in found:
+                raise ValueError(f"lambda {name} is in both {found[name]} and {handler.parent}")
+            found[name] = handler.parent
+    return dict(sorted(found.items()))
+
+
+def lambda_names(folders: Folders = Folders()) -> List[str]:
+    """Every <lambda dir>/<name>/ that has a handler.py."""
+    return list(lambda_dirs(folders))
+
+
+def lambda_entries(name: str, folders: Folders = Folders(), contracts: Optional[Entries] = None) -> Entries:
+    entries = (
+        package_files(lambda_dirs(folders)[name], name)
+        + package_files(COMMON, "lakehouse_common")
+        + (contract_entries(folders.sources) if contracts is None else contracts)
+    )
     check_lambda_entries(name, entries)
     return entries
 
@@ -102,9 +189,12 @@ def project_version() -> str:
     return match.group(1)
 
 
-def wheel_entries(version: str) -> Entries:
-    """lakehouse_common as a pure-Python wheel (the format Glue Python shell 3.9 accepts)."""
-    entries = package_files(COMMON, "lakehouse_common")
+def wheel_entries(version: str, contracts: Optional[Entries] = None) -> Entries:
+    """lakehouse_common (+ lakehouse_contracts) as a pure-Python wheel (the format Glue Python
+    shell 3.9 accepts)."""
+    entries = package_files(COMMON, "lakehouse_common") + (
+        contract_entries() if contracts is None else contracts
+    )
     dist_info = f"lakehouse_common-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: lakehouse_common\nVersion: {version}\nRequires-Python: >=3.9\n"
     wheel = (
@@ -121,10 +211,10 @@ def wheel_entries(version: str) -> Entries:
     return entries
 
 
-def plugin_entries() -> Entries:
+def plugin_entries(plugin: Path = WORDPRESS_PLUGIN) -> Entries:
     """The plugin under its folder name, as WordPress's plugin upload expects (<slug>/<slug>.php)."""
-    entries = package_files(WORDPRESS_PLUGIN, WORDPRESS_PLUGIN.name)
-    main_file = f"{WORDPRESS_PLUGIN.name}/{WORDPRESS_PLUGIN.name}.php"
+    entries = package_files(plugin, plugin.name)
+    main_file = f"{plugin.name}/{plugin.name}.php"
     if main_file not in {name for name, _data in entries}:
         raise ValueError(f"plugin has no {main_file}")
     return entries
@@ -137,32 +227,46 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def build_all(out_dir: Path = REPO / "dist") -> Dict[str, Path]:
+def build_all(out_dir: Path = REPO / "dist", folders: Folders = Folders()) -> Dict[str, Path]:
     """Build every artifact; return {path relative to out_dir: absolute path}.
 
     Keys look like "lambda/raw_wordpress_api.zip", "glue/silver_wordpress_api.py",
-    "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". dist/lambda, dist/glue and
-    dist/wordpress are rebuilt from scratch so a deleted
-    source leaves no stale artifact behind.
+    "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". out_dir/lambda, out_dir/glue
+    and out_dir/wordpress are rebuilt from scratch so a deleted source leaves no stale artifact
+    behind. Contracts are validated before anything is written.
     """
+    contracts = contract_entries(folders.sources)
+    names = lambda_dirs(folders)
+    scripts: Dict[str, Path] = {}
+    for glue_dir in folders.glue:
+        for script in sorted(Path(glue_dir).glob("*.py")):
+            if script.name in scripts:
+                raise ValueError(
+                    f"glue script {script.name} is in both {scripts[script.name].parent} and {glue_dir}"
+                )
+            scripts[script.name] = script
     out_dir = Path(out_dir).resolve()
     for sub in ("lambda", "glue", "wordpress"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     built: Dict[str, Path] = {}
-    for name in lambda_names():
+    for name in names:
         built[f"lambda/{name}.zip"] = _write(
-            out_dir / "lambda" / f"{name}.zip", zip_bytes(lambda_entries(name))
+            out_dir / "lambda" / f"{name}.zip", zip_bytes(lambda_entries(name, folders, contracts))
         )
-    for script in sorted(GLUE_JOBS.glob("*.py")):
-        built[f"glue/{script.name}"] = _write(out_dir / "glue" / script.name, script.read_bytes())
-    common = package_files(COMMON, "lakehouse_common")
+    for script_name, script in sorted(scripts.items()):
+        built[f"glue/{script_name}"] = _write(out_dir / "glue" / script_name, script.read_bytes())
+    common = package_files(COMMON, "lakehouse_common") + contracts
     built["glue/lakehouse_common.zip"] = _write(out_dir / "glue" / "lakehouse_common.zip", zip_bytes(common))
     version = project_version()
     wheel_name = f"lakehouse_common-{version}-py3-none-any.whl"
-    built[f"glue/{wheel_name}"] = _write(out_dir / "glue" / wheel_name, zip_bytes(wheel_entries(version)))
-    built["wordpress/lakehouse-export.zip"] = _write(
-        out_dir / "wordpress" / "lakehouse-export.zip", zip_bytes(plugin_entries())
+    built[f"glue/{wheel_name}"] = _write(
+        out_dir / "glue" / wheel_name, zip_bytes(wheel_entries(version, contracts))
     )
+    if folders.wordpress_plugin is not None:
+        built["wordpress/lakehouse-export.zip"] = _write(
+            out_dir / "wordpress" / "lakehouse-export.zip",
+            zip_bytes(plugin_entries(folders.wordpress_plugin)),
+        )
     return built
 
 
@@ -173,8 +277,33 @@ def digests(path: Path) -> Tuple[int, str, str]:
     return len(data), digest.hex(), base64.b64encode(digest).decode()
 
 
-def main() -> int:
-    built = build_all()
+def parse_args(argv: Optional[Sequence[str]] = None) -> Tuple[Path, Folders]:
+    parser = argparse.ArgumentParser(
+        description="Build deterministic Lambda zips, Glue scripts and the shared package (with the "
+        "sources' contracts). Without folder options: this repository's product, WordPress plugin included."
+    )
+    parser.add_argument("--sources-dir", action="append", type=Path, help="folder of <source>/contract.json")
+    parser.add_argument("--lambda-dir", action="append", type=Path, help="folder of <name>/handler.py")
+    parser.add_argument("--glue-dir", action="append", type=Path, help="folder of Glue job scripts (*.py)")
+    parser.add_argument("--out", type=Path, default=REPO / "dist", help="output folder (default: dist/)")
+    args = parser.parse_args(argv)
+    if not (args.sources_dir or args.lambda_dir or args.glue_dir):
+        return args.out, Folders()
+    return args.out, Folders(
+        sources=tuple(args.sources_dir or ()),
+        lambdas=tuple(args.lambda_dir or ()),
+        glue=tuple(args.glue_dir or ()),
+        wordpress_plugin=None,
+    )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    out_dir, folders = parse_args(argv)
+    try:
+        built = build_all(out_dir, folders)
+    except (ContractError, ValueError) as error:
+        print(f"package: {error}", file=sys.stderr)
+        return 1
     print(f"{'artifact':48s} {'bytes':>9s}  {'sha256':64s}  base64 sha256 (source_code_hash)")
     for name, path in built.items():
         size, hex_digest, b64_digest = digests(path)

@@ -17,7 +17,10 @@ Column kinds (what a raw value must be, and what silver stores):
   timestamp_tz  ISO-8601 with a zone ("2026-11-17T10:22:22Z", "...+01:00")    -> UTC timestamp
 """
 
+import importlib
+import importlib.resources
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +49,12 @@ PAGINATIONS: Tuple[str, ...] = ("wordpress", "next_link", "cursor", "none")
 LANDING_FORMATS: Tuple[str, ...] = ("csv", "json", "ndjson")
 DUPLICATE_RULES: Tuple[str, ...] = ("drop_exact",)
 CONTRACT_FILE = "contract.json"
+# Deployed artifacts (Lambda zips, the Glue Spark zip, the Python-shell wheel) carry every contract
+# as package data: lakehouse_contracts/<source>.json, written and validated by tools/package.py.
+BUNDLE_PACKAGE = "lakehouse_contracts"
+# Runs from a checkout (tests, local tools) may point here at a sources/ folder instead
+# (<dir>/<source>/contract.json); deployed artifacts never set it.
+SOURCES_DIR_ENV = "LAKEHOUSE_SOURCES_DIR"
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -395,6 +404,17 @@ def parse_contract(data: Any, origin: str = "<contract>") -> Contract:
 
 
 # ---- I/O -------------------------------------------------------------------------------------
+def parse_contract_text(text: str, origin: str) -> Contract:
+    """Decode and validate a contract document; ContractError names `origin` and the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ContractError(
+            f"{origin}: line {error.lineno} column {error.colno}: not JSON ({error.msg})"
+        ) from None
+    return parse_contract(data, origin)
+
+
 def load_contract(path: Union[str, Path]) -> Contract:
     """Read and validate one contract file."""
     location = Path(path)
@@ -402,10 +422,39 @@ def load_contract(path: Union[str, Path]) -> Contract:
         text = location.read_text(encoding="utf-8")
     except OSError as error:
         raise ContractError(f"{location}: cannot read the contract ({error.strerror})") from None
+    return parse_contract_text(text, str(location))
+
+
+def bundled_contract(source: str, environ: Optional[Mapping[str, str]] = None) -> Contract:
+    """The contract of `source` as the running artifact carries it.
+
+    Reads `lakehouse_contracts/<source>.json` through importlib.resources, so it works from a zip
+    on sys.path (Lambda, Glue --extra-py-files) as well as from a wheel. With LAKEHOUSE_SOURCES_DIR
+    set, reads `<dir>/<source>/contract.json` instead (a checkout's sources/ folder).
+    """
+    env = os.environ if environ is None else environ
+    if not _NAME_RE.match(source):
+        raise ContractError(f"source {source!r} must match {_NAME_RE.pattern}")
+    sources_dir = env.get(SOURCES_DIR_ENV)
+    if sources_dir:
+        return load_contract(Path(sources_dir) / source / CONTRACT_FILE)
+    origin = f"{BUNDLE_PACKAGE}/{source}.json"
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        package = importlib.import_module(BUNDLE_PACKAGE)
+    except ImportError:
         raise ContractError(
-            f"{location}: line {error.lineno} column {error.colno}: not JSON ({error.msg})"
+            f"{origin}: no {BUNDLE_PACKAGE} package on sys.path; artifacts built by tools/package.py "
+            f"carry it (or set {SOURCES_DIR_ENV} to a sources/ folder)"
         ) from None
-    return parse_contract(data, str(location))
+    bundle = importlib.resources.files(package)
+    try:
+        text = bundle.joinpath(f"{source}.json").read_text(encoding="utf-8")
+    except (OSError, KeyError):  # Python 3.9's zip reader raises KeyError for a missing member
+        bundled = sorted(
+            item.name[: -len(".json")] for item in bundle.iterdir() if item.name.endswith(".json")
+        )
+        raise ContractError(
+            f"{origin}: no contract for source {source!r} in this artifact; it carries "
+            f"{', '.join(bundled) or 'none'}"
+        ) from None
+    return parse_contract_text(text, origin)

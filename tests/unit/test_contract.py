@@ -203,3 +203,66 @@ def test_rule_columns_are_the_quoted_names_after_the_rule_type_not_its_values():
         "tracks.track_id",
     )
     assert rule_columns("RowCount >= 1") == ()
+
+
+def _bundle_zip(tmp_path, contracts):
+    """A zip holding lakehouse_contracts/ as tools/package.py writes it into every artifact."""
+    import zipfile  # noqa: PLC0415
+
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("lakehouse_contracts/__init__.py", "")
+        for source, document in contracts.items():
+            archive.writestr(f"lakehouse_contracts/{source}.json", json.dumps(document))
+    return path
+
+
+@pytest.fixture
+def bundle_on_path(tmp_path, monkeypatch):
+    """Put a contracts zip on sys.path (zipimport, as Lambda and Glue load shipped code)."""
+    import sys  # noqa: PLC0415
+
+    def install(contracts):
+        monkeypatch.syspath_prepend(str(_bundle_zip(tmp_path, contracts)))
+        monkeypatch.delitem(sys.modules, "lakehouse_contracts", raising=False)
+        monkeypatch.delenv("LAKEHOUSE_SOURCES_DIR", raising=False)
+
+    yield install
+    sys.modules.pop("lakehouse_contracts", None)
+
+
+def test_bundled_contract_reads_package_data_from_a_zip(bundle_on_path):
+    from lakehouse_common.contract import bundled_contract  # noqa: PLC0415
+
+    bundle_on_path({"music": MINIMAL})
+    contract = bundled_contract("music")
+    assert contract.origin == "lakehouse_contracts/music.json"
+    assert contract.dataset("tracks").keys == ("track_id",)
+    with pytest.raises(
+        ContractError,
+        match=r"^lakehouse_contracts/books\.json: no contract for source 'books' "
+        r"in this artifact; it carries music$",
+    ):
+        bundled_contract("books")
+
+
+def test_a_bad_bundled_contract_names_the_bundled_file(bundle_on_path):
+    from lakehouse_common.contract import bundled_contract  # noqa: PLC0415
+
+    broken = copy.deepcopy(MINIMAL)
+    broken["datasets"]["tracks"]["keys"] = ["id"]
+    bundle_on_path({"music": broken})
+    with pytest.raises(
+        ContractError, match=r"^lakehouse_contracts/music\.json: datasets\.tracks\.keys\[0\]: "
+    ):
+        bundled_contract("music")
+
+
+def test_bundled_contract_from_a_sources_folder_when_told():
+    from lakehouse_common.contract import bundled_contract  # noqa: PLC0415
+
+    contract = bundled_contract("wordpress_api", {"LAKEHOUSE_SOURCES_DIR": str(ROOT / "sources")})
+    assert contract.origin == str(ROOT / "sources" / "wordpress_api" / "contract.json")
+    assert "posts" in contract.dataset_names
+    with pytest.raises(ContractError, match="must match"):
+        bundled_contract("../etc", {"LAKEHOUSE_SOURCES_DIR": str(ROOT / "sources")})

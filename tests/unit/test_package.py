@@ -1,6 +1,7 @@
 """tools/package.py: deterministic, small artifacts with exactly the expected contents."""
 
 import hashlib
+import json
 import subprocess
 import sys
 import zipfile
@@ -52,7 +53,8 @@ def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
         infos = archive.infolist()
     names = [info.filename for info in infos]
     assert names == sorted(names)
-    assert {n.split("/", 1)[0] for n in names} == {name, "lakehouse_common"}
+    assert {n.split("/", 1)[0] for n in names} == {name, "lakehouse_common", "lakehouse_contracts"}
+    assert "lakehouse_contracts/wordpress_api.json" in names
     assert f"{name}/handler.py" in names and "lakehouse_common/layout.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not {n.split("/", 1)[0] for n in names} & {"pandas", "pyarrow", "boto3", "botocore", "numpy"}
@@ -91,8 +93,8 @@ def test_glue_wheel_records_every_file(builds):
 
 
 def test_cli_prints_size_and_both_digests(builds, capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(package, "build_all", lambda: builds[0])
-    assert package.main() == 0
+    monkeypatch.setattr(package, "build_all", lambda *_args: builds[0])
+    assert package.main([]) == 0
     out = capsys.readouterr().out
     size, hex_digest, b64_digest = package.digests(builds[0]["lambda/raw_wordpress_api.zip"])
     assert f"{size:>9d}  {hex_digest}  {b64_digest}" in out
@@ -111,3 +113,118 @@ def test_wordpress_plugin_zip_is_the_plugin_folder(builds):
     assert sorted(names) == source
     assert "lakehouse-export/lakehouse-export.php" in names
     assert "lakehouse-export/uninstall.php" in names
+
+
+CONTRACT_CODE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from lakehouse_common.contract import bundled_contract, ContractError
+import lakehouse_common, lakehouse_contracts
+assert lakehouse_common.__file__.startswith(sys.argv[1]), lakehouse_common.__file__
+contract = bundled_contract(sys.argv[2])
+print(contract.source, ",".join(contract.dataset_names), contract.origin)
+try:
+    bundled_contract("nope")
+except ContractError as error:
+    print(error)
+"""
+
+
+@pytest.mark.parametrize(
+    "artifact", ["lambda/bronze_wordpress_api.zip", "glue/lakehouse_common.zip", "wheel"]
+)
+def test_artifacts_find_their_contract_from_the_zip_itself(builds, artifact, monkeypatch):
+    """The zip on sys.path, not extracted: as Glue's --extra-py-files and zipimport load it."""
+    built, _ = builds
+    path = next(p for n, p in built.items() if n.endswith(".whl")) if artifact == "wheel" else built[artifact]
+    monkeypatch.delenv("LAKEHOUSE_SOURCES_DIR", raising=False)
+    out = subprocess.run(
+        [sys.executable, "-c", CONTRACT_CODE, str(path), "wordpress_api"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout.splitlines()
+    assert out[0] == (
+        "wordpress_api posts,statistics_pages,term_relationships,term_taxonomy,terms "
+        "lakehouse_contracts/wordpress_api.json"
+    )
+    assert out[1] == (
+        "lakehouse_contracts/nope.json: no contract for source 'nope' in this artifact; "
+        "it carries wordpress_api"
+    )
+
+
+def _product(root, contract):
+    """A team's own product folder: one source, one Lambda, one Glue script."""
+    (root / "sources" / "music").mkdir(parents=True)
+    (root / "sources" / "music" / "contract.json").write_text(json.dumps(contract))
+    (root / "lambda" / "load_music").mkdir(parents=True)
+    (root / "lambda" / "load_music" / "handler.py").write_text(
+        "from lakehouse_common.contract import bundled_contract\n\n"
+        "def handler(event, context):\n    return list(bundled_contract('music').dataset_names)\n"
+    )
+    (root / "glue").mkdir()
+    (root / "glue" / "gold_music.py").write_text("print('gold')\n")
+    return root
+
+
+MUSIC = {
+    "source": "music",
+    "datasets": {
+        "plays": {
+            "columns": [
+                {"name": "play_id", "kind": "int", "nullable": False},
+                {"name": "played_at", "kind": "timestamp_tz"},
+            ],
+            "keys": ["play_id"],
+            "raw": {"kind": "landing", "format": "ndjson"},
+        }
+    },
+}
+
+
+def test_a_team_builds_its_own_product_folders(tmp_path, capsys):
+    root = _product(tmp_path / "team", MUSIC)
+    args = ["--sources-dir", str(root / "sources"), "--lambda-dir", str(root / "lambda")]
+    args += ["--glue-dir", str(root / "glue"), "--out"]
+    assert package.main([*args, str(tmp_path / "out1")]) == 0
+    assert package.main([*args, str(tmp_path / "out2")]) == 0
+    capsys.readouterr()
+    first = {p.relative_to(tmp_path / "out1").as_posix(): sha(p) for p in (tmp_path / "out1").rglob("*.*")}
+    second = {p.relative_to(tmp_path / "out2").as_posix(): sha(p) for p in (tmp_path / "out2").rglob("*.*")}
+    assert first == second
+    assert set(first) == {
+        "lambda/load_music.zip",
+        "glue/gold_music.py",
+        "glue/lakehouse_common.zip",
+        f"glue/lakehouse_common-{package.project_version()}-py3-none-any.whl",
+    }
+    with zipfile.ZipFile(tmp_path / "out1" / "lambda" / "load_music.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "unzipped")
+    assert "lakehouse_contracts/music.json" in names and "lakehouse_contracts/wordpress_api.json" not in names
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import load_music.handler as h; print(h.handler(0, 0))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "unzipped")], check=True, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "['plays']"
+
+
+def test_a_contract_error_fails_the_build_naming_file_and_field(tmp_path, capsys, monkeypatch):
+    broken = json.loads(json.dumps(MUSIC))
+    broken["datasets"]["plays"]["columns"][1]["kind"] = "instant"
+    root = _product(tmp_path / "team", broken)
+    monkeypatch.chdir(tmp_path)
+    assert package.main(["--sources-dir", "team/sources", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("package: team/sources/music/contract.json: datasets.plays.columns[1].kind: ")
+    assert "'instant' is not allowed" in err
+    assert not (tmp_path / "out").exists()
+    (root / "sources" / "music" / "contract.json").write_text(json.dumps({**MUSIC, "source": "songs"}))
+    assert package.main(["--sources-dir", "team/sources", "--out", str(tmp_path / "out")]) == 1
+    assert "team/sources/music/contract.json: source: 'songs' must be the folder's name 'music'" in (
+        capsys.readouterr().err
+    )
