@@ -13,7 +13,7 @@ locals {
   dist = var.pipeline.dist_dir
   zips = {
     raw    = "${local.dist}/lambda/raw_wordpress_api.zip"
-    bronze = "${local.dist}/lambda/bronze_wordpress_api.zip"
+    bronze = "${local.dist}/lambda/bronze_load.zip"
   }
   # Before `make package` the zips do not exist; the pipeline's precondition then stops the plan
   # with "build the artifacts first", while validate still works.
@@ -123,7 +123,7 @@ module "pipeline" {
     }
     bronze = {
       filename         = local.zips.bronze
-      handler          = "bronze_wordpress_api.handler.handler"
+      handler          = "bronze_load.handler.handler"
       source_code_hash = fileexists(local.zips.bronze) ? filebase64sha256(local.zips.bronze) : local.missing_hash
     }
     reserved      = var.pipeline.lambda_reserved

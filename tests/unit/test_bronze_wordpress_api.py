@@ -4,24 +4,36 @@ import dataclasses
 import datetime as dt
 import json
 import time
+from pathlib import Path
 
 import awswrangler as wr
 import pandas as pd
 import pytest
-from bronze_wordpress_api import handler as bronze
+from bronze_load import handler as bronze_handler
 from fixtures_lambda import FIXTURE_DIR
 from raw_wordpress_api import handler as raw
 
-from lakehouse_common.datasets import WORDPRESS_COLUMNS, WORDPRESS_DATASETS
+from lakehouse_common import bronze
+from lakehouse_common.contract import load_contract
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = load_contract(ROOT / "sources" / "wordpress_api" / "contract.json")
+WORDPRESS_DATASETS = CONTRACT.dataset_names
 
 DATE = "2025-10-31"
+ENVIRON = {
+    "SOURCE_NAME": "wordpress_api",
+    "LAKEHOUSE_SOURCES_DIR": str(ROOT / "sources"),
+    "RAW_BUCKET": "r",
+    "BRONZE_BUCKET": "b",
+}
 
 
 def settings(lambda_aws, datasets=WORDPRESS_DATASETS):
     return bronze.BronzeSettings(
         raw_bucket=lambda_aws.raw_bucket,
         bronze_bucket=lambda_aws.bronze_bucket,
-        source="wordpress_api",
+        contract=CONTRACT,
         datasets=tuple(datasets),
         failure_topic_arn=lambda_aws.topic_arn,
     )
@@ -74,7 +86,7 @@ def test_happy_path_writes_each_dataset_with_exact_rows_and_types(lambda_aws, wo
         assert summary["datasets"][dataset] == {
             "objects": 1,
             "rows": len(wordpress_small[dataset]),
-            "columns": len(WORDPRESS_COLUMNS[dataset]),
+            "columns": len(CONTRACT.dataset(dataset).columns),
             "path": f"s3://{lambda_aws.bronze_bucket}/wordpress_api/{dataset}/ingest_date={DATE}/",
             "key": f"s3://{lambda_aws.bronze_bucket}/{bronze_key(dataset)}",
             "raw_key": f"wordpress_api/{dataset}/ingest_date={DATE}/run-1.json",
@@ -181,7 +193,7 @@ TERM = {"term_id": 1, "name": "A &amp; B", "slug": "a-b", "term_group": 0}
         (_bad([TERM, {**TERM, "term_id": None}]), r"key column\(s\) \['term_id'\] are empty in rows \[1\]"),
         (
             _bad([TERM, {**TERM, "slug": "other"}]),
-            r'2 rows share a key \[\'term_id\'\]; .*\[\{"term_id": 1\}\]',
+            r'2 rows share a key \[\'term_id\'\] but differ; .*\[\{"term_id": 1\}\]',
         ),
     ],
     ids=[
@@ -254,21 +266,25 @@ def test_other_datasets_are_still_loaded_when_one_fails(lambda_aws, wordpress_sm
 
 def test_handler_reads_its_environment(lambda_aws, wordpress_small, monkeypatch):
     put_fixture(lambda_aws)
+    monkeypatch.setenv("SOURCE_NAME", "wordpress_api")
+    monkeypatch.setenv("LAKEHOUSE_SOURCES_DIR", str(ROOT / "sources"))
     monkeypatch.setenv("RAW_BUCKET", lambda_aws.raw_bucket)
     monkeypatch.setenv("BRONZE_BUCKET", lambda_aws.bronze_bucket)
     monkeypatch.setenv("DATASETS", "terms, term_taxonomy")
     monkeypatch.setenv("FAILURE_TOPIC_ARN", lambda_aws.topic_arn)
 
-    summary = bronze.handler({"ingest_date": DATE}, None)
+    summary = bronze_handler.handler({"ingest_date": DATE}, None)
 
     assert sorted(summary["datasets"]) == ["term_taxonomy", "terms"]
     assert read_bronze(lambda_aws, "term_taxonomy") == wordpress_small["term_taxonomy"]
 
 
 def test_unknown_dataset_setting_is_named():
-    environ = {"RAW_BUCKET": "r", "BRONZE_BUCKET": "b", "DATASETS": "posts,comments"}
-    with pytest.raises(ValueError, match=r"DATASETS names unknown dataset\(s\) \['comments'\]"):
-        bronze.load_settings(environ)
+    environ = {**ENVIRON, "DATASETS": "posts,comments"}
+    with pytest.raises(
+        ValueError, match=r"DATASETS names unknown dataset\(s\) \['comments'\]; .*contract.json"
+    ):
+        bronze_handler.load_settings(environ)
 
 
 def test_bad_event_date_is_reported(lambda_aws):
@@ -326,8 +342,19 @@ def test_empty_incremental_window_gives_an_empty_typed_partition(lambda_aws):
         bronze.run({"ingest_date": DATE}, config, wr=wr, s3=lambda_aws.s3, sns=lambda_aws.sns)
     frame = wr.s3.read_parquet(f"s3://{lambda_aws.bronze_bucket}/{bronze_key('statistics_pages')}")
     assert len(frame) == 0
-    assert list(frame.columns) == [name for name, _kind in WORDPRESS_COLUMNS["statistics_pages"]]
+    assert list(frame.columns) == list(CONTRACT.dataset("statistics_pages").column_names)
     assert str(frame["page_id"].dtype) == "Int64" and str(frame["uri"].dtype) == "string"
-    assert bronze.load_settings(
-        {"RAW_BUCKET": "r", "BRONZE_BUCKET": "b", "INCREMENTAL_DATASETS": "statistics_pages"}
+    assert bronze_handler.load_settings(
+        {**ENVIRON, "INCREMENTAL_DATASETS": "statistics_pages"}
     ).incremental_datasets == ("statistics_pages",)
+
+
+def test_an_exact_duplicate_row_is_dropped_and_logged(lambda_aws, wordpress_small, caplog):
+    rows = wordpress_small["terms"]
+    put_raw(lambda_aws, "terms", json.dumps([*rows, rows[3]]))
+
+    summary = run(lambda_aws, datasets=["terms"])
+
+    assert summary["datasets"]["terms"]["rows"] == len(rows)
+    assert read_bronze(lambda_aws, "terms") == rows
+    assert "dropped 1 exact duplicate row(s) (rows [" in caplog.text

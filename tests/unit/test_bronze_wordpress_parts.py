@@ -6,10 +6,10 @@ import json
 
 import awswrangler as wr
 import pytest
-from bronze_wordpress_api import handler as bronze
 from raw_wordpress_api import handler as raw
 
-from tests.unit.test_bronze_wordpress_api import DATE, etags, put_fixture, run
+from lakehouse_common import bronze
+from tests.unit.test_bronze_wordpress_api import CONTRACT, DATE, etags, put_fixture, run
 
 PARAMETER = "/lake-test/wordpress/endpoints"
 
@@ -27,7 +27,7 @@ def raw_in_parts(lambda_aws, wordpress_api, run_id, max_bytes=20_000):
 
 def bronze_rows(lambda_aws, dataset):
     prefix = f"s3://{lambda_aws.bronze_bucket}/wordpress_api/{dataset}/ingest_date={DATE}/"
-    return wr.s3.read_parquet(prefix).sort_values(list(bronze.WORDPRESS_KEYS[dataset])).to_dict("records")
+    return wr.s3.read_parquet(prefix).sort_values(list(CONTRACT.dataset(dataset).keys)).to_dict("records")
 
 
 def test_parts_are_loaded_one_by_one_into_one_partition(lambda_aws, wordpress_api, wordpress_small):
@@ -72,24 +72,44 @@ def test_an_unfinished_run_in_parts_is_refused_and_the_partition_kept(lambda_aws
     )
 
 
-def test_a_key_repeated_across_parts_fails_and_leaves_the_previous_partition(lambda_aws, wordpress_small):
-    put_fixture(lambda_aws, run_id="run-0")
-    run(lambda_aws)
-    before = etags(lambda_aws, lambda_aws.bronze_bucket)
-    rows = wordpress_small["terms"]
-    for number, part in enumerate([rows[:10], rows[5:]]):
+def _put_parts(lambda_aws, dataset, parts):
+    for number, part in enumerate(parts):
         # Stamped as the raw Lambda stamps every part: run-0 was written within the same second
         # more often than not, and only the ingested-at stamp makes run-1 the newer run.
         stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         lambda_aws.s3.put_object(
             Bucket=lambda_aws.raw_bucket,
-            Key=f"wordpress_api/terms/ingest_date={DATE}/run-1.part-{number:05d}.json",
+            Key=f"wordpress_api/{dataset}/ingest_date={DATE}/run-1.part-{number:05d}.json",
             Body=json.dumps(part).encode(),
-            Metadata={"last-part": "true" if number else "false", "ingested-at": stamp},
+            Metadata={"last-part": "true" if number == len(parts) - 1 else "false", "ingested-at": stamp},
         )
 
+
+def test_rows_repeated_exactly_across_parts_are_dropped(lambda_aws, wordpress_small):
+    rows = wordpress_small["terms"]
+    _put_parts(lambda_aws, "terms", [rows[:10], rows[5:]])
+
+    summary = run(lambda_aws, datasets=["terms"])
+
+    assert summary["datasets"]["terms"]["rows"] == len(rows)
+    assert bronze_rows(lambda_aws, "terms") == sorted(rows, key=lambda row: row["term_id"])
+
+
+def test_a_key_repeated_across_parts_with_other_values_fails_and_leaves_the_previous_partition(
+    lambda_aws, wordpress_small
+):
+    put_fixture(lambda_aws, run_id="run-0")
+    run(lambda_aws)
+    before = etags(lambda_aws, lambda_aws.bronze_bucket)
+    rows = wordpress_small["terms"]
+    changed = [dict(rows[7], name="renamed")]
+    _put_parts(lambda_aws, "terms", [rows[:10], changed + rows[10:]])
+
+    key = rows[7]["term_id"]
     with pytest.raises(
-        bronze.BronzeLoadError, match=r"terms: .* rows share a key \['term_id'\] across parts"
+        bronze.BronzeLoadError,
+        match=rf"terms: .*1 rows of part 1 share a key \['term_id'\] with an earlier part but differ; "
+        rf'conflicting keys include \[{{"term_id": "{key}"}}\]',
     ):
         run(lambda_aws)
 

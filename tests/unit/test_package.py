@@ -34,7 +34,7 @@ def test_expected_artifacts_exist(builds):
     built, _ = builds
     assert {
         "lambda/raw_wordpress_api.zip",
-        "lambda/bronze_wordpress_api.zip",
+        "lambda/bronze_load.zip",
         "glue/lakehouse_common.zip",
     } <= set(built)
     scripts = sorted(path.name for path in package.GLUE_JOBS.glob("*.py"))
@@ -43,7 +43,7 @@ def test_expected_artifacts_exist(builds):
     )
 
 
-@pytest.mark.parametrize("name", ["raw_wordpress_api", "bronze_wordpress_api"])
+@pytest.mark.parametrize("name", ["raw_wordpress_api", "bronze_load"])
 def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
     path = builds[0][f"lambda/{name}.zip"]
     size = path.stat().st_size
@@ -66,11 +66,11 @@ def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
 
 
 def test_lambda_zip_imports_on_its_own(builds, tmp_path):
-    with zipfile.ZipFile(builds[0]["lambda/bronze_wordpress_api.zip"]) as archive:
+    with zipfile.ZipFile(builds[0]["lambda/bronze_load.zip"]) as archive:
         archive.extractall(tmp_path)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import bronze_wordpress_api.handler as h, lakehouse_common as c;"
+        "import bronze_load.handler as h, lakehouse_common as c;"
         "assert h.__file__.startswith(sys.argv[1]) and c.__file__.startswith(sys.argv[1]);"
         "assert callable(h.handler)"
     )
@@ -130,9 +130,7 @@ except ContractError as error:
 """
 
 
-@pytest.mark.parametrize(
-    "artifact", ["lambda/bronze_wordpress_api.zip", "glue/lakehouse_common.zip", "wheel"]
-)
+@pytest.mark.parametrize("artifact", ["lambda/bronze_load.zip", "glue/lakehouse_common.zip", "wheel"])
 def test_artifacts_find_their_contract_from_the_zip_itself(builds, artifact, monkeypatch):
     """The zip on sys.path, not extracted: as Glue's --extra-py-files and zipimport load it."""
     built, _ = builds
