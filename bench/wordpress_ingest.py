@@ -245,7 +245,8 @@ def save_objects(s3: Any, into: Path) -> int:
 
 def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: Any) -> dict[str, Any]:
     import awswrangler as wr  # noqa: PLC0415
-    from bronze_wordpress_api import handler as bronze  # noqa: PLC0415
+    from lakehouse_common import bronze  # noqa: PLC0415
+    from lakehouse_common.contract import load_contract  # noqa: PLC0415
 
     raw_stage = "raw-full-memory" if stage == "bronze-full" else "raw-incremental"
     datasets = set()
@@ -256,7 +257,7 @@ def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns
         s3.put_object(Bucket=BUCKETS[0], Key=key, Body=path.read_bytes(), Metadata=metadata)
     datasets = sorted(datasets)
     settings = bronze.BronzeSettings(
-        BUCKETS[0], BUCKETS[1], SOURCE, tuple(datasets), None,
+        BUCKETS[0], BUCKETS[1], load_contract(REPO / "sources" / SOURCE / "contract.json"), tuple(datasets), None,
         incremental_datasets=("statistics_pages",) if "incremental" in stage else (),
     )  # fmt: skip
     baseline = rss_mb()

@@ -72,6 +72,10 @@ run_checks() {  # run_checks DIR [pytest args]
     tests/unit/test_silver_wordpress_api.py tests/unit/test_silver_merge.py tests/unit/test_s3_cleanup.py \
     tests/unit/test_cdc.py tests/unit/test_contract.py \
     tests/unit/test_glue_testing.py "$@"
+  # The shared bronze engine (every contract kind, duplicate rule, landing formats) with moto.
+  PYTHONPATH="src:tests/unit:tools${PYTHONPATH:+:$PYTHONPATH}" \
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider --noconftest -p fixtures_lambda \
+    -W "ignore:Boto3 will no longer support Python 3.9" tests/unit/test_bronze_kinds.py "$@"
 }
 
 for profile in $PROFILES; do

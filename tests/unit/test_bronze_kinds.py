@@ -187,7 +187,9 @@ def test_landing_files_of_the_day_load_by_the_contracts_format(lambda_aws):
     tracks = wr.s3.read_parquet(
         f"s3://{lambda_aws.bronze_bucket}/music/tracks/ingest_date={DATE}/tracks.parquet"
     )
-    assert tracks.to_dict("list") == {
+    assert {
+        name: [None if pd.isna(v) else v for v in values] for name, values in tracks.to_dict("list").items()
+    } == {
         "track_id": [1, 2],
         "bpm": [120.5, None],
         "explicit": [True, False],
