@@ -245,6 +245,7 @@ def save_objects(s3: Any, into: Path) -> int:
 
 def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: Any) -> dict[str, Any]:
     import awswrangler as wr  # noqa: PLC0415
+
     from lakehouse_common import bronze  # noqa: PLC0415
     from lakehouse_common.contract import load_contract  # noqa: PLC0415
 
@@ -256,8 +257,9 @@ def bench_bronze(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns
         metadata = json.loads(path.with_name(path.name + ".meta").read_text())
         s3.put_object(Bucket=BUCKETS[0], Key=key, Body=path.read_bytes(), Metadata=metadata)
     datasets = sorted(datasets)
+    contract = load_contract(REPO / "sources" / SOURCE / "contract.json")
     settings = bronze.BronzeSettings(
-        BUCKETS[0], BUCKETS[1], load_contract(REPO / "sources" / SOURCE / "contract.json"), tuple(datasets), None,
+        BUCKETS[0], BUCKETS[1], contract, tuple(datasets), None,
         incremental_datasets=("statistics_pages",) if "incremental" in stage else (),
     )  # fmt: skip
     baseline = rss_mb()

@@ -3,12 +3,14 @@
 
 locals {
   name_prefix = "${var.namespace}-${var.environment}"
-  source_name = "wordpress_api"
-  datasets    = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
-  # WP Statistics grows by a row per page and day: with statistics_incremental it is fetched from
-  # a start day (ingest date - statistics_lookback_days) and merged into silver by key. The other
-  # datasets are small and change anywhere: always full snapshots.
-  incremental_datasets = var.pipeline.statistics_incremental ? ["statistics_pages"] : []
+  # The source's contract is the one dataset list (modules/source_contract reads it and fails the
+  # plan on a contract mistake, naming the file and the field).
+  source_name = module.contract.source
+  datasets    = module.contract.datasets
+  # WP Statistics grows by a row per page and day: the contract declares it incremental, and with
+  # statistics_incremental it is fetched from a start day (ingest date - statistics_lookback_days)
+  # and merged into silver by key. Without it every dataset is a full snapshot.
+  incremental_datasets = var.pipeline.statistics_incremental ? module.contract.incremental_datasets : []
 
   dist = var.pipeline.dist_dir
   zips = {
@@ -25,6 +27,12 @@ locals {
     "wp_navigation", "wp_global_styles", "custom_css", "customize_changeset", "oembed_cache", "user_request",
   ]
   allowed_post_statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit"]
+}
+
+module "contract" {
+  source = "../source_contract"
+
+  path = coalesce(var.pipeline.contract_path, "${path.module}/../../sources/wordpress_api/contract.json")
 }
 
 module "notifications" {

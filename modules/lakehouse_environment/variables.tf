@@ -99,12 +99,13 @@ variable "guard" {
 }
 
 variable "pipeline" {
-  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): the site (its five lakehouse-export routes are derived from it) and its credentials secret, incremental fetching, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
+  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): the site (a lakehouse-export route per contract dataset is derived from it) and its credentials secret, the source contract (contract_path, default this repository's sources/wordpress_api/contract.json: the dataset list, incremental datasets and keys come from it), incremental fetching, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
   type = object({
     wordpress_site                   = string
     wordpress_credentials_secret_arn = optional(string)
     statistics_incremental           = optional(bool, false)
     statistics_lookback_days         = optional(number, 2)
+    contract_path                    = optional(string)
     dist_dir                         = string
     schedule = optional(object({
       expression = optional(string, "cron(0 7 * * ? *)")

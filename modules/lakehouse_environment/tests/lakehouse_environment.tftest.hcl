@@ -184,3 +184,22 @@ run "incremental_statistics" {
     error_message = "with statistics_incremental silver merges statistics_pages increments"
   }
 }
+
+run "datasets_come_from_the_contract" {
+  command = apply
+  variables {
+    pipeline = { wordpress_site = "https://blog.example.com", dist_dir = "tests/fixtures/artifacts", contract_path = "tests/fixtures/wordpress_three_datasets.json", statistics_incremental = true }
+  }
+  assert {
+    condition     = jsonencode(sort(keys(module.pipeline.endpoints))) == jsonencode(["posts", "statistics_pages", "terms"])
+    error_message = "the endpoints (one per dataset) must follow the contract's dataset list"
+  }
+  assert {
+    condition     = module.pipeline.silver_job_arguments["--datasets"] == "posts,statistics_pages,terms"
+    error_message = "the silver job's datasets must follow the contract"
+  }
+  assert {
+    condition     = module.pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
+    error_message = "the contract's incremental datasets are merged when statistics_incremental is set"
+  }
+}
