@@ -72,10 +72,11 @@ run_checks() {  # run_checks DIR [pytest args]
     tests/unit/test_silver_wordpress_api.py tests/unit/test_silver_merge.py tests/unit/test_s3_cleanup.py \
     tests/unit/test_cdc.py tests/unit/test_contract.py \
     tests/unit/test_glue_testing.py "$@"
-  # The shared bronze engine (every contract kind, duplicate rule, landing formats) with moto.
+  # The shared raw and bronze engines (paginations, landing formats, every contract kind, the
+  # duplicate rule) with moto and local HTTP servers.
   PYTHONPATH="src:tests/unit:tools${PYTHONPATH:+:$PYTHONPATH}" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider --noconftest -p fixtures_lambda \
-    -W "ignore:Boto3 will no longer support Python 3.9" tests/unit/test_bronze_kinds.py "$@"
+    -W "ignore:Boto3 will no longer support Python 3.9" tests/unit/test_bronze_kinds.py tests/unit/test_raw_engine.py "$@"
 }
 
 for profile in $PROFILES; do

@@ -29,7 +29,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import urllib3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -39,6 +39,17 @@ from lakehouse_common import arguments, layout, notifications
 from lakehouse_common.datasets import SOURCE_WORDPRESS
 from lakehouse_common.layout import INGESTED_AT_METADATA, LAST_PART_METADATA
 from lakehouse_common.logging_setup import configure_logging
+
+# The WordPress paging rule (keyset `after=` / numbered pages / X-WP-TotalPages) is the shared raw
+# engine's `wordpress` pagination; this function keeps the plugin's credentials, continuation and
+# chunking around it.
+from lakehouse_common.raw import (
+    KEYSET_PARAMETER,
+    EndpointError,
+    next_query,
+    paged_url,
+    with_query,
+)
 
 LOGGER = logging.getLogger(__name__)
 STAGE = "raw_wordpress_api"
@@ -50,21 +61,12 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The query parameter the lakehouse-export plugin reads as an incremental dataset's first day.
 FROM_PARAMETER = "from"
-# Keyset paging: rows after this primary key (the plugin's routes keyed by one integer column);
-# a route that does not know it ignores it, as WordPress ignores unregistered parameters, and
-# pages by number instead.
-KEYSET_PARAMETER = "after"
-PAGING_PARAMETERS = (KEYSET_PARAMETER, "page")
 # Time kept after a request's last attempt gives up: store what was fetched, notify, answer.
 REQUEST_MARGIN_SECONDS = 15.0
 
 
 class RawIngestError(RuntimeError):
     """One or more datasets could not be fetched or stored; the message lists each cause."""
-
-
-class EndpointError(ValueError):
-    """One endpoint's failure, worded for the notification (what and why)."""
 
 
 @dataclass(frozen=True)
@@ -246,27 +248,9 @@ def parse_rows(body: bytes, where: str, allow_empty: bool = False) -> List[Dict[
     return value
 
 
-def with_query(url: str, name: str, value: str) -> str:
-    """`url` with query parameter `name` set to `value` (its other parameters kept)."""
-    parts = urlsplit(url)
-    query = [(key, old) for key, old in parse_qsl(parts.query, keep_blank_values=True) if key != name]
-    query.append((name, value))
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
 def page_url(url: str, page: int) -> str:
     """`url` with page=N set (keeping its other query parameters, per_page included)."""
     return with_query(url, "page", str(page))
-
-
-def total_pages(headers: Mapping[str, str], where: str) -> int:
-    """X-WP-TotalPages as int (1 when absent: the endpoint does not paginate)."""
-    raw = headers.get("X-WP-TotalPages")
-    if raw is None:
-        return 1
-    if not raw.strip().isdigit():
-        raise EndpointError(f"{where} sent X-WP-TotalPages {raw!r}, expected a whole number")
-    return max(1, int(raw))
 
 
 # ---- I/O ----------------------------------------------------------------------------------------
@@ -371,36 +355,6 @@ def http_get(
 def _redacted_reason(reason: Any) -> str:
     """urllib3's cause names the pool (host and port), never userinfo, which we never send."""
     return f"{type(reason).__name__}: {reason}" if reason is not None else "no answer"
-
-
-def next_query(headers: Mapping[str, str], query: Mapping[str, str], where: str) -> Optional[Dict[str, str]]:
-    """The paging parameters of the next page, or None after the last page.
-
-    WordPress announces the next page in `Link: <...>; rel="next"`; only its paging parameters
-    (`after`: keyset, `page`: numbered) are taken, and applied to the configured URL, so the
-    credentials never follow a link to another host. Without a Link header, X-WP-TotalPages tells
-    whether a numbered page follows.
-    """
-    for link in (headers.get("Link") or "").split(","):
-        target, _, params = link.partition(";")
-        if not re.search(r'rel="?next"?', params):
-            continue
-        found = dict(parse_qsl(urlsplit(target.strip().strip("<>")).query))
-        paging = {name: found[name] for name in PAGING_PARAMETERS if name in found}
-        if not paging:
-            raise EndpointError(f"{where} sent a next link without {' or '.join(PAGING_PARAMETERS)}")
-        return paging
-    if "X-WP-TotalPages" not in headers:
-        return None  # a keyset page without a next link is the last
-    page = int(query.get("page") or 1)
-    return {"page": str(page + 1)} if page < total_pages(headers, where) else None
-
-
-def paged_url(url: str, query: Mapping[str, str]) -> str:
-    """The configured `url` with the paging parameters of `query`."""
-    for name, value in query.items():
-        url = with_query(url, name, value)
-    return url
 
 
 @dataclass
