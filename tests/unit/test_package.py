@@ -43,7 +43,7 @@ def test_expected_artifacts_exist(builds):
     )
 
 
-@pytest.mark.parametrize("name", ["raw_wordpress_api", "bronze_load"])
+@pytest.mark.parametrize("name", ["raw_wordpress_api", "bronze_load", "raw_ingest"])
 def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
     path = builds[0][f"lambda/{name}.zip"]
     size = path.stat().st_size
