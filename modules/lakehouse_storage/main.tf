@@ -12,11 +12,14 @@ locals {
   partition  = data.aws_partition.current.partition
   layers     = ["raw", "bronze", "silver", "gold"]
 
-  bucket_names     = { for layer in local.layers : layer => "${local.prefix}-${layer}-${local.account_id}" }
-  log_bucket_name  = "${local.prefix}-access-logs-${local.account_id}"
-  db_prefix        = replace(local.prefix, "-", "_")
-  param_prefix     = "/${var.namespace}/${var.environment}/storage"
-  catalog_layerset = toset(var.catalog_layers)
+  bucket_names    = { for layer in local.layers : layer => "${local.prefix}-${layer}-${local.account_id}" }
+  log_bucket_name = "${local.prefix}-access-logs-${local.account_id}"
+  # Not a layer: no catalog database, no layer ageing, no Parameter Store entry of its own beyond
+  # bucket/landing.
+  landing_bucket_name = "${local.prefix}-landing-${local.account_id}"
+  db_prefix           = replace(local.prefix, "-", "_")
+  param_prefix        = "/${var.namespace}/${var.environment}/storage"
+  catalog_layerset    = toset(var.catalog_layers)
 
   # Default ageing per layer (0 = stage off). Why:
   #   raw    - immutable landing copies, read again only to reprocess: IA after 30 days, Glacier
@@ -211,6 +214,25 @@ module "layer_bucket" {
   depends_on = [terraform_data.layer_lifecycle_checks]
 }
 
+# Files teams drop land here; the raw stage copies new ones into raw's immutable layout, so a drop
+# can expire once raw holds it. Same encryption, public-access block, TLS-only policy and access
+# logging as the layer buckets (modules/s3_bucket).
+module "landing_bucket" {
+  source = "../s3_bucket"
+  count  = var.landing == null ? 0 : 1
+
+  bucket_name       = local.landing_bucket_name
+  kms_key_arn       = aws_kms_key.lakehouse.arn
+  access_log_bucket = { bucket = module.access_logs.bucket_name, prefix = "s3-access/landing/" }
+  force_destroy     = var.force_destroy
+  lifecycle_rules = try(var.landing.expiration_days, 0) > 0 ? [{
+    id              = "landing-expiry"
+    expiration_days = var.landing.expiration_days
+  }] : []
+
+  tags = merge(var.tags, { layer = "landing" })
+}
+
 resource "aws_glue_catalog_database" "layer" {
   for_each = local.catalog_layerset
 
@@ -222,7 +244,7 @@ resource "aws_glue_catalog_database" "layer" {
 
 resource "aws_ssm_parameter" "bucket_name" {
   #checkov:skip=CKV2_AWS_34:Bucket names are identifiers, not secrets; String lets any tool read them without kms:Decrypt.
-  for_each = merge(local.bucket_names, { access_logs = local.log_bucket_name })
+  for_each = merge(local.bucket_names, { access_logs = local.log_bucket_name }, var.landing == null ? {} : { landing = local.landing_bucket_name })
 
   name        = "${local.param_prefix}/bucket/${each.key}"
   description = "${local.prefix}: S3 bucket of the ${each.key} layer"

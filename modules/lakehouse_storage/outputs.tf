@@ -62,3 +62,8 @@ output "bucket_policies" {
     { access_logs = module.access_logs.policy_json },
   )
 }
+
+output "landing_bucket" {
+  description = "The landing bucket for dropped files ({ name, arn }), or null without var.landing. Teams drop files under \"<source>/<dataset>/\" (medallion_pipeline's landing input)."
+  value       = var.landing == null ? null : { name = module.landing_bucket[0].bucket_name, arn = module.landing_bucket[0].bucket_arn }
+}

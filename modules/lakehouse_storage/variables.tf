@@ -173,3 +173,16 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "landing" {
+  description = "Optional landing bucket for files teams drop (CSV, JSON, NDJSON) before the raw stage copies them: \"<namespace>-<environment>-landing-<account>\", encrypted with the lakehouse key, public access blocked, TLS only, logged like the layer buckets. expiration_days: drops are deleted this many days after upload (raw keeps the copies); 0 keeps them. null (default): no landing bucket."
+  type = object({
+    expiration_days = optional(number, 30)
+  })
+  default = null
+
+  validation {
+    condition     = var.landing == null || try(var.landing.expiration_days == 0 || (var.landing.expiration_days >= 1 && var.landing.expiration_days <= 3650 && floor(var.landing.expiration_days) == var.landing.expiration_days), false)
+    error_message = "landing.expiration_days must be 0 (keep drops) or a whole number of days from 1 to 3650."
+  }
+}

@@ -282,3 +282,51 @@ run "rejects_unknown_spark_layer" {
   }
   expect_failures = [var.spark_staging_dataset_prefixes]
 }
+
+run "no_landing_bucket_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.landing_bucket == null && length(module.landing_bucket) == 0
+    error_message = "without var.landing there is no landing bucket"
+  }
+}
+
+run "landing_bucket_is_hardened_like_the_layers" {
+  command = plan
+
+  variables {
+    landing = { expiration_days = 14 }
+  }
+
+  assert {
+    condition     = module.landing_bucket[0].bucket_name == "frugal-dev-landing-123456789012" && output.landing_bucket.name == "frugal-dev-landing-123456789012"
+    error_message = "landing bucket name must be <namespace>-<environment>-landing-<account id>"
+  }
+  assert {
+    condition     = module.landing_bucket[0].sse_algorithm == "aws:kms" && module.landing_bucket[0].kms_key_arn == aws_kms_key.lakehouse.arn
+    error_message = "landing bucket must be encrypted with the lakehouse key"
+  }
+  assert {
+    condition     = strcontains(module.landing_bucket[0].policy_json, "aws:SecureTransport")
+    error_message = "landing bucket must refuse requests without TLS"
+  }
+  assert {
+    condition     = jsonencode([for r in module.landing_bucket[0].lifecycle_rules : r.expiration_days if r.id == "landing-expiry"]) == jsonencode([14])
+    error_message = "drops expire after landing.expiration_days"
+  }
+  assert {
+    condition     = aws_ssm_parameter.bucket_name["landing"].value == "frugal-dev-landing-123456789012"
+    error_message = "the landing bucket is published in Parameter Store like the layers"
+  }
+}
+
+run "rejects_fractional_landing_expiry" {
+  command = plan
+
+  variables {
+    landing = { expiration_days = 1.5 }
+  }
+
+  expect_failures = [var.landing]
+}

@@ -26,6 +26,14 @@ module "storage" {
     raw = { archive_days = 120, archive_class = "DEEP_ARCHIVE" }
   }
   spark_staging_dataset_prefixes = { gold = ["listening/trends/"] }
+
+  # The library export and listening events arrive as file drops; drops expire after two weeks
+  # (raw keeps the copies).
+  landing = { expiration_days = 14 }
+}
+
+output "landing_bucket" {
+  value = module.storage.landing_bucket
 }
 
 output "bucket_names" {
