@@ -32,6 +32,30 @@ locals {
   candidate_tables       = [for d in var.datasets : "${local.candidate_table_prefix}${d}"]
   dq_table_name          = "${local.candidate_table_prefix}${var.data_quality.dataset}"
 
+  # Landing datasets: list and read only their drop prefixes; the drops are encrypted with the
+  # lakehouse key, decrypted only through S3.
+  landing_prefixes = var.landing == null ? [] : [for d in var.landing.datasets : "${var.landing.prefix}${var.source_name}/${d}/"]
+  landing_statements = var.landing == null ? [] : [
+    {
+      sid        = "ListLandingDrops"
+      actions    = ["s3:ListBucket"]
+      resources  = [var.landing.bucket_arn]
+      conditions = [{ test = "StringLike", variable = "s3:prefix", values = flatten([for p in local.landing_prefixes : [p, "${p}*"]]) }]
+    },
+    {
+      sid        = "ReadLandingDrops"
+      actions    = ["s3:GetObject"]
+      resources  = [for p in local.landing_prefixes : "${var.landing.bucket_arn}/${p}*"]
+      conditions = []
+    },
+    {
+      sid        = "DecryptLandingDrops"
+      actions    = ["kms:Decrypt"]
+      resources  = [var.storage.kms_key_arn]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["s3.${local.region}.amazonaws.com"] }]
+    },
+  ]
+
   topic_statements = [
     {
       sid        = "PublishFailures"
@@ -136,7 +160,7 @@ module "raw_function" {
   failure_topic_arn              = var.notifications.failure_topic_arn
   kms_key_arn                    = var.notifications.kms_key_arn
   log_retention_days             = var.log_retention_days
-  environment_variables = {
+  environment_variables = merge({
     RAW_BUCKET             = local.buckets.raw
     SOURCE_NAME            = var.source_name
     ENDPOINTS_PARAMETER    = aws_ssm_parameter.endpoints.name
@@ -144,7 +168,10 @@ module "raw_function" {
     INCREMENTAL_DATASETS   = join(",", var.incremental.datasets)
     LOOKBACK_DAYS          = tostring(var.incremental.lookback_days)
     FAILURE_TOPIC_ARN      = var.notifications.failure_topic_arn
-  }
+    }, var.landing == null ? {} : {
+    LANDING_BUCKET = var.landing.bucket_name
+    LANDING_PREFIX = var.landing.prefix
+  })
   policy_statements = concat(
     [
       {
@@ -188,6 +215,7 @@ module "raw_function" {
         conditions = []
       },
     ],
+    local.landing_statements,
     local.topic_statements,
   )
   tags = var.tags

@@ -94,6 +94,30 @@ variable "incremental" {
   }
 }
 
+variable "landing" {
+  description = "Datasets delivered as files dropped in a landing bucket (lakehouse_storage's landing_bucket): the raw function gets LANDING_BUCKET/LANDING_PREFIX and may list and read only <prefix><source>/<dataset>/ of these datasets (and decrypt them through S3). Use a raw function that copies drops, such as dist/lambda/raw_ingest.zip. null: no landing datasets."
+  type = object({
+    bucket_name = string
+    bucket_arn  = string
+    prefix      = optional(string, "")
+    datasets    = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.landing == null || try(length(var.landing.datasets) > 0 && alltrue([for d in var.landing.datasets : contains(var.datasets, d)]), false)
+    error_message = "landing.datasets must name at least one dataset, each one of datasets."
+  }
+  validation {
+    condition     = var.landing == null || try(var.landing.prefix == "" || can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.landing.prefix)), false)
+    error_message = "landing.prefix must be empty or a key prefix ending in \"/\" (letters, digits, _ . - and /), such as \"drops/\"."
+  }
+  validation {
+    condition     = var.landing == null || try(can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}$", var.landing.bucket_arn)) && endswith(var.landing.bucket_arn, ":${var.landing.bucket_name}"), false)
+    error_message = "landing.bucket_arn must be the S3 bucket ARN of landing.bucket_name (arn:aws:s3:::<bucket_name>)."
+  }
+}
+
 variable "storage" {
   description = "Outputs of modules/lakehouse_storage: bucket names/ARNs and Glue databases by layer (raw, bronze, silver, gold), the data KMS key, the access-log bucket."
   type = object({

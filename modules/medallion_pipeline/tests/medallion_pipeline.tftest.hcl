@@ -383,3 +383,53 @@ run "rejects_reserved_concurrency_of_zero" {
   }
   expect_failures = [var.lambdas]
 }
+
+run "landing_datasets_read_only_their_drops" {
+  command = apply
+
+  variables {
+    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", prefix = "drops/", datasets = ["posts", "terms"] }
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s if s.Sid == "ReadLandingDrops"
+      ]) == {
+      Sid      = "ReadLandingDrops", Effect = "Allow", Action = ["s3:GetObject"]
+      Resource = ["arn:aws:s3:::frugal-test-landing-123456789012/drops/wordpress_api/posts/*", "arn:aws:s3:::frugal-test-landing-123456789012/drops/wordpress_api/terms/*"]
+    }
+    error_message = "the raw function may read only the landing datasets' drop prefixes"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s if s.Sid == "ListLandingDrops"
+    ]).Condition.StringLike["s3:prefix"] == ["drops/wordpress_api/posts/", "drops/wordpress_api/posts/*", "drops/wordpress_api/terms/", "drops/wordpress_api/terms/*"]
+    error_message = "listing the landing bucket is limited to the drop prefixes"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s if s.Sid == "DecryptLandingDrops"
+    ]).Condition.StringEquals["kms:ViaService"] == ["s3.eu-west-1.amazonaws.com"]
+    error_message = "drops are decrypted only through S3"
+  }
+}
+
+run "rejects_landing_outside_datasets" {
+  command = plan
+
+  variables {
+    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", datasets = ["plays"] }
+  }
+
+  expect_failures = [var.landing]
+}
+
+run "rejects_landing_arn_of_another_bucket" {
+  command = plan
+
+  variables {
+    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::other-bucket", datasets = ["posts"] }
+  }
+
+  expect_failures = [var.landing]
+}
