@@ -48,9 +48,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from lakehouse_common.contract import BUNDLE_PACKAGE, CONTRACT_FILE, ContractError, load_contract
-
 REPO = Path(__file__).resolve().parents[1]
+# The contract loader packaged here validates what gets bundled: use this checkout's copy even when
+# the script runs without the Makefile's PYTHONPATH (`python tools/package.py`). Stdlib only.
+if str(REPO / "src") not in sys.path:
+    sys.path.insert(0, str(REPO / "src"))
+
+from lakehouse_common.contract import (  # noqa: E402
+    BUNDLE_PACKAGE,
+    CONTRACT_FILE,
+    ContractError,
+    load_contract,
+)
+
 LAMBDA_SRC = REPO / "lambda_src"
 GLUE_JOBS = REPO / "glue_jobs"
 COMMON = REPO / "src" / "lakehouse_common"

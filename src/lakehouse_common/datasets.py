@@ -1,100 +1,66 @@
-"""Names of the medallion layers, the WordPress source and its datasets (design contracts)."""
+"""Names of the medallion layers and of the WordPress source, and (deprecated) the WordPress
+column tables, now derived from its contract.
 
-from typing import Dict, Tuple
+The column contract of every source lives in `sources/<source>/contract.json` and is read with
+`lakehouse_common.contract` (`bundled_contract(source)` in deployed artifacts). `WORDPRESS_DATASETS`,
+`WORDPRESS_COLUMNS`, `WORDPRESS_KEYS` and `wordpress_column_names` remain as thin aliases derived
+from the WordPress contract for code not yet reading the contract itself; they are computed on
+first use, so importing this module never needs the WordPress contract.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Tuple
+
+from lakehouse_common.contract import CONTRACT_FILE, Contract, ContractError, bundled_contract, load_contract
 
 LAYERS: Tuple[str, ...] = ("raw", "bronze", "silver", "gold")
 
 SOURCE_WORDPRESS = "wordpress_api"
 
-# Datasets the WordPress source publishes; each one lands in raw and bronze.
-WORDPRESS_DATASETS: Tuple[str, ...] = (
-    "posts",
-    "statistics_pages",
-    "term_relationships",
-    "term_taxonomy",
-    "terms",
-)
-
 # Gold dataset built by the gold job from silver posts + statistics_pages.
 GOLD_STATISTICS_POSTNAME = "statistics_postname"
 
-# Column contract of each WordPress dataset as the lakehouse-export plugin
-# (wordpress_plugin/lakehouse-export) returns it: one JSON object per table row, columns named as
-# in the core WordPress / WP Statistics MySQL tables. `wp_posts.post_password` is never exported;
-# `wp_terms` has no `term_order` in core (only term-ordering plugins add one). Kinds:
-#   "int"      JSON integer (nullable only where noted by the data, never for key columns)
-#   "str"      JSON string
-#   "datetime" JSON string "YYYY-MM-DD HH:MM:SS" (MySQL DATETIME; parsed downstream, not in bronze)
-#   "date"     JSON string "YYYY-MM-DD" (MySQL DATE)
-# Order matters: it is the column order of the sample data and of the bronze Parquet files.
-WORDPRESS_COLUMNS: Dict[str, Tuple[Tuple[str, str], ...]] = {
-    "posts": (
-        ("ID", "int"),
-        ("post_author", "int"),
-        ("post_date", "datetime"),
-        ("post_date_gmt", "datetime"),
-        ("post_content", "str"),
-        ("post_title", "str"),
-        ("post_excerpt", "str"),
-        ("post_status", "str"),
-        ("comment_status", "str"),
-        ("ping_status", "str"),
-        ("post_name", "str"),
-        ("to_ping", "str"),
-        ("pinged", "str"),
-        ("post_modified", "datetime"),
-        ("post_modified_gmt", "datetime"),
-        ("post_content_filtered", "str"),
-        ("post_parent", "int"),
-        ("guid", "str"),
-        ("menu_order", "int"),
-        ("post_type", "str"),
-        ("post_mime_type", "str"),
-        ("comment_count", "int"),
-    ),
-    # WP Statistics plugin table: one row per (uri, type, date); `id` is the post ID for
-    # post/page rows but the TERM ID for category/post_tag rows and 0 for the home page.
-    "statistics_pages": (
-        ("page_id", "int"),
-        ("uri", "str"),
-        ("type", "str"),
-        ("date", "date"),
-        ("count", "int"),
-        ("id", "int"),
-    ),
-    "term_relationships": (
-        ("object_id", "int"),
-        ("term_taxonomy_id", "int"),
-        ("term_order", "int"),
-    ),
-    "term_taxonomy": (
-        ("term_taxonomy_id", "int"),
-        ("term_id", "int"),
-        ("taxonomy", "str"),
-        ("description", "str"),
-        ("parent", "int"),
-        ("count", "int"),
-    ),
-    "terms": (
-        ("term_id", "int"),
-        ("name", "str"),
-        ("slug", "str"),
-        ("term_group", "int"),
-    ),
-}
+# The old tables' kind names: contract text and html columns were both "str" (JSON strings).
+_LEGACY_KINDS = {"text": "str", "html": "str"}
+_ALIASES = ("WORDPRESS_DATASETS", "WORDPRESS_COLUMNS", "WORDPRESS_KEYS")
 
-# Columns that identify a row: bronze rejects nulls and duplicates in them.
-WORDPRESS_KEYS: Dict[str, Tuple[str, ...]] = {
-    "posts": ("ID",),
-    "statistics_pages": ("page_id",),
-    "term_relationships": ("object_id", "term_taxonomy_id"),
-    "term_taxonomy": ("term_taxonomy_id",),
-    "terms": ("term_id",),
-}
+
+@lru_cache(maxsize=1)
+def wordpress_contract() -> Contract:
+    """The WordPress contract: the one the artifact carries, else a checkout's sources/ folder."""
+    try:
+        return bundled_contract(SOURCE_WORDPRESS)
+    except ContractError:
+        checkout = Path(__file__).resolve().parents[2] / "sources" / SOURCE_WORDPRESS / CONTRACT_FILE
+        if not checkout.is_file():
+            raise
+        return load_contract(checkout)
+
+
+def _aliases() -> Dict[str, Any]:
+    contract = wordpress_contract()
+    return {
+        "WORDPRESS_DATASETS": contract.dataset_names,
+        "WORDPRESS_COLUMNS": {
+            name: tuple(
+                (column.name, _LEGACY_KINDS.get(column.kind, column.kind)) for column in dataset.columns
+            )
+            for name, dataset in contract.datasets.items()
+        },
+        "WORDPRESS_KEYS": {name: dataset.keys for name, dataset in contract.datasets.items()},
+    }
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ALIASES:
+        return _aliases()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def wordpress_column_names(dataset: str) -> Tuple[str, ...]:
     """Column names of one WordPress dataset, in contract order; KeyError names unknown datasets."""
-    if dataset not in WORDPRESS_COLUMNS:
-        raise KeyError(f"unknown WordPress dataset {dataset!r}; known: {', '.join(WORDPRESS_DATASETS)}")
-    return tuple(name for name, _kind in WORDPRESS_COLUMNS[dataset])
+    contract = wordpress_contract()
+    if dataset not in contract.datasets:
+        raise KeyError(f"unknown WordPress dataset {dataset!r}; known: {', '.join(contract.dataset_names)}")
+    return contract.datasets[dataset].column_names
