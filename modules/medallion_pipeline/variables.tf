@@ -56,6 +56,17 @@ variable "endpoints" {
     condition     = alltrue([for u in values(var.endpoints) : can(regex("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?/[^\\s]*)$", u))])
     error_message = "endpoints values must be https:// URLs (plain http only for 127.0.0.1/localhost, the local sample API)."
   }
+  # The raw function fetches exactly the datasets that have an endpoint and bronze/silver expect
+  # exactly var.datasets: a dataset without an endpoint would fail every run, an endpoint without
+  # a dataset would land raw data nothing reads.
+  validation {
+    condition     = length(setsubtract(var.datasets, keys(var.endpoints))) == 0
+    error_message = "endpoints: no endpoint for dataset(s) ${join(", ", sort(setsubtract(var.datasets, keys(var.endpoints))))}; every entry of datasets needs one."
+  }
+  validation {
+    condition     = length(setsubtract(keys(var.endpoints), var.datasets)) == 0
+    error_message = "endpoints: endpoint(s) for unknown dataset(s) ${join(", ", sort(setsubtract(keys(var.endpoints), var.datasets)))}; keys must be entries of datasets (${join(", ", var.datasets)})."
+  }
 }
 
 variable "credentials" {

@@ -68,7 +68,7 @@ variables {
   source_name   = "wordpress_api"
   datasets      = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
   gold_datasets = ["statistics_postname"]
-  endpoints     = { posts = "https://example.org/wp-json/lakehouse/v1/posts?per_page=100" }
+  endpoints     = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] : d => "https://example.org/wp-json/lakehouse/v1/${d}?per_page=100" }
   storage = {
     bucket_names           = { raw = "frugal-test-raw-123456789012", bronze = "frugal-test-bronze-123456789012", silver = "frugal-test-silver-123456789012", gold = "frugal-test-gold-123456789012" }
     bucket_arns            = { raw = "arn:aws:s3:::frugal-test-raw-123456789012", bronze = "arn:aws:s3:::frugal-test-bronze-123456789012", silver = "arn:aws:s3:::frugal-test-silver-123456789012", gold = "arn:aws:s3:::frugal-test-gold-123456789012" }
@@ -360,7 +360,23 @@ run "rejects_bad_workflow_timings" {
 run "rejects_plain_http_endpoints_except_local" {
   command = plan
   variables {
-    endpoints = { posts = "http://blog.example.com/wp-json/lakehouse/v1/posts" }
+    endpoints = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] : d => "http://blog.example.com/wp-json/lakehouse/v1/${d}" }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_a_dataset_without_endpoint" {
+  command = plan
+  variables {
+    endpoints = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy"] : d => "https://example.org/wp-json/lakehouse/v1/${d}" }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_an_endpoint_for_an_unknown_dataset" {
+  command = plan
+  variables {
+    endpoints = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms", "comments"] : d => "https://example.org/wp-json/lakehouse/v1/${d}" }
   }
   expect_failures = [var.endpoints]
 }
@@ -368,7 +384,7 @@ run "rejects_plain_http_endpoints_except_local" {
 run "accepts_the_local_sample_api" {
   command = plan
   variables {
-    endpoints = { posts = "http://127.0.0.1:8080/wp-json/lakehouse/v1/posts" }
+    endpoints = { for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] : d => "http://127.0.0.1:8080/wp-json/lakehouse/v1/${d}" }
   }
 }
 
