@@ -126,6 +126,36 @@ def task_calls(state_name: str, state: Mapping[str, Any], glue: str) -> list[Cal
     raise UnmappedTask(f"{state_name}: no IAM mapping for {resource}")
 
 
+def _static_items(states: Mapping[str, Any], map_state: Mapping[str, Any]) -> list[Any] | None:
+    """A JSONPath Map's items when a Pass state of the same level writes them as a static Result
+    to the Map's ItemsPath (the definition's own list, rendered by Terraform); None otherwise."""
+    items_path = map_state.get("ItemsPath")
+    for state in states.values():
+        if state.get("Type") == "Pass" and state.get("ResultPath") == items_path and "Result" in state:
+            result = state["Result"]
+            return result if isinstance(result, list) else None
+    return None
+
+
+def _bind_item(state: Mapping[str, Any], item: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The Task with every `"<key>.$": "$.<field>"` parameter taken from one static Map item, so
+    the calls each iteration makes are known (a field the item lacks stays dynamic)."""
+
+    def bind(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        bound: dict[str, Any] = {}
+        for key, inner in value.items():
+            field = inner[2:] if isinstance(inner, str) and inner.startswith("$.") else None
+            if key.endswith(".$") and field in item:
+                bound[key[:-2]] = item[field]
+            else:
+                bound[key] = bind(inner)
+        return bound
+
+    return {**state, "Parameters": bind(state.get("Parameters") or {})}
+
+
 def _states(definition: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     found = []
     for name, state in definition["States"].items():
@@ -134,7 +164,16 @@ def _states(definition: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]
             found += _states(branch)
         for key in ("Iterator", "ItemProcessor"):
             if key in state:
-                found += _states(state[key])
+                inner = _states(state[key])
+                items = _static_items(definition["States"], state)
+                if items is None:
+                    found += inner
+                    continue
+                for item in items:
+                    found += [
+                        (n, _bind_item(s, item) if s["Type"] == "Task" and isinstance(item, Mapping) else s)
+                        for n, s in inner
+                    ]
     return found
 
 

@@ -386,9 +386,9 @@ def derive_rows(acct: Account, outputs: Mapping[str, Any]) -> list[Row]:
         rows += job_rows(acct, name)
     for name in _names(outputs.get("pipeline_crawler_names")):
         rows += crawler_rows(acct, name)
-    ruleset = outputs.get("pipeline_data_quality_ruleset_name")
+    rulesets = _names(outputs.get("pipeline_data_quality_ruleset_names"))
     pass_role = next((r.call.resource for r in rows if r.call.action == "iam:PassRole"), None)
-    if ruleset and pass_role:
+    for ruleset in sorted(rulesets) if pass_role else []:
         rows += quality_rows(acct, ruleset, pass_role, _names(outputs.get("pipeline_job_names")))
     if outputs.get("guard_event_rule_name"):
         rows += rule_rows(acct, outputs["guard_event_rule_name"])

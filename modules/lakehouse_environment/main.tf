@@ -27,6 +27,21 @@ locals {
     "wp_navigation", "wp_global_styles", "custom_css", "customize_changeset", "oembed_cache", "user_request",
   ]
   allowed_post_statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit"]
+  # DQDL rules per silver candidate (column names resolve case-insensitively, as in Spark).
+  quality_rules = {
+    posts = [
+      "IsComplete \"ID\"",
+      "IsUnique \"ID\"",
+      "IsComplete \"post_title\"",
+      "ColumnValues \"post_type\" in [ ${join(", ", [for t in local.allowed_post_types : "\"${t}\""])} ]",
+      "ColumnValues \"post_status\" in [ ${join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])} ]",
+      "RowCount >= ${var.pipeline.row_count_floor}",
+    ]
+    statistics_pages = [
+      "IsComplete \"page_id\"",
+      "ColumnValues \"count\" >= 0",
+    ]
+  }
 }
 
 module "contract" {
@@ -143,14 +158,9 @@ module "pipeline" {
     common_package = "${local.dist}/glue/lakehouse_common.zip"
   }
 
-  data_quality = {
-    dataset = "posts"
-    ruleset = templatefile("${path.module}/../medallion_pipeline/rules/wordpress_api_silver_posts.dqdl.tftpl", {
-      allowed_post_types    = join(", ", [for t in local.allowed_post_types : "\"${t}\""])
-      allowed_post_statuses = join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])
-      row_count_floor       = var.pipeline.row_count_floor
-    })
-  }
+  # One ruleset per gated dataset: posts (keys, allowed values, row floor) and the WP Statistics
+  # page counts the gold job joins to them.
+  data_quality = { rules = local.quality_rules }
 
   crawlers           = { every_run = var.pipeline.crawl_every_run }
   workflow           = var.pipeline.workflow

@@ -138,9 +138,9 @@ output "pipeline_candidate_table_names" {
   value       = module.pipeline.candidate_table_names
 }
 
-output "pipeline_data_quality_ruleset_name" {
-  description = "Silver DQDL ruleset."
-  value       = module.pipeline.data_quality_ruleset_name
+output "pipeline_data_quality_ruleset_names" {
+  description = "Silver DQDL ruleset per gated dataset (dataset => ruleset name)."
+  value       = module.pipeline.data_quality_ruleset_names
 }
 
 output "pipeline_artifacts_bucket_name" {

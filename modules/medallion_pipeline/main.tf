@@ -30,7 +30,9 @@ locals {
   candidate_prefix       = "_candidate/${local.source_prefix}"
   candidate_table_prefix = "candidate_"
   candidate_tables       = [for d in var.datasets : "${local.candidate_table_prefix}${d}"]
-  dq_table_name          = "${local.candidate_table_prefix}${var.data_quality.dataset}"
+  # Quality gate: one ruleset per gated dataset, on that dataset's candidate table.
+  dq_datasets    = sort(keys(var.data_quality.rules))
+  dq_table_names = { for d in local.dq_datasets : d => "${local.candidate_table_prefix}${d}" }
 
   # Landing datasets: list and read only their drop prefixes; the drops are encrypted with the
   # lakehouse key, decrypted only through S3.
@@ -406,13 +408,15 @@ module "crawler" {
 # Data quality: the DQDL ruleset and the role its evaluation runs under.
 # ---------------------------------------------------------------------------------------------
 resource "aws_glue_data_quality_ruleset" "silver" {
-  name        = "${local.prefix}-silver-${local.src}-quality"
-  description = "Silver ${var.source_name} ${var.data_quality.dataset} candidate (before publish): keys, allowed values, row floor."
-  ruleset     = var.data_quality.ruleset
+  for_each = var.data_quality.rules
+
+  name        = "${local.prefix}-silver-${local.src}-${replace(each.key, "_", "-")}-quality"
+  description = "Silver ${var.source_name} ${each.key} candidate (before publish)."
+  ruleset     = "Rules = [\n    ${join(",\n    ", each.value)}\n]"
 
   target_table {
     database_name = local.dbs.silver
-    table_name    = local.dq_table_name
+    table_name    = local.dq_table_names[each.key]
   }
 
   tags = var.tags
@@ -431,30 +435,29 @@ module "data_quality_role" {
         Sid    = "ReadCandidateTable"
         Effect = "Allow"
         Action = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
-        Resource = [
-          "${local.glue_arn}:catalog",
-          "${local.glue_arn}:database/${local.dbs.silver}",
-          "${local.glue_arn}:table/${local.dbs.silver}/${local.dq_table_name}",
-        ]
+        Resource = concat(
+          ["${local.glue_arn}:catalog", "${local.glue_arn}:database/${local.dbs.silver}"],
+          [for d in local.dq_datasets : "${local.glue_arn}:table/${local.dbs.silver}/${local.dq_table_names[d]}"],
+        )
       },
       {
         Sid      = "UseRuleset"
         Effect   = "Allow"
         Action   = ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"]
-        Resource = [aws_glue_data_quality_ruleset.silver.arn]
+        Resource = [for d in local.dq_datasets : aws_glue_data_quality_ruleset.silver[d].arn]
       },
       {
         Sid       = "ListCandidateDataset"
         Effect    = "Allow"
         Action    = ["s3:ListBucket"]
         Resource  = [local.arns.silver]
-        Condition = { StringLike = { "s3:prefix" = ["${local.candidate_prefix}${var.data_quality.dataset}/", "${local.candidate_prefix}${var.data_quality.dataset}/*"] } }
+        Condition = { StringLike = { "s3:prefix" = flatten([for d in local.dq_datasets : ["${local.candidate_prefix}${d}/", "${local.candidate_prefix}${d}/*"]]) } }
       },
       {
         Sid      = "ReadCandidateDataset"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = ["${local.arns.silver}/${local.candidate_prefix}${var.data_quality.dataset}/*"]
+        Resource = [for d in local.dq_datasets : "${local.arns.silver}/${local.candidate_prefix}${d}/*"]
       },
       {
         Sid      = "LakehouseKey"
@@ -509,15 +512,19 @@ locals {
     gold_job_name                   = module.gold_job.name
     silver_job_task_timeout_seconds = tostring(var.silver_job.timeout_minutes * 60 + 300)
     gold_job_task_timeout_seconds   = tostring(var.gold_job.timeout_minutes * 60 + 900)
-    dq_ruleset_name                 = aws_glue_data_quality_ruleset.silver.name
-    dq_role_arn                     = module.data_quality_role.arn
-    dq_table_name                   = local.dq_table_name
-    dq_number_of_workers            = tostring(var.data_quality.number_of_workers)
-    dq_timeout_minutes              = tostring(var.data_quality.timeout_minutes)
-    dq_poll_seconds                 = tostring(var.workflow.dq_poll_seconds)
-    dq_max_polls                    = tostring(var.workflow.dq_max_polls)
-    success_topic_arn               = var.notifications.success_topic_arn
-    failure_topic_arn               = var.notifications.failure_topic_arn
+    dq_gates = jsonencode([for d in local.dq_datasets : {
+      dataset       = d
+      table         = local.dq_table_names[d]
+      ruleset_names = [aws_glue_data_quality_ruleset.silver[d].name]
+    }])
+    dq_max_concurrency   = tostring(var.data_quality.max_concurrency)
+    dq_role_arn          = module.data_quality_role.arn
+    dq_number_of_workers = tostring(var.data_quality.number_of_workers)
+    dq_timeout_minutes   = tostring(var.data_quality.timeout_minutes)
+    dq_poll_seconds      = tostring(var.workflow.dq_poll_seconds)
+    dq_max_polls         = tostring(var.workflow.dq_max_polls)
+    success_topic_arn    = var.notifications.success_topic_arn
+    failure_topic_arn    = var.notifications.failure_topic_arn
   }
 }
 
@@ -531,7 +538,7 @@ module "workflow_iam" {
   job_arns         = [module.silver_job.arn, module.gold_job.arn]
   crawler_arns     = [for l in ["bronze", "silver", "gold"] : local.crawler_arns[l]]
   database_names   = [for l in ["bronze", "silver", "gold"] : local.dbs[l]]
-  ruleset_arn      = aws_glue_data_quality_ruleset.silver.arn
+  ruleset_arns     = [for d in local.dq_datasets : aws_glue_data_quality_ruleset.silver[d].arn]
   quality_role_arn = module.data_quality_role.arn
   topic_arns       = [var.notifications.success_topic_arn, var.notifications.failure_topic_arn]
 }

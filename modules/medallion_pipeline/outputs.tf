@@ -48,9 +48,14 @@ output "candidate_table_names" {
   value       = local.candidate_tables
 }
 
-output "data_quality_ruleset_name" {
-  description = "Name of the silver DQDL ruleset."
-  value       = aws_glue_data_quality_ruleset.silver.name
+output "data_quality_rulesets" {
+  description = "DQDL text of each gated dataset's ruleset (dataset => ruleset), as the module builds it from the rules."
+  value       = { for d, r in aws_glue_data_quality_ruleset.silver : d => r.ruleset }
+}
+
+output "data_quality_ruleset_names" {
+  description = "Silver DQDL ruleset per gated dataset (dataset => ruleset name)."
+  value       = { for d, r in aws_glue_data_quality_ruleset.silver : d => r.name }
 }
 
 output "artifacts_bucket_name" {

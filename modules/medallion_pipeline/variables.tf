@@ -224,21 +224,34 @@ variable "gold_job" {
 }
 
 variable "data_quality" {
-  description = "DQDL ruleset evaluated on one silver dataset's candidate (table candidate_<dataset>) before it is published; any failed rule fails the workflow and leaves live silver and gold as they were."
+  description = <<-EOT
+    Quality gate before silver is published. rules: per dataset, its DQDL rules, one rule expression
+    each (for example `IsComplete "id"` or `ColumnValues "rating" between -1 and 6`); the module wraps
+    them in `Rules = [ ... ]` as one ruleset per dataset, evaluated on that dataset's candidate table
+    (candidate_<dataset>). Every gated dataset is evaluated on every run; one failed rule fails the
+    workflow with one notification naming the dataset and the failed rule, and nothing is published
+    (live silver and gold stay as they were). A source contract feeds it with
+    `{ for name, d in contract.datasets : name => d.quality if length(d.quality) > 0 }`.
+    max_concurrency: evaluation runs at once (0: all).
+  EOT
   type = object({
-    dataset           = string
-    ruleset           = string
+    rules             = map(list(string))
     number_of_workers = optional(number, 2)
     timeout_minutes   = optional(number, 15)
+    max_concurrency   = optional(number, 0)
   })
 
   validation {
-    condition     = contains(var.datasets, var.data_quality.dataset)
-    error_message = "data_quality.dataset must be one of var.datasets (the silver job writes a candidate only for those)."
+    condition     = length(var.data_quality.rules) > 0
+    error_message = "data_quality.rules must gate at least one dataset (dataset => list of DQDL rules)."
   }
   validation {
-    condition     = can(regex("Rules\\s*=\\s*\\[", var.data_quality.ruleset))
-    error_message = "data_quality.ruleset must be DQDL text containing \"Rules = [ ... ]\"."
+    condition     = length(setsubtract(keys(var.data_quality.rules), var.datasets)) == 0
+    error_message = "data_quality.rules: unknown dataset(s) ${join(", ", sort(setsubtract(keys(var.data_quality.rules), var.datasets)))}; keys must be entries of datasets (the silver job writes a candidate only for those)."
+  }
+  validation {
+    condition     = alltrue([for d, rules in var.data_quality.rules : length(rules) > 0 && alltrue([for r in rules : trimspace(r) != "" && !can(regex("Rules\\s*=", r))])])
+    error_message = "data_quality.rules: each dataset needs at least one rule, each a non-empty DQDL rule expression without \"Rules = [\" (the module adds it); offending dataset(s): ${join(", ", sort([for d, rules in var.data_quality.rules : d if !(length(rules) > 0 && alltrue([for r in rules : trimspace(r) != "" && !can(regex("Rules\\s*=", r))]))]))}."
   }
   validation {
     condition     = var.data_quality.number_of_workers >= 2 && var.data_quality.number_of_workers <= 100 && floor(var.data_quality.number_of_workers) == var.data_quality.number_of_workers
@@ -247,6 +260,10 @@ variable "data_quality" {
   validation {
     condition     = var.data_quality.timeout_minutes >= 1 && var.data_quality.timeout_minutes <= 2880
     error_message = "data_quality.timeout_minutes must be from 1 to 2880."
+  }
+  validation {
+    condition     = var.data_quality.max_concurrency >= 0 && floor(var.data_quality.max_concurrency) == var.data_quality.max_concurrency
+    error_message = "data_quality.max_concurrency must be a whole number >= 0 (0: every gated dataset at once)."
   }
 }
 

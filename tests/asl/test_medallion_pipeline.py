@@ -33,8 +33,11 @@ NAMES = {
     "bronze": "t-bronze-wordpress-api",
     "silver_job": "t-silver-wordpress-api",
     "gold_job": "t-gold-wordpress-api",
-    "ruleset": "t-silver-wordpress-api-quality",
 }
+# Two gated datasets, each with its own ruleset on its own candidate table.
+GATED = ("posts", "statistics_pages")
+RULESETS = {d: f"t-silver-wordpress-api-{d.replace('_', '-')}-quality" for d in GATED}
+CANDIDATE_TABLES = {d: f"candidate_{d}" for d in GATED}
 CRAWLERS = {layer: f"t-{layer}-wordpress-api-crawler" for layer in LAYER_TABLES}
 DATABASES = {layer: f"t_{layer}" for layer in LAYER_TABLES}
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/pipeline-test"
@@ -61,33 +64,41 @@ MILESTONES = [
     "GetGoldCrawler",
     "NotifySuccess",
 ]
-RULES_TEMPLATE = (
-    REPO_ROOT / "modules" / "medallion_pipeline" / "rules" / "wordpress_api_silver_posts.dqdl.tftpl"
-)
 SILVER_BUCKET = "t-silver-data"
-CANDIDATE_TABLE = "candidate_posts"
 
 
-def wordpress_rules(row_count_floor: int) -> str:
-    """The module's DQDL template with the values envs pass (the template has plain ${name} slots only)."""
-    values = {
-        "allowed_post_types": '"post", "page", "attachment", "revision", "nav_menu_item"',
-        "allowed_post_statuses": ", ".join(
-            f'"{s}"'
-            for s in ("publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit")
-        ),
-        "row_count_floor": str(row_count_floor),
-    }
-    text = RULES_TEMPLATE.read_text()
-    for name, value in values.items():
-        text = text.replace("${" + name + "}", value)
-    assert "${" not in text
-    return text
+def ruleset(rules: list[str]) -> str:
+    """DQDL text as the medallion_pipeline module builds it from a dataset's rule list."""
+    return "Rules = [\n    " + ",\n    ".join(rules) + "\n]"
 
 
-def silver_posts_jsonl() -> bytes:
-    """The sample site's posts as the candidate table holds them (catalog column names are lower case)."""
-    rows = json.loads((REPO_ROOT / "tests" / "fixtures" / "wordpress_small" / "posts.json").read_text())
+def posts_rules(row_count_floor: int) -> list[str]:
+    """The WordPress posts rules modules/lakehouse_environment passes."""
+    types = ", ".join(f'"{t}"' for t in ("post", "page", "attachment", "revision", "nav_menu_item"))
+    statuses = ", ".join(
+        f'"{s}"'
+        for s in ("publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit")
+    )
+    return [
+        'IsComplete "ID"',
+        'IsUnique "ID"',
+        'IsComplete "post_title"',
+        f'ColumnValues "post_type" in [ {types} ]',
+        f'ColumnValues "post_status" in [ {statuses} ]',
+        f"RowCount >= {row_count_floor}",
+    ]
+
+
+STATISTICS_PAGES_RULES = ['IsComplete "page_id"', 'ColumnValues "count" >= 0']
+
+
+def default_rulesets() -> dict[str, str]:
+    return {"posts": ruleset(posts_rules(10)), "statistics_pages": ruleset(STATISTICS_PAGES_RULES)}
+
+
+def candidate_jsonl(dataset: str) -> bytes:
+    """The sample site's rows of a dataset as its candidate table holds them (lower-case column names)."""
+    rows = json.loads((REPO_ROOT / "tests" / "fixtures" / "wordpress_small" / f"{dataset}.json").read_text())
     return "\n".join(json.dumps({k.lower(): v for k, v in row.items()}) for row in rows).encode() + b"\n"
 
 
@@ -139,13 +150,13 @@ def pipeline_role_statements() -> list[dict[str, Any]]:
             "Resource": [
                 f"{glue}:catalog",
                 f"{glue}:database/{silver}",
-                f"{glue}:table/{silver}/{CANDIDATE_TABLE}",
+                *(f"{glue}:table/{silver}/{t}" for t in CANDIDATE_TABLES.values()),
             ],
         },
         {
             "Effect": "Allow",
             "Action": ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"],
-            "Resource": f"{glue}:dataQualityRuleset/{NAMES['ruleset']}",
+            "Resource": [f"{glue}:dataQualityRuleset/{n}" for n in RULESETS.values()],
         },
         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{SILVER_BUCKET}"},
         {
@@ -206,10 +217,10 @@ class Pipeline:
         self,
         skip: tuple[str, ...] = (),
         tables: tuple[str, ...] = ("bronze", "silver", "gold"),
-        ruleset: Optional[str] = None,
+        rulesets: Optional[dict[str, str]] = None,
         raw_source: Optional[str] = None,
     ) -> None:
-        ruleset = ruleset if ruleset is not None else wordpress_rules(row_count_floor=10)
+        rulesets = {**default_rulesets(), **(rulesets or {})}
         deploy_pipeline_role(self.asl.emulator.client("iam"))
         lam = self.asl.emulator.client("lambda")
         for step in ("raw", "bronze"):
@@ -245,20 +256,23 @@ class Pipeline:
                 )
         s3 = self.asl.emulator.client("s3")
         s3.create_bucket(Bucket=SILVER_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        # What the silver job's write stage leaves for the gate: the posts candidate and its table.
-        s3.put_object(
-            Bucket=SILVER_BUCKET, Key="_candidate/wordpress_api/posts/part-0.json", Body=silver_posts_jsonl()
-        )
-        if "silver_database" not in skip:
-            self.glue.create_table(
-                DatabaseName=DATABASES["silver"],
-                TableInput={
-                    "Name": CANDIDATE_TABLE,
-                    "StorageDescriptor": {
-                        "Location": f"s3://{SILVER_BUCKET}/_candidate/wordpress_api/posts/"
-                    },
-                },
+        # What the silver job's write stage leaves for the gate: each gated candidate and its table.
+        for dataset, table in CANDIDATE_TABLES.items():
+            s3.put_object(
+                Bucket=SILVER_BUCKET,
+                Key=f"_candidate/wordpress_api/{dataset}/part-0.json",
+                Body=candidate_jsonl(dataset),
             )
+            if "silver_database" not in skip:
+                self.glue.create_table(
+                    DatabaseName=DATABASES["silver"],
+                    TableInput={
+                        "Name": table,
+                        "StorageDescriptor": {
+                            "Location": f"s3://{SILVER_BUCKET}/_candidate/wordpress_api/{dataset}/"
+                        },
+                    },
+                )
         self.glue.create_job(
             Name=NAMES["silver_job"],
             Role=ROLE,
@@ -267,12 +281,13 @@ class Pipeline:
         self.glue.create_job(
             Name=NAMES["gold_job"], Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": "s3://t/g.py"}
         )
-        if "ruleset" not in skip:
-            self.glue.create_data_quality_ruleset(
-                Name=NAMES["ruleset"],
-                Ruleset=ruleset,
-                TargetTable={"DatabaseName": DATABASES["silver"], "TableName": CANDIDATE_TABLE},
-            )
+        for dataset, name in RULESETS.items():
+            if f"{dataset}_ruleset" not in skip:
+                self.glue.create_data_quality_ruleset(
+                    Name=name,
+                    Ruleset=rulesets[dataset],
+                    TargetTable={"DatabaseName": DATABASES["silver"], "TableName": CANDIDATE_TABLES[dataset]},
+                )
 
     def state_machine(self, **overrides: Any) -> str:
         variables: dict[str, Any] = {
@@ -297,9 +312,11 @@ class Pipeline:
             "gold_job_name": NAMES["gold_job"],
             "silver_job_task_timeout_seconds": 120,
             "gold_job_task_timeout_seconds": 120,
-            "dq_ruleset_name": NAMES["ruleset"],
+            "dq_gates": [
+                {"dataset": d, "table": CANDIDATE_TABLES[d], "ruleset_names": [RULESETS[d]]} for d in GATED
+            ],
+            "dq_max_concurrency": 0,
             "dq_role_arn": ROLE,
-            "dq_table_name": CANDIDATE_TABLE,
             "dq_number_of_workers": 2,
             "dq_timeout_minutes": 5,
             "dq_poll_seconds": 1,
@@ -483,21 +500,6 @@ FAILURES = [
         ("glue", "GetCrawler", "AccessDeniedException"),
     ),
     ("RunSilverJob", "RunSilverJob", {}, {}, "silver_job"),
-    ("StartSilverQualityRun", "StartSilverQualityRun", {"skip": ("ruleset",)}, {}, None),
-    (
-        "GetSilverQualityRun",
-        "GetSilverQualityRun",
-        {},
-        {},
-        ("glue", "GetDataQualityRulesetEvaluationRun", "AccessDeniedException"),
-    ),
-    (
-        "GetSilverQualityResult",
-        "GetSilverQualityResult",
-        {},
-        {},
-        ("glue", "GetDataQualityResult", "AccessDeniedException"),
-    ),
     (
         "PublishSilver",
         "PublishSilver",
@@ -563,18 +565,71 @@ def test_crawler_already_running_is_waited_for_then_started(pipeline):
     assert last == "SUCCEEDED"
 
 
+def failed_rules(cause: str) -> list[dict[str, Any]]:
+    """The rule results a DataQuality.RulesFailed cause ends with (a JSON list)."""
+    return json.loads(cause[cause.index("failed rules: ") + len("failed rules: ") :])
+
+
 def test_quality_rules_failing_fail_the_run(pipeline):
-    pipeline.deploy(ruleset=wordpress_rules(row_count_floor=1_000_000))
+    pipeline.deploy(rulesets={"posts": ruleset(posts_rules(row_count_floor=1_000_000))})
     arn = pipeline.state_machine()
     described, entered = pipeline.run(arn)
     assert_failed_at(pipeline, described, entered, "SilverQuality", "GetSilverQualityResult")
     assert "SilverQualityRulesFailed" in entered
     assert described["error"] == "MedallionPipeline.StepFailed"
     assert (
-        "SilverQuality: DataQuality.RulesFailed: ruleset t-silver-wordpress-api-quality score"
-        in described["cause"]
-    )
-    assert "RowCount >= 1000000" in described["cause"], "the cause lists the rule results"
+        "SilverQuality: DataQuality.RulesFailed: dataset posts (table candidate_posts) at "
+        f"SilverQualityEvaluation: ruleset {RULESETS['posts']} score" in described["cause"]
+    ), described["cause"]
+    assert [r["Description"] for r in failed_rules(described["cause"])] == ["RowCount >= 1000000"]
+    runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
+    assert [r["Arguments"]["--stage"] for r in runs] == ["write"], "a failed gate publishes nothing"
+
+
+def test_second_gated_dataset_failing_blocks_publish_and_names_dataset_and_rule(pipeline):
+    # posts passes its rules; statistics_pages fails one of its two (the sample's counts start at 1).
+    failing = 'ColumnValues "count" >= 1000'
+    pipeline.deploy(rulesets={"statistics_pages": ruleset(['IsComplete "page_id"', failing])})
+    arn = pipeline.state_machine()
+    described, entered = pipeline.run(arn)
+    assert_failed_at(pipeline, described, entered, "SilverQuality", "GetSilverQualityResult")
+    assert entered.count("StartSilverQualityRun") == 2, "both gated candidates are evaluated"
+    assert entered.count("SilverQualityGatePassed") == 1, "posts passed its gate"
+    message = described["cause"]  # assert_failed_at checked it is the notification's text
+    assert "DataQuality.RulesFailed: dataset statistics_pages (table candidate_statistics_pages)" in message
+    assert f"ruleset {RULESETS['statistics_pages']} score 0.5" in message, message
+    assert [(r["Description"], r["Result"]) for r in failed_rules(message)] == [(failing, "FAIL")]
+    runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
+    assert [r["Arguments"]["--stage"] for r in runs] == ["write"], "a failed gate publishes nothing"
+
+
+GATE_FAILURES = [
+    ("StartSilverQualityRun", {"skip": ("statistics_pages_ruleset",)}, None, "statistics_pages"),
+    (
+        "GetSilverQualityRun",
+        {},
+        ("glue", "GetDataQualityRulesetEvaluationRun", "AccessDeniedException"),
+        None,
+    ),
+    ("GetSilverQualityResult", {}, ("glue", "GetDataQualityResult", "AccessDeniedException"), None),
+]
+
+
+@pytest.mark.parametrize(
+    ("step", "deploy", "fault", "dataset"), GATE_FAILURES, ids=[f[0] for f in GATE_FAILURES]
+)
+def test_failure_inside_the_gate_names_dataset_and_step(pipeline, step, deploy, fault, dataset):
+    pipeline.deploy(**deploy)
+    arn = pipeline.state_machine()
+    if fault:
+        pipeline.asl.emulator.inject_fault(fault[0], fault[1], fault[2], "injected for the test", 400, 1)
+    described, entered = pipeline.run(arn)
+    assert_failed_at(pipeline, described, entered, "SilverQuality", "GetSilverQualityResult")
+    assert f"FailedAt{step}" in entered and "FailedAtSilverQuality" in entered
+    named = [
+        d for d in GATED if f"dataset {d} (table {CANDIDATE_TABLES[d]}) at {step}: " in described["cause"]
+    ]
+    assert named == [dataset] if dataset else len(named) == 1, described["cause"]
     runs = pipeline.glue.get_job_runs(JobName=NAMES["silver_job"])["JobRuns"]
     assert [r["Arguments"]["--stage"] for r in runs] == ["write"], "a failed gate publishes nothing"
 

@@ -257,6 +257,8 @@ def test_first_run_succeeds_through_every_step(pipeline):
         "NotifySuccess",
     ):
         assert step in run.states
+    assert run.states.count("StartSilverQualityRun") == 2, "posts and statistics_pages are each gated"
+    assert run.states.count("SilverQualityGatePassed") == 2
     # first run: no table existed, so each layer was crawled (silver once published)
     for crawl in ("StartBronzeCrawler", "StartSilverCrawler", "StartGoldCrawler"):
         assert crawl in run.states
@@ -362,6 +364,9 @@ def test_bad_source_data_fails_at_the_quality_gate_and_notifies_once(pipeline):
     assert note["MessageAttributes"]["step"]["Value"] == "SilverQuality"
     assert note["MessageAttributes"]["error"]["Value"] == "DataQuality.RulesFailed"
     assert "failed at step SilverQuality" in note["Message"]
+    # Two datasets are gated (posts, statistics_pages); the message names the one that failed.
+    assert "dataset posts (table candidate_posts)" in note["Message"]
+    assert "dataset statistics_pages" not in note["Message"]
     assert (
         'ColumnValues \\"post_status\\"' in note["Message"] or 'ColumnValues "post_status"' in note["Message"]
     )

@@ -33,7 +33,10 @@ NAMES = {
     "bronze_function": f"{PREFIX}-bronze-wordpress-api",
     "silver_job": f"{PREFIX}-silver-wordpress-api",
     "gold_job": f"{PREFIX}-gold-wordpress-api",
-    "ruleset": f"{PREFIX}-silver-wordpress-api-quality",
+}
+# Two gated datasets, each with its own ruleset: the workflow may evaluate exactly these.
+RULESETS = {
+    d: f"{PREFIX}-silver-wordpress-api-{d.replace('_', '-')}-quality" for d in ("posts", "statistics_pages")
 }
 DATABASES = {layer: f"frugal_test_{layer}" for layer in ("bronze", "silver", "gold")}
 CRAWLERS = {layer: f"{PREFIX}-{layer}-wordpress-api" for layer in ("bronze", "silver", "gold")}
@@ -69,9 +72,11 @@ DEFINITION_VARS: dict[str, Any] = {
     "gold_job_name": NAMES["gold_job"],
     "silver_job_task_timeout_seconds": 1200,
     "gold_job_task_timeout_seconds": 2700,
-    "dq_ruleset_name": NAMES["ruleset"],
+    "dq_gates": [
+        {"dataset": d, "table": f"candidate_{d}", "ruleset_names": [name]} for d, name in RULESETS.items()
+    ],
+    "dq_max_concurrency": 0,
     "dq_role_arn": QUALITY_ROLE,
-    "dq_table_name": "candidate_posts",
     "dq_number_of_workers": 2,
     "dq_timeout_minutes": 15,
     "dq_poll_seconds": 30,
@@ -157,7 +162,7 @@ def statements(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]
         "job_arns": [f"{GLUE}:job/{NAMES['silver_job']}", f"{GLUE}:job/{NAMES['gold_job']}"],
         "crawler_arns": [f"{GLUE}:crawler/{n}" for n in CRAWLERS.values()],
         "database_names": list(DATABASES.values()),
-        "ruleset_arn": f"{GLUE}:dataQualityRuleset/{NAMES['ruleset']}",
+        "ruleset_arns": [f"{GLUE}:dataQualityRuleset/{name}" for name in RULESETS.values()],
         "quality_role_arn": QUALITY_ROLE,
         "topic_arns": list(TOPICS.values()),
     }
@@ -209,6 +214,19 @@ def test_definition_calls_every_service_the_pipeline_needs(calls):
 
 def test_role_allows_every_call(statements, calls):
     assert denied_calls(statements, calls) == []
+
+
+def test_each_gated_dataset_runs_its_own_ruleset_and_no_other(statements, calls):
+    """The quality map's iterations, bound to the definition's static gates, start exactly the
+    gated rulesets; a policy missing one of them would deny that dataset's evaluation."""
+    started = {c.resource for c in calls if c.action == "glue:StartDataQualityRulesetEvaluationRun"}
+    assert started == {f"{GLUE}:dataQualityRuleset/{name}" for name in RULESETS.values()}
+    narrowed = [
+        {**s, "resources": s["resources"][:1]} if s["sid"] == "StartQualityRun" else s for s in statements
+    ]
+    assert [c.resource for c in denied_calls(narrowed, calls)] == [
+        f"{GLUE}:dataQualityRuleset/{RULESETS['statistics_pages']}"
+    ]
 
 
 def test_role_allows_nothing_more(statements, calls):

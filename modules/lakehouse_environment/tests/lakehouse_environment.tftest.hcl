@@ -104,6 +104,14 @@ run "pipeline_reads_and_writes_this_environments_layers" {
     error_message = "the five routes of the lakehouse-export plugin are derived from wordpress_site"
   }
   assert {
+    condition     = keys(output.pipeline_data_quality_ruleset_names) == ["posts", "statistics_pages"]
+    error_message = "the quality gate evaluates posts and statistics_pages, each with its own ruleset"
+  }
+  assert {
+    condition     = strcontains(module.pipeline.data_quality_rulesets["posts"], "RowCount >= 25") && strcontains(module.pipeline.data_quality_rulesets["statistics_pages"], "IsComplete \"page_id\"")
+    error_message = "pipeline.row_count_floor reaches the posts rules; statistics_pages has its own rules"
+  }
+  assert {
     condition     = !contains(keys(module.pipeline.silver_job_arguments), "--merge_datasets")
     error_message = "statistics are full snapshots unless statistics_incremental is set"
   }

@@ -91,8 +91,10 @@ variables {
     common_package = "tests/fixtures/lakehouse_common.zip"
   }
   data_quality = {
-    dataset = "posts"
-    ruleset = "Rules = [ IsComplete \"id\", RowCount >= 1 ]"
+    rules = {
+      posts            = ["IsComplete \"id\"", "RowCount >= 1"]
+      statistics_pages = ["IsComplete \"page_id\"", "ColumnValues \"count\" >= 0"]
+    }
   }
 }
 
@@ -116,12 +118,27 @@ run "workflow_definition_wiring" {
     error_message = "crawler names and expected table counts must be rendered"
   }
   assert {
-    condition     = output.definition_vars.dq_table_name == "candidate_posts" && output.definition_vars.crawl_bronze == "false"
-    error_message = "quality runs on the candidate table of the chosen dataset; crawls only when needed by default"
+    condition = jsondecode(output.definition_vars.dq_gates) == [
+      { dataset = "posts", table = "candidate_posts", ruleset_names = ["frugal-test-silver-wordpress-api-posts-quality"] },
+      { dataset = "statistics_pages", table = "candidate_statistics_pages", ruleset_names = ["frugal-test-silver-wordpress-api-statistics-pages-quality"] },
+    ] && output.definition_vars.crawl_bronze == "false"
+    error_message = "one quality gate per gated dataset (its candidate table and its own ruleset); crawls only when needed by default"
   }
   assert {
-    condition     = aws_glue_data_quality_ruleset.silver.target_table[0].table_name == "candidate_posts" && output.candidate_table_names == ["candidate_posts", "candidate_statistics_pages", "candidate_term_relationships", "candidate_term_taxonomy", "candidate_terms"]
-    error_message = "the ruleset targets the candidate table; one candidate table per dataset"
+    condition     = { for d, r in aws_glue_data_quality_ruleset.silver : d => r.target_table[0].table_name } == { posts = "candidate_posts", statistics_pages = "candidate_statistics_pages" } && output.candidate_table_names == ["candidate_posts", "candidate_statistics_pages", "candidate_term_relationships", "candidate_term_taxonomy", "candidate_terms"]
+    error_message = "each ruleset targets its dataset's candidate table; one candidate table per dataset"
+  }
+  assert {
+    condition     = aws_glue_data_quality_ruleset.silver["statistics_pages"].ruleset == "Rules = [\n    IsComplete \"page_id\",\n    ColumnValues \"count\" >= 0\n]"
+    error_message = "the module wraps a dataset's rules in one DQDL ruleset"
+  }
+  assert {
+    condition     = output.data_quality_ruleset_names == { posts = "frugal-test-silver-wordpress-api-posts-quality", statistics_pages = "frugal-test-silver-wordpress-api-statistics-pages-quality" }
+    error_message = "one ruleset name per gated dataset"
+  }
+  assert {
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.ItemsPath == "$.quality_gates" && jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.LoadQualityGates.Result == jsondecode(output.definition_vars.dq_gates)
+    error_message = "the quality map iterates over every gate"
   }
   assert {
     condition = [
@@ -131,7 +148,7 @@ run "workflow_definition_wiring" {
     error_message = "the workflow writes silver candidates, then publishes them"
   }
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQualityPassed.Default == "PublishSilver"
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.Next == "PublishSilver"
     error_message = "publish only after the quality gate passed"
   }
   assert {
@@ -327,7 +344,31 @@ run "rejects_bad_timezone" {
 run "rejects_quality_dataset_outside_datasets" {
   command = plan
   variables {
-    data_quality = { dataset = "comments", ruleset = "Rules = [ RowCount >= 1 ]" }
+    data_quality = { rules = { posts = ["RowCount >= 1"], comments = ["RowCount >= 1"] } }
+  }
+  expect_failures = [var.data_quality]
+}
+
+run "rejects_no_gated_dataset" {
+  command = plan
+  variables {
+    data_quality = { rules = {} }
+  }
+  expect_failures = [var.data_quality]
+}
+
+run "rejects_an_empty_rule_list" {
+  command = plan
+  variables {
+    data_quality = { rules = { posts = ["RowCount >= 1"], statistics_pages = [] } }
+  }
+  expect_failures = [var.data_quality]
+}
+
+run "rejects_a_whole_ruleset_as_a_rule" {
+  command = plan
+  variables {
+    data_quality = { rules = { posts = ["Rules = [ RowCount >= 1 ]"] } }
   }
   expect_failures = [var.data_quality]
 }
@@ -335,7 +376,7 @@ run "rejects_quality_dataset_outside_datasets" {
 run "rejects_bad_quality_settings" {
   command = plan
   variables {
-    data_quality = { dataset = "posts", ruleset = "IsComplete \"id\"", number_of_workers = 1 }
+    data_quality = { rules = { posts = ["IsComplete \"id\""] }, number_of_workers = 1 }
   }
   expect_failures = [var.data_quality]
 }

@@ -36,9 +36,9 @@ variable "database_names" {
   type        = list(string)
 }
 
-variable "ruleset_arn" {
-  description = "ARN of the data-quality ruleset the workflow evaluates."
-  type        = string
+variable "ruleset_arns" {
+  description = "ARNs of the data-quality rulesets the workflow evaluates (one per gated dataset)."
+  type        = list(string)
 }
 
 variable "quality_role_arn" {
@@ -85,7 +85,7 @@ output "statements" {
     {
       sid        = "StartQualityRun"
       actions    = ["glue:StartDataQualityRulesetEvaluationRun"]
-      resources  = [var.ruleset_arn]
+      resources  = var.ruleset_arns
       conditions = []
     },
     {

@@ -50,7 +50,9 @@ module "pipeline" {
     common_package = "${local.dist}/glue/lakehouse_common.zip"
   }
   data_quality = {
-    dataset = "posts"
-    ruleset = "Rules = [ IsComplete \"id\", IsUnique \"id\", RowCount >= 1 ]"
+    rules = {
+      posts            = ["IsComplete \"id\"", "IsUnique \"id\"", "RowCount >= 1"]
+      statistics_pages = ["IsComplete \"page_id\"", "ColumnValues \"count\" >= 0"]
+    }
   }
 }
