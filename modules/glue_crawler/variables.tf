@@ -1,10 +1,14 @@
 variable "name" {
-  description = "Crawler name; also names its role and security configuration. Start it with \"<namespace>-<environment>\"."
+  description = "Crawler name; also names what the module creates with it (its role and security configuration add \"-crawler\", and the log paths join both). Build it as \"<namespace>-<environment>-<what>\". Lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit; at most 50 characters here."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,50}$", var.name))
-    error_message = "name must be 1-50 letters, digits, hyphens or underscores (the role adds \"-crawler\" within IAM's 64 characters)."
+    condition     = can(regex("^[a-z][a-z0-9_-]*[a-z0-9]$", var.name))
+    error_message = "name must be lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit (e.g. \"music-lib-local-raw-wordpress_api\")."
+  }
+  validation {
+    condition     = length(var.name) <= 50
+    error_message = "name must be at most 50 characters here (its role and security configuration add \"-crawler\", and the log paths join both); got ${length(var.name)}."
   }
 }
 

@@ -10,9 +10,10 @@ data "aws_region" "current" {
 data "aws_partition" "current" {}
 
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
+  name_prefix = "${var.namespace}-${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = data.aws_region.current.name
+  partition   = data.aws_partition.current.partition
 
   frugal           = var.profile == "frugal"
   sweeper_interval = coalesce(var.sweeper_interval_minutes, local.frugal ? 60 : 15)
@@ -31,13 +32,13 @@ locals {
   # Everything a region's pieces need, the same for every region: the home region's call below and
   # each other region's call (modules/region, with that region's provider) take this one object.
   region_inputs = {
-    name_prefix   = var.name_prefix
+    name_prefix   = local.name_prefix
     home_region   = local.regions.home
     regions       = local.regions.guarded
     region_codes  = local.region_codes
     profile       = var.profile
     environment   = var.environment
-    notice_source = "${var.name_prefix}.glue-session-guard"
+    notice_source = "${local.name_prefix}.glue-session-guard"
     definition = {
       stop_policy              = var.stop_policy
       lifetime_seconds         = var.lifetime_seconds
@@ -69,7 +70,9 @@ module "notifications" {
   source = "../notifications"
   count  = var.notifications == null ? 1 : 0
 
-  name_prefix              = "${var.name_prefix}-guard"
+  namespace                = var.namespace
+  environment              = var.environment
+  component                = "guard"
   encryption               = local.frugal ? "aws-managed" : "customer-managed"
   kms_deletion_window_days = var.kms_deletion_window_days
   success_emails           = var.success_emails

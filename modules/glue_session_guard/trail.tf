@@ -2,15 +2,15 @@
 # Turned off (create_trail = false) when the account or organisation already has one.
 
 locals {
-  trail_name        = "${var.name_prefix}-glue-guard"
-  trail_bucket_name = "${var.name_prefix}-glue-guard-trail-${local.account_id}"
+  trail_name        = "${local.name_prefix}-glue-guard"
+  trail_bucket_name = "${local.name_prefix}-glue-guard-trail-${local.account_id}"
   trail_arn         = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
 }
 
 resource "aws_kms_key" "trail" {
   count = var.create_trail && !local.frugal ? 1 : 0
 
-  description             = "${var.name_prefix} CloudTrail log files for the Glue session guard"
+  description             = "${local.name_prefix} CloudTrail log files for the Glue session guard"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = var.tags

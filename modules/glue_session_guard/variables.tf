@@ -1,10 +1,20 @@
-variable "name_prefix" {
-  description = "Prefix of every resource name, \"<namespace>-<environment>\" (e.g. \"frugal-dev\")."
+variable "namespace" {
+  description = "First part of every name this module creates: \"<namespace>-<environment>-...\" (\"<namespace>_<environment>_...\" for Glue databases, \"/<namespace>/<environment>/...\" for parameters and secrets). 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\")."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+    condition     = length(var.namespace) >= 2 && length(var.namespace) <= 16 && can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.namespace))
+    error_message = "namespace must be 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\"): it is part of S3 bucket, IAM, Glue and SNS names."
+  }
+}
+
+variable "environment" {
+  description = "Second part of every name this module creates (local, dev, prod, ...). 2-10 lowercase letters and digits, starting with a letter."
+  type        = string
+
+  validation {
+    condition     = length(var.environment) >= 2 && length(var.environment) <= 10 && can(regex("^[a-z][a-z0-9]*$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter (e.g. local, dev, prod): it is part of S3 bucket, IAM, Glue and SNS names."
   }
 }
 
@@ -265,12 +275,6 @@ variable "deny_data_preview_sessions" {
   description = "Make the prevention policy output also deny Glue Studio data-preview sessions (session/glue-studio-datapreview*)."
   type        = bool
   default     = false
-}
-
-variable "environment" {
-  description = "Environment label shown in notifications."
-  type        = string
-  default     = ""
 }
 
 variable "tags" {

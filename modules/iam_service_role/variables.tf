@@ -1,10 +1,14 @@
 variable "name" {
-  description = "Role name; start it with \"<namespace>-<environment>\"."
+  description = "Role name; also names what the module creates with it (IAM's role-name limit). Build it as \"<namespace>-<environment>-<what>\". Lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit; at most 64 characters here."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))
-    error_message = "name must be 1-64 characters of letters, digits and + = , . @ _ - (IAM's rule)."
+    condition     = can(regex("^[a-z][a-z0-9_-]*[a-z0-9]$", var.name))
+    error_message = "name must be lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit (e.g. \"music-lib-local-raw-wordpress_api\")."
+  }
+  validation {
+    condition     = length(var.name) <= 64
+    error_message = "name must be at most 64 characters here (IAM's role-name limit); got ${length(var.name)}."
   }
 }
 

@@ -2,7 +2,6 @@
 # the Glue session guard and the medallion pipeline, wired together. envs/<env> only chooses values.
 
 locals {
-  name_prefix = "${var.namespace}-${var.environment}"
   # The source's contract is the one dataset list (modules/source_contract reads it and fails the
   # plan on a contract mistake, naming the file and the field).
   source_name = module.contract.source
@@ -53,7 +52,8 @@ module "contract" {
 module "notifications" {
   source = "../notifications"
 
-  name_prefix              = local.name_prefix
+  namespace                = var.namespace
+  environment              = var.environment
   success_emails           = var.emails.success
   failure_emails           = var.emails.failure
   kms_deletion_window_days = var.kms_deletion_window_days
@@ -79,7 +79,7 @@ module "storage" {
 module "glue_session_guard" {
   source = "../glue_session_guard"
 
-  name_prefix = local.name_prefix
+  namespace   = var.namespace
   environment = var.environment
   notifications = {
     success_topic_arn = module.notifications.success_topic_arn

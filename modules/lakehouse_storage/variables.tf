@@ -1,26 +1,20 @@
 variable "namespace" {
-  description = "Project namespace, first part of every name (\"<namespace>-<environment>-...\"). Lowercase letters, digits and hyphens, starting with a letter."
+  description = "First part of every name this module creates: \"<namespace>-<environment>-...\" (\"<namespace>_<environment>_...\" for Glue databases, \"/<namespace>/<environment>/...\" for parameters and secrets). 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\")."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.namespace)) && !strcontains(var.namespace, "--")
-    error_message = "namespace: only lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit (it becomes part of S3 bucket names)."
+    condition     = length(var.namespace) >= 2 && length(var.namespace) <= 16 && can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.namespace))
+    error_message = "namespace must be 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\"): it is part of S3 bucket, IAM, Glue and SNS names."
   }
 }
 
 variable "environment" {
-  description = "Environment name (e.g. local, dev, prod). Lowercase letters, digits and hyphens, starting with a letter."
+  description = "Second part of every name this module creates (local, dev, prod, ...). 2-10 lowercase letters and digits, starting with a letter."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.environment)) && !strcontains(var.environment, "--")
-    error_message = "environment: only lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit (it becomes part of S3 bucket names)."
-  }
-
-  validation {
-    # Longest bucket name: "<namespace>-<environment>-access-logs-<12-digit account id>" <= 63 characters.
-    condition     = length(var.namespace) + length(var.environment) <= 37
-    error_message = "namespace + environment: together at most 37 characters, so \"<namespace>-<environment>-access-logs-<account id>\" stays within S3's 63-character bucket-name limit (got ${length(var.namespace) + length(var.environment)})."
+    condition     = length(var.environment) >= 2 && length(var.environment) <= 10 && can(regex("^[a-z][a-z0-9]*$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter (e.g. local, dev, prod): it is part of S3 bucket, IAM, Glue and SNS names."
   }
 }
 

@@ -1,10 +1,14 @@
 variable "name" {
-  description = "Function name; also names its role, log group and alarm. Start it with \"<namespace>-<environment>\"."
+  description = "Function name; also names what the module creates with it (its role adds \"-role\" within IAM's 64 characters). Build it as \"<namespace>-<environment>-<what>\". Lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit; at most 59 characters here."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,59}$", var.name))
-    error_message = "name must be 1-59 letters, digits, hyphens or underscores (the role adds \"-role\" within IAM's 64 characters)."
+    condition     = can(regex("^[a-z][a-z0-9_-]*[a-z0-9]$", var.name))
+    error_message = "name must be lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit (e.g. \"music-lib-local-raw-wordpress_api\")."
+  }
+  validation {
+    condition     = length(var.name) <= 59
+    error_message = "name must be at most 59 characters here (its role adds \"-role\" within IAM's 64 characters); got ${length(var.name)}."
   }
 }
 

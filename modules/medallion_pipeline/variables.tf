@@ -1,20 +1,20 @@
 variable "namespace" {
-  description = "Short project namespace; every name starts with \"<namespace>-<environment>\"."
+  description = "First part of every name this module creates: \"<namespace>-<environment>-...\" (\"<namespace>_<environment>_...\" for Glue databases, \"/<namespace>/<environment>/...\" for parameters and secrets). 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\")."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.namespace))
-    error_message = "namespace must be 2-12 lower-case letters and digits, starting with a letter."
+    condition     = length(var.namespace) >= 2 && length(var.namespace) <= 16 && can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.namespace))
+    error_message = "namespace must be 2-16 lowercase letters and digits, starting with a letter, single hyphens inside (e.g. \"frugal\", \"music-lib\"): it is part of S3 bucket, IAM, Glue and SNS names."
   }
 }
 
 variable "environment" {
-  description = "Environment name (local, dev, prod, ...)."
+  description = "Second part of every name this module creates (local, dev, prod, ...). 2-10 lowercase letters and digits, starting with a letter."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
-    error_message = "environment must be 2-10 lower-case letters and digits, starting with a letter."
+    condition     = length(var.environment) >= 2 && length(var.environment) <= 10 && can(regex("^[a-z][a-z0-9]*$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter (e.g. local, dev, prod): it is part of S3 bucket, IAM, Glue and SNS names."
   }
 }
 
@@ -25,6 +25,12 @@ variable "source_name" {
   validation {
     condition     = can(regex("^[a-z][a-z0-9_]{1,30}$", var.source_name))
     error_message = "source_name must be 2-31 lower-case letters, digits and underscores, starting with a letter."
+  }
+  # The longest name built from it is the artifact bucket "<namespace>-<environment>-<source>-artifacts-<account id>"
+  # (S3: at most 63); the jobs ("<...>-silver-<source>", at most 50) fit within the same limit.
+  validation {
+    condition     = length(var.namespace) + length(var.environment) + length(var.source_name) <= 38
+    error_message = "namespace, environment and source_name together must be at most 38 characters, so the bucket \"<namespace>-<environment>-<source>-artifacts-<account id>\" stays within S3's 63 (got ${length(var.namespace) + length(var.environment) + length(var.source_name)})."
   }
 }
 

@@ -3,6 +3,8 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
+  # "<namespace>-<environment>[-<component>]": the prefix of every name below.
+  prefix     = join("-", compact([var.namespace, var.environment, var.component]))
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
@@ -25,7 +27,7 @@ locals {
 resource "aws_kms_key" "this" {
   count = local.customer_managed ? 1 : 0
 
-  description             = "${var.name_prefix} notifications (SNS topics, dead-letter queues, workflow logs)"
+  description             = "${local.prefix} notifications (SNS topics, dead-letter queues, workflow logs)"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = jsonencode(local.key_policy)
@@ -35,7 +37,7 @@ resource "aws_kms_key" "this" {
 resource "aws_kms_alias" "this" {
   count = local.customer_managed ? 1 : 0
 
-  name          = "alias/${var.name_prefix}-notifications"
+  name          = "alias/${local.prefix}-notifications"
   target_key_id = aws_kms_key.this[0].key_id
 }
 
@@ -97,8 +99,8 @@ locals {
 resource "aws_sns_topic" "this" {
   for_each = local.customer_managed ? local.topics : {}
 
-  name              = "${var.name_prefix}-${each.key}"
-  display_name      = "${var.name_prefix} ${each.key}"
+  name              = "${local.prefix}-${each.key}"
+  display_name      = "${local.prefix} ${each.key}"
   kms_master_key_id = aws_kms_key.this[0].arn
   tags              = var.tags
 }
@@ -107,8 +109,8 @@ resource "aws_sns_topic" "aws_managed" {
   for_each = local.customer_managed ? {} : local.topics
 
   #checkov:skip=CKV_AWS_26:encryption = "aws-managed" only: the failure topic receives CloudWatch alarms, which cannot publish to a topic encrypted with the AWS-managed aws/sns key (its key policy cannot admit cloudwatch.amazonaws.com); its messages name sessions, steps and errors, never data or secrets. The success topic is encrypted with aws/sns.
-  name              = "${var.name_prefix}-${each.key}"
-  display_name      = "${var.name_prefix} ${each.key}"
+  name              = "${local.prefix}-${each.key}"
+  display_name      = "${local.prefix} ${each.key}"
   kms_master_key_id = each.key == "success" ? "alias/aws/sns" : null
   tags              = var.tags
 }

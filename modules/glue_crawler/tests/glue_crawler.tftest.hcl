@@ -106,3 +106,20 @@ run "rejects_empty_or_bad_targets" {
   }
   expect_failures = [var.s3_targets]
 }
+
+# Naming: one rule for name in every building-block module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_accepts_a_hyphenated_name" {
+  command = plan
+  variables {
+    name = "music-lib"
+  }
+}
+
+run "naming_rejects_an_uppercase_name" {
+  command = plan
+  variables {
+    name = "Music-Lib"
+  }
+  expect_failures = [var.name]
+}

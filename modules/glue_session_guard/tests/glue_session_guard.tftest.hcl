@@ -3,9 +3,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix      = "frugal-test"
-  lifetime_seconds = 1800
+  namespace        = "frugal"
   environment      = "test"
+  lifetime_seconds = 1800
 }
 
 run "defaults" {

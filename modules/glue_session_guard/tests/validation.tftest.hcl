@@ -4,9 +4,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix      = "frugal-test"
-  lifetime_seconds = 1800
+  namespace        = "frugal"
   environment      = "test"
+  lifetime_seconds = 1800
 }
 
 run "rejects_non_positive_lifetime" {
@@ -202,4 +202,29 @@ run "rejects_a_home_region_other_than_the_providers" {
     regions = { home = "us-east-1", guarded = ["us-east-1", "eu-west-1"] }
   }
   expect_failures = [data.aws_region.current]
+}
+
+# Naming: one rule for namespace and environment in every module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_accepts_a_hyphenated_namespace" {
+  command = plan
+  variables {
+    namespace = "music-lib"
+  }
+}
+
+run "naming_rejects_an_uppercase_namespace" {
+  command = plan
+  variables {
+    namespace = "Music-Lib"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "naming_rejects_a_hyphenated_environment" {
+  command = plan
+  variables {
+    environment = "music-lib"
+  }
+  expect_failures = [var.environment]
 }

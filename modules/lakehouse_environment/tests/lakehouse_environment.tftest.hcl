@@ -211,3 +211,21 @@ run "datasets_come_from_the_contract" {
     error_message = "the contract's incremental datasets are merged when statistics_incremental is set"
   }
 }
+
+# Naming: one rule for namespace and environment in every module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_rejects_an_uppercase_namespace" {
+  command = plan
+  variables {
+    namespace = "Music-Lib"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "naming_rejects_a_hyphenated_environment" {
+  command = plan
+  variables {
+    environment = "music-lib"
+  }
+  expect_failures = [var.environment]
+}

@@ -264,7 +264,7 @@ run "rejects_names_too_long_for_buckets" {
     namespace   = "a-very-long-namespace-for-a-lake"
     environment = "production"
   }
-  expect_failures = [var.environment]
+  expect_failures = [var.namespace]
 }
 
 run "rejects_unknown_catalog_layer" {
@@ -329,4 +329,29 @@ run "rejects_fractional_landing_expiry" {
   }
 
   expect_failures = [var.landing]
+}
+
+# Naming: one rule for namespace and environment in every module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_accepts_a_hyphenated_namespace" {
+  command = plan
+  variables {
+    namespace = "music-lib"
+  }
+}
+
+run "naming_rejects_an_uppercase_namespace" {
+  command = plan
+  variables {
+    namespace = "Music-Lib"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "naming_rejects_a_hyphenated_environment" {
+  command = plan
+  variables {
+    environment = "music-lib"
+  }
+  expect_failures = [var.environment]
 }

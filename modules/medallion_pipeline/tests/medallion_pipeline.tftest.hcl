@@ -490,3 +490,31 @@ run "rejects_landing_arn_of_another_bucket" {
 
   expect_failures = [var.landing]
 }
+
+# Naming: one rule for namespace and environment in every module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_rejects_an_uppercase_namespace" {
+  command = plan
+  variables {
+    namespace = "Music-Lib"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "naming_rejects_a_hyphenated_environment" {
+  command = plan
+  variables {
+    environment = "music-lib"
+  }
+  expect_failures = [var.environment]
+}
+
+run "naming_rejects_names_too_long_for_the_jobs" {
+  command = plan
+  variables {
+    namespace   = "music-library"
+    environment = "staging"
+    source_name = "library_export_drops"
+  }
+  expect_failures = [var.source_name]
+}

@@ -17,7 +17,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix    = "frugal-test"
+  namespace      = "frugal"
+  environment    = "test"
   success_emails = ["a@example.com"]
   failure_emails = ["b@example.com", "c@example.org"]
 }
@@ -78,12 +79,23 @@ run "rejects_malformed_email" {
   expect_failures = [var.failure_emails]
 }
 
-run "rejects_bad_prefix" {
+run "component_joins_the_prefix" {
   command = plan
   variables {
-    name_prefix = "Frugal_Dev"
+    component = "guard"
   }
-  expect_failures = [var.name_prefix]
+  assert {
+    condition     = aws_sns_topic.this["success"].name == "frugal-test-guard-success"
+    error_message = "a component goes after <namespace>-<environment>"
+  }
+}
+
+run "rejects_bad_component" {
+  command = plan
+  variables {
+    component = "Guard"
+  }
+  expect_failures = [var.component]
 }
 
 run "rejects_deletion_window_out_of_range" {
@@ -119,4 +131,29 @@ run "rejects_unknown_encryption" {
     encryption = "none"
   }
   expect_failures = [var.encryption]
+}
+
+# Naming: one rule for namespace and environment in every module (tests/unit/test_module_naming.py
+# checks that the validation text is the same everywhere).
+run "naming_accepts_a_hyphenated_namespace" {
+  command = plan
+  variables {
+    namespace = "music-lib"
+  }
+}
+
+run "naming_rejects_an_uppercase_namespace" {
+  command = plan
+  variables {
+    namespace = "Music-Lib"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "naming_rejects_a_hyphenated_environment" {
+  command = plan
+  variables {
+    environment = "music-lib"
+  }
+  expect_failures = [var.environment]
 }

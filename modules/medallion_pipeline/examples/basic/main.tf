@@ -14,7 +14,8 @@ module "storage" {
 
 module "notifications" {
   source      = "../../../notifications"
-  name_prefix = "frugal-dev"
+  namespace   = "frugal"
+  environment = "dev"
 }
 
 module "pipeline" {

@@ -5,7 +5,8 @@ provider "aws" {
 module "notifications" {
   source = "../.."
 
-  name_prefix    = "frugal-dev"
+  namespace      = "frugal"
+  environment    = "dev"
   success_emails = ["data-team@example.com"]
   failure_emails = ["on-call@example.com"]
 }

@@ -4,7 +4,8 @@ provider "aws" {
 
 module "notifications" {
   source      = "../../../notifications"
-  name_prefix = "frugal-dev"
+  namespace   = "frugal"
+  environment = "dev"
 }
 
 module "hello" {
