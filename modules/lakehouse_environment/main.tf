@@ -26,20 +26,18 @@ locals {
     "wp_navigation", "wp_global_styles", "custom_css", "customize_changeset", "oembed_cache", "user_request",
   ]
   allowed_post_statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit"]
-  # DQDL rules per silver candidate (column names resolve case-insensitively, as in Spark).
-  quality_rules = {
+  # The quality gate: each dataset's DQDL rules from the contract, plus what this environment
+  # decides for posts (the allowed WordPress values and the row floor).
+  environment_quality_rules = {
     posts = [
-      "IsComplete \"ID\"",
-      "IsUnique \"ID\"",
-      "IsComplete \"post_title\"",
       "ColumnValues \"post_type\" in [ ${join(", ", [for t in local.allowed_post_types : "\"${t}\""])} ]",
       "ColumnValues \"post_status\" in [ ${join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])} ]",
       "RowCount >= ${var.pipeline.row_count_floor}",
     ]
-    statistics_pages = [
-      "IsComplete \"page_id\"",
-      "ColumnValues \"count\" >= 0",
-    ]
+  }
+  quality_rules = {
+    for dataset, rules in module.contract.quality_rules :
+    dataset => concat(rules, lookup(local.environment_quality_rules, dataset, []))
   }
 }
 

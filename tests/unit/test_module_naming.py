@@ -20,8 +20,9 @@ COMPOSITE = {
     "notifications",
 }
 BUILDING_BLOCKS = {"glue_crawler", "glue_job", "iam_service_role", "lambda_function", "state_machine"}
-# s3_bucket takes a full, globally unique bucket_name (S3's own rules), not a naming-convention input.
-OWN_NAMING = {"s3_bucket"}
+# s3_bucket takes a full, globally unique bucket_name (S3's own rules), not a naming-convention input;
+# source_contract creates nothing (it reads a contract file).
+OWN_NAMING = {"s3_bucket", "source_contract"}
 
 
 def variable_block(module: Path, name: str) -> str | None:
