@@ -86,6 +86,10 @@ class LoadMode:
     mode: str = "snapshot"
     order_by: Optional[str] = None
     delete_marker: Optional[str] = None
+    # A date column the source's raw fetch window selects on (an incremental fetch asks for rows
+    # whose column is on or after a first day). A backfill from day D refetched every row of those
+    # days, so previous silver rows from D on that it did not deliver are gone from the source.
+    backfill_window: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,14 @@ class RawSpec:
 @dataclass(frozen=True)
 class SilverMapping:
     """Bronze -> silver: columns dropped, columns renamed (bronze name -> silver name), and date
-    columns split into parts (named by their bronze names)."""
+    columns split into parts (named by their bronze names). `order` (optional) lists the kept
+    columns by silver name in the order silver writes them (a split date expands in place);
+    without it silver keeps the bronze order."""
 
     drop: Tuple[str, ...] = ()
     rename: Mapping[str, str] = field(default_factory=dict)
     split_dates: Tuple[str, ...] = ()
+    order: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,18 +138,33 @@ class Dataset:
                 return column
         raise KeyError(f"dataset {self.name!r} has no column {name!r}")
 
+    def kept_columns(self) -> Tuple[Column, ...]:
+        """The bronze columns silver keeps, in silver order (`silver.order`, else bronze order)."""
+        kept = [column for column in self.columns if column.name not in self.silver.drop]
+        if not self.silver.order:
+            return tuple(kept)
+        by_silver_name = {self.silver_name(column.name): column for column in kept}
+        return tuple(by_silver_name[name] for name in self.silver.order)
+
+    def silver_name(self, column: str) -> str:
+        """The silver name of bronze column `column` (renamed or not; a split date's base name)."""
+        return self.silver.rename.get(column, column)
+
     def silver_columns(self) -> Tuple[str, ...]:
         """Silver column names in order: bronze columns minus drops, renamed, dates split."""
         names: List[str] = []
-        for column in self.columns:
-            if column.name in self.silver.drop:
-                continue
-            name = self.silver.rename.get(column.name, column.name)
+        for column in self.kept_columns():
+            name = self.silver_name(column.name)
             if column.name in self.silver.split_dates:
                 names += [f"{name}_{part}" for part in DATE_PARTS]
             else:
                 names.append(name)
         return tuple(names)
+
+    def silver_column_of(self, column: str) -> str:
+        """The one silver column holding bronze column `column` (a split date: its `_todate`)."""
+        name = self.silver_name(column)
+        return f"{name}_todate" if column in self.silver.split_dates else name
 
     def silver_keys(self) -> Tuple[str, ...]:
         return tuple(self.silver.rename.get(key, key) for key in self.keys)
@@ -251,11 +273,11 @@ def _known(reader: _Reader, names: Sequence[str], columns: Sequence[str], path: 
 
 
 def _load(reader: _Reader, value: Any, path: str, columns: Tuple[Column, ...]) -> LoadMode:
-    data = reader.mapping(value, path, ("mode", "order_by", "delete_marker"), ("mode",))
+    data = reader.mapping(value, path, ("mode", "order_by", "delete_marker", "backfill_window"), ("mode",))
     mode = reader.text(data["mode"], f"{path}.mode", choices=LOAD_MODES)
     names = [column.name for column in columns]
     if mode == "snapshot":
-        extra = [name for name in ("order_by", "delete_marker") if name in data]
+        extra = [name for name in ("order_by", "delete_marker", "backfill_window") if name in data]
         if extra:
             raise reader.fail(path, f"{', '.join(extra)} apply to incremental datasets only")
         return LoadMode()
@@ -271,7 +293,15 @@ def _load(reader: _Reader, value: Any, path: str, columns: Tuple[Column, ...]) -
         kinds = {column.name: column.kind for column in columns}
         if kinds.get(marker) != "bool":
             raise reader.fail(f"{path}.delete_marker", f"{marker!r} must name a bool column")
-    return LoadMode(mode, order_by, marker)
+    window = data.get("backfill_window")
+    if window is not None:
+        window = reader.text(window, f"{path}.backfill_window")
+        kinds = {column.name: column.kind for column in columns}
+        if kinds.get(window) not in (*DATE_KINDS, "timestamp_tz"):
+            raise reader.fail(
+                f"{path}.backfill_window", f"{window!r} must name a date, datetime or timestamp_tz column"
+            )
+    return LoadMode(mode, order_by, marker, window)
 
 
 def _raw(reader: _Reader, value: Any, path: str) -> RawSpec:
@@ -299,7 +329,7 @@ def _raw(reader: _Reader, value: Any, path: str) -> RawSpec:
 def _silver(
     reader: _Reader, value: Any, path: str, columns: Tuple[Column, ...], keys: Tuple[str, ...]
 ) -> SilverMapping:
-    data = reader.mapping(value, path, ("drop", "rename", "split_dates"))
+    data = reader.mapping(value, path, ("drop", "rename", "split_dates", "order"))
     names = [column.name for column in columns]
     drop = reader.strings(data.get("drop", []), f"{path}.drop")
     _known(reader, drop, names, f"{path}.drop")
@@ -322,9 +352,18 @@ def _silver(
             raise reader.fail(
                 f"{path}.split_dates[{index}]", f"{name!r} must be a kept date or datetime column"
             )
-    mapping = SilverMapping(drop, dict(rename), split)
-    outputs = Dataset("_", columns, keys, silver=mapping).silver_columns()
-    repeated = sorted({name for name in outputs if outputs.count(name) > 1})
+    kept = [rename.get(name, name) for name in names if name not in drop]
+    order = reader.strings(data.get("order", []), f"{path}.order")
+    if order and sorted(order) != sorted(kept):
+        raise reader.fail(
+            f"{path}.order",
+            f"must list every kept column once by its silver name; kept columns: {', '.join(kept)}",
+        )
+    repeated = sorted({name for name in kept if kept.count(name) > 1})
+    if not repeated:
+        mapping = SilverMapping(drop, dict(rename), split, order)
+        outputs = Dataset("_", columns, keys, silver=mapping).silver_columns()
+        repeated = sorted({name for name in outputs if outputs.count(name) > 1})
     if repeated:
         raise reader.fail(path, f"silver would have column(s) {', '.join(repeated)} twice")
     return mapping
@@ -352,6 +391,9 @@ def _dataset(reader: _Reader, name: str, value: Any, path: str) -> Dataset:
     load = _load(reader, data.get("load", {"mode": "snapshot"}), f"{path}.load", columns)
     raw = _raw(reader, data.get("raw", {"kind": "http"}), f"{path}.raw")
     silver = _silver(reader, data.get("silver", {}), f"{path}.silver", columns, keys)
+    for used in (load.order_by, load.delete_marker, load.backfill_window):
+        if used in silver.drop:
+            raise reader.fail(f"{path}.silver.drop", f"{used!r} is used by load and cannot be dropped")
     quality = reader.strings(data.get("quality", []), f"{path}.quality")
     return Dataset(name, columns, keys, duplicates, load, raw, silver, quality)
 

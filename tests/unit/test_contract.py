@@ -88,6 +88,29 @@ def test_a_valid_contract_yields_datasets_kinds_modes_and_silver_columns():
     )
 
 
+def test_silver_order_reorders_kept_columns_and_split_dates_expand_in_place():
+    document = broken(
+        lambda d: d["datasets"]["tracks"]["silver"].update(
+            order=["modified_at", "released", "deleted", "explicit", "bpm", "track_title", "track_id"]
+        )
+    )
+    tracks = parse_contract(document, ORIGIN).dataset("tracks")
+    assert tracks.silver_columns() == (
+        "modified_at",
+        "released_todate",
+        "released_year",
+        "released_month",
+        "released_day",
+        "deleted",
+        "explicit",
+        "bpm",
+        "track_title",
+        "track_id",
+    )
+    assert tracks.silver_column_of("released") == "released_todate"
+    assert tracks.silver_column_of("title") == "track_title"
+
+
 def test_the_wordpress_contract_declares_the_five_plugin_datasets():
     contract = load_contract(ROOT / "sources" / "wordpress_api" / "contract.json")
 
@@ -172,6 +195,24 @@ def test_the_wordpress_contract_declares_the_five_plugin_datasets():
         (
             lambda d: d["datasets"]["plays"].update(keys=[]),
             "datasets.plays.keys: must name at least one column",
+        ),
+        (
+            lambda d: d["datasets"]["tracks"]["silver"].update(order=["track_id", "track_title"]),
+            "datasets.tracks.silver.order: must list every kept column once by its silver name",
+        ),
+        (
+            lambda d: d["datasets"]["tracks"]["load"].update(backfill_window="bpm"),
+            "datasets.tracks.load.backfill_window: 'bpm' must name a date, datetime or timestamp_tz column",
+        ),
+        (
+            lambda d: d["datasets"]["plays"].update(
+                load={"mode": "snapshot", "backfill_window": "played_at"}
+            ),
+            "datasets.plays.load: backfill_window apply to incremental datasets only",
+        ),
+        (
+            lambda d: d["datasets"]["tracks"]["silver"].update(drop=["modified_at"]),
+            "datasets.tracks.silver.drop: 'modified_at' is used by load and cannot be dropped",
         ),
         (lambda d: d.update(sources="x"), "(top level): unknown field(s) sources"),
         (lambda d: d["datasets"].update({"Plays-2": {}}), "datasets.Plays-2: 'Plays-2' must match"),
