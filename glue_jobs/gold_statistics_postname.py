@@ -9,9 +9,9 @@ Two deliberate departures from the seed, both tested:
 - The join also requires statistics_pages.type == posts.post_type. WP Statistics stores the TERM id
   in `id` for category/tag archive rows, so joining on id alone credits archive views to whichever
   post has the same number.
-- Idempotent sink: new files are written first, then every file the folder held before the job
-  started is deleted (the guide's pattern), so a re-run leaves one copy and a failed write leaves
-  the previous snapshot readable. No run-id objects pile up.
+- Idempotent sink (`lakehouse_common.gold_sink.save_snapshot`): new files are written first, then
+  every file the folder held before the job started is deleted, so a re-run leaves one copy and a
+  failed write leaves the previous snapshot readable. No run-id objects pile up.
 
 Partitioning: by statistics_date_year, one file per year (repartition on the same column). Yearly
 volumes of a blog are a few MB to tens of MB, so files stay in Parquet's efficient size range,
@@ -32,11 +32,10 @@ from typing import Any, List, Optional, Sequence, Tuple
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from lakehouse_common import layout
 from lakehouse_common.datasets import GOLD_STATISTICS_POSTNAME, SOURCE_WORDPRESS
 from lakehouse_common.glue_job import get_job_arguments, job_start_utc, run_or_notify
+from lakehouse_common.gold_sink import dataset_uri, save_snapshot
 from lakehouse_common.logging_setup import configure_logging
-from lakehouse_common.s3_cleanup import delete_files_before, list_files
 
 LOGGER = logging.getLogger("gold_statistics_postname")
 STAGE = "gold statistics_postname"
@@ -64,14 +63,6 @@ GOLD_MAPPING: Tuple[Tuple[str, str, str], ...] = (
     ("date_day", "statistics_date_day", "long"),
 )
 GOLD_COLUMNS: List[str] = [target for _source, target, _type in GOLD_MAPPING]
-
-
-def dataset_uri(bucket: str, source: str, dataset: str, storage_root: Optional[str] = None) -> str:
-    """s3://bucket/source/dataset/ on AWS, <storage_root>/bucket/source/dataset/ for local runs."""
-    s3_uri = layout.dataset_prefix(bucket, source, dataset)
-    if not storage_root:
-        return s3_uri
-    return f"{storage_root.rstrip('/')}/{s3_uri[len('s3://') :]}"
 
 
 # ---- sources ---------------------------------------------------------------------------------
@@ -115,24 +106,11 @@ def transform_statistics_postname(posts: DataFrame, statistics: DataFrame) -> Da
 
 
 def save_statistics_postname(df: DataFrame, glue_context: Any, gold_uri: str, job_start: Any) -> List[str]:
-    """Write the new snapshot (one file per year), then delete the files from before the job.
-
-    Returns the files written. `glue_context` is unused by the write itself (Spark's writer handles
-    s3:// on Glue and file:// locally) but kept for the guide's sink signature.
-    """
+    """The new snapshot, one file per year, through the idempotent sink; returns the files written.
+    `glue_context` is unused by the write itself (Spark's writer handles s3:// on Glue and file://
+    locally) but kept for the guide's sink signature."""
     del glue_context
-    before = set(list_files(gold_uri))
-    (
-        df.repartition(PARTITION_COLUMN)
-        .write.mode("append")
-        .partitionBy(PARTITION_COLUMN)
-        .option("compression", "snappy")
-        .parquet(gold_uri)
-    )
-    written = sorted(set(list_files(gold_uri)) - before)
-    deleted = delete_files_before(gold_uri, job_start, keep=written)
-    LOGGER.info("%s: wrote %d file(s), deleted %d old file(s)", gold_uri, len(written), len(deleted))
-    return written
+    return save_snapshot(df, gold_uri, job_start, partition_column=PARTITION_COLUMN)
 
 
 # ---- main ------------------------------------------------------------------------------------
