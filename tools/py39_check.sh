@@ -63,13 +63,14 @@ run_checks() {  # run_checks DIR [pytest args]
   echo "== $venv: $("$venv/bin/python" -c 'import sys, pandas, pyarrow, awswrangler as wr; print(
     "Python", sys.version.split()[0], "pandas", pandas.__version__, "pyarrow", pyarrow.__version__,
     "awswrangler", wr.__version__)')"
-  "$venv/bin/python" -m compileall -q -f glue_jobs/silver_wordpress_api.py src/lakehouse_common >/dev/null
+  "$venv/bin/python" -m compileall -q -f glue_jobs/silver.py src/lakehouse_common >/dev/null
   # The fixture plugin is named explicitly: the unit suite's conftest also imports fixtures (Lambda,
   # emulator) that are not part of this check.
-  PYTHONPATH="src:glue_jobs:tests/unit${PYTHONPATH:+:$PYTHONPATH}" \
+  PYTHONPATH="src:glue_jobs:tests/unit:tests/support${PYTHONPATH:+:$PYTHONPATH}" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider --noconftest -p fixtures_glue -m "not spark" \
     -W "ignore:Boto3 will no longer support Python 3.9" \
     tests/unit/test_silver_wordpress_api.py tests/unit/test_silver_merge.py tests/unit/test_s3_cleanup.py \
+    tests/unit/test_silver_transform.py \
     tests/unit/test_cdc.py tests/unit/test_contract.py \
     tests/unit/test_glue_testing.py "$@"
   # The shared raw and bronze engines (paginations, landing formats, every contract kind, the

@@ -151,7 +151,7 @@ module "pipeline" {
     layer_enabled = var.pipeline.lambda_layer_enabled
   }
   glue_scripts = {
-    silver         = "${local.dist}/glue/silver_wordpress_api.py"
+    silver         = "${local.dist}/glue/silver.py"
     gold           = "${local.dist}/glue/gold_statistics_postname.py"
     common_package = "${local.dist}/glue/lakehouse_common.zip"
   }

@@ -16,18 +16,20 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import boto3
 import pandas as pd
 import pytest
+from glue_testing import glue_context_double, local_spark_session
 from moto import mock_aws
 
 from lakehouse_common import layout
+from lakehouse_common.contract import Contract, load_contract
 from lakehouse_common.datasets import SOURCE_WORDPRESS, WORDPRESS_COLUMNS, wordpress_column_names
-from lakehouse_common.glue_testing import glue_context_double, local_spark_session
 
 GLUE_FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "wordpress_small"
+SOURCES_DIR = Path(__file__).resolve().parents[2] / "sources"
 GLUE_REGION = "eu-west-1"
 SMALL_INGEST_DATE = "2025-10-31"
 CANDIDATE_DATABASE = "lake_test_silver"
@@ -75,6 +77,25 @@ class GlueAws:
         return found
 
 
+def source_contract(source: str) -> Contract:
+    """A source's contract from the repository (what packaging bundles into the artifacts)."""
+    return load_contract(SOURCES_DIR / source / "contract.json")
+
+
+WORDPRESS = source_contract(SOURCE_WORDPRESS)
+
+
+def run_silver(argv: List[str], contract: Optional[Contract] = None, **clients: Any) -> Any:
+    """The generic silver job's main as Glue runs it (Terraform always passes --source_name;
+    WordPress unless the arguments say otherwise), with `contract` or the repository's one."""
+    from lakehouse_common import silver_job  # noqa: PLC0415 - pandas/awswrangler heavy
+
+    if not any(item.startswith("--source_name") for item in argv):
+        argv = [*argv, "--source_name", SOURCE_WORDPRESS]
+    loader = source_contract if contract is None else (lambda _source: contract)
+    return silver_job.main(argv, contract_loader=loader, **clients)
+
+
 def load_small_site() -> Dict[str, List[Dict[str, Any]]]:
     """The committed sample site: dataset -> rows as the WordPress API returns them."""
     return {
@@ -94,11 +115,17 @@ def bronze_frame(dataset: str, rows: List[Dict[str, Any]], typed: bool = True) -
     return frame.astype({name: "Int64" if kind == "int" else "string" for name, kind in kinds.items()})
 
 
-def write_bronze(bucket: str, dataset: str, frame: pd.DataFrame, ingest_date: str = SMALL_INGEST_DATE) -> str:
+def write_bronze(
+    bucket: str,
+    dataset: str,
+    frame: pd.DataFrame,
+    ingest_date: str = SMALL_INGEST_DATE,
+    source: str = SOURCE_WORDPRESS,
+) -> str:
     """Write one bronze partition (replacing it); returns its prefix."""
     import awswrangler as wr  # noqa: PLC0415 - heavy; only for the tests that use S3
 
-    prefix = layout.partition_prefix(bucket, SOURCE_WORDPRESS, dataset, ingest_date)
+    prefix = layout.partition_prefix(bucket, source, dataset, ingest_date)
     wr.s3.delete_objects(prefix)
     # Written by pyarrow, not wr.s3.to_parquet: awswrangler 2.x (Python shell's analytics set)
     # refuses an empty frame, and bronze stores one for an incremental dataset's empty window.

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from glue_testing import compare_rows, spark_frame
 
 from lakehouse_common.cdc import merge_and_retain_last, merge_and_retain_last_pandas
-from lakehouse_common.glue_testing import compare_rows, spark_frame
 
 T1, T2, T3 = (dt.datetime(2025, 1, day) for day in (1, 2, 3))
 COLUMNS = ["id", "region", "name", "updated_at"]

@@ -5,10 +5,7 @@ from unittest.mock import Mock
 
 import pandas as pd
 import pytest
-
-from lakehouse_common.arguments import ConfigError
-from lakehouse_common.glue_job import get_job_arguments, run_or_notify
-from lakehouse_common.glue_testing import (
+from glue_testing import (
     GlueContextDouble,
     PandasRowsMatcher,
     SparkRowsMatcher,
@@ -16,6 +13,9 @@ from lakehouse_common.glue_testing import (
     compare_rows,
     glue_context_double,
 )
+
+from lakehouse_common.arguments import ConfigError
+from lakehouse_common.glue_job import get_job_arguments, run_or_notify
 
 GLUE_ARGV = [
     "script.py",

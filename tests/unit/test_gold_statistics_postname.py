@@ -12,9 +12,10 @@ from typing import Any, Dict, List
 
 import gold_statistics_postname as gold
 import pytest
-import silver_wordpress_api as silver
+from fixtures_glue import run_silver
+from glue_testing import assert_spark_rows, spark_frame
 
-from lakehouse_common.glue_testing import assert_spark_rows, spark_frame
+from lakehouse_common.gold_sink import dataset_uri
 
 
 def _stage_bucket(glue_aws, bucket: str, root: Path) -> None:
@@ -69,7 +70,7 @@ def test_main_builds_gold_and_a_rerun_leaves_one_copy(
     glue_aws, bronze_small, small_site, glue_context, tmp_path
 ):
     for stage in ("write", "publish"):  # silver's write-audit-publish, without the gate
-        silver.main(
+        run_silver(
             [
                 "silver",
                 "--bronze_bucket",
@@ -198,9 +199,9 @@ def test_failure_notifies_and_leaves_earlier_gold_in_place(glue_aws, glue_contex
 
 
 def test_paths_are_s3_on_aws_and_injectable_for_local_runs():
-    assert gold.dataset_uri("lake-gold", "wordpress_api", "statistics_postname") == (
+    assert dataset_uri("lake-gold", "wordpress_api", "statistics_postname") == (
         "s3://lake-gold/wordpress_api/statistics_postname/"
     )
-    assert gold.dataset_uri("lake-gold", "wordpress_api", "posts", "file:///stage/") == (
+    assert dataset_uri("lake-gold", "wordpress_api", "posts", "file:///stage/") == (
         "file:///stage/lake-gold/wordpress_api/posts/"
     )

@@ -6,8 +6,11 @@ from typing import Any, Dict, List
 import awswrangler as wr
 import pandas as pd
 import pytest
-import silver_wordpress_api as silver
-from fixtures_glue import bronze_frame, write_bronze
+from fixtures_glue import WORDPRESS, bronze_frame, run_silver, write_bronze
+
+from lakehouse_common.silver_job import read_config
+from lakehouse_common.silver_transform import SilverInputError, merge_increment, transform_dataset
+from lakehouse_common.write_audit_publish import SilverJobError
 
 DAY1, DAY2, DAY3 = "2025-10-30", "2025-10-31", "2025-11-01"
 
@@ -35,8 +38,8 @@ def argv(glue_aws, date: str, stage: str, *extra: str) -> List[str]:
 
 def run_day(glue_aws, date: str, rows: List[Dict[str, Any]]) -> pd.DataFrame:
     write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", rows), date)
-    silver.main(argv(glue_aws, date, "write"))
-    silver.main(argv(glue_aws, date, "publish"))
+    run_silver(argv(glue_aws, date, "write"))
+    run_silver(argv(glue_aws, date, "publish"))
     return live(glue_aws)
 
 
@@ -69,7 +72,7 @@ def test_increments_merge_by_key_newest_ingest_wins(glue_aws):
         3: ("/a/", DAY2, 9, DAY3),  # re-delivered: the newer ingest wins
         4: ("/b/", DAY3, 2, DAY3),  # new
     }
-    assert list(second.columns) == [*silver.silver_columns("statistics_pages"), "ingest_date"]
+    assert list(second.columns) == [*WORDPRESS.dataset("statistics_pages").silver_columns(), "ingest_date"]
 
 
 def test_same_day_rerun_is_idempotent(glue_aws):
@@ -85,8 +88,8 @@ def test_empty_increment_keeps_the_snapshot(glue_aws):
     before = as_rows(run_day(glue_aws, DAY2, stats((1, "/a/", DAY1, 5, 10))))
     empty = bronze_frame("statistics_pages", [])
     write_bronze(glue_aws.bronze_bucket, "statistics_pages", empty, DAY3)
-    silver.main(argv(glue_aws, DAY3, "write"))
-    silver.main(argv(glue_aws, DAY3, "publish"))
+    run_silver(argv(glue_aws, DAY3, "write"))
+    run_silver(argv(glue_aws, DAY3, "publish"))
     assert as_rows(live(glue_aws)) == before
 
 
@@ -95,22 +98,29 @@ def test_bad_increment_leaves_live_silver(glue_aws):
     etag = glue_aws.etags(glue_aws.silver_bucket, "wordpress_api/")
     bad = stats((2, "/a/", "2025-02-30", 1, 10))
     write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", bad), DAY3)
-    with pytest.raises(silver.SilverJobError, match="2025-02-30"):
-        silver.main(argv(glue_aws, DAY3, "write"))
+    with pytest.raises(SilverJobError, match="2025-02-30"):
+        run_silver(argv(glue_aws, DAY3, "write"))
     assert glue_aws.etags(glue_aws.silver_bucket, "wordpress_api/") == etag
 
 
 def test_previous_silver_without_ingest_date_is_named(glue_aws):
-    frame = silver.transform_dataset(
-        bronze_frame("statistics_pages", stats((1, "/a/", DAY1, 5, 10))), "statistics_pages", "x"
+    frame = transform_dataset(
+        bronze_frame("statistics_pages", stats((1, "/a/", DAY1, 5, 10))),
+        WORDPRESS.dataset("statistics_pages"),
+        "x",
     )
-    with pytest.raises(silver.SilverInputError, match="has no 'ingest_date' column"):
-        silver.merge_increment(frame, frame, "statistics_pages", DAY2)
+    with pytest.raises(SilverInputError, match="has no 'ingest_date' column"):
+        merge_increment(frame, frame, WORDPRESS.dataset("statistics_pages"), DAY2)
 
 
 def test_merge_datasets_must_be_mapped(glue_aws):
     with pytest.raises(ValueError, match="--merge_datasets names datasets without a silver mapping"):
-        silver.read_config(argv(glue_aws, DAY2, "write", "--merge_datasets", "comments"))
+        read_config(argv(glue_aws, DAY2, "write", "--merge_datasets", "comments"), WORDPRESS)
+
+
+def test_merge_datasets_must_be_incremental_in_the_contract(glue_aws):
+    with pytest.raises(ValueError, match=r"declares snapshot \(load.mode\), not incremental: \['posts'\]"):
+        read_config(argv(glue_aws, DAY2, "write", "--merge_datasets", "statistics_pages,posts"), WORDPRESS)
 
 
 def test_backfill_drops_rows_that_vanished_from_the_site_within_its_range(glue_aws):
@@ -123,8 +133,8 @@ def test_backfill_drops_rows_that_vanished_from_the_site_within_its_range(glue_a
         bronze_frame("statistics_pages", stats((4, "/c/", DAY3, 2, 12))),
         DAY3,
     )
-    silver.main(argv(glue_aws, DAY3, "write", "--backfill_from", DAY2))
-    silver.main(argv(glue_aws, DAY3, "publish"))
+    run_silver(argv(glue_aws, DAY3, "write", "--backfill_from", DAY2))
+    run_silver(argv(glue_aws, DAY3, "publish"))
     assert as_rows(live(glue_aws)) == {
         1: ("/a/", DAY1, 5, DAY2),  # before the range: kept
         2: ("/b/", DAY1, 7, DAY2),
@@ -140,11 +150,11 @@ def test_daily_run_passes_none_and_keeps_rows_outside_the_window(glue_aws):
         bronze_frame("statistics_pages", stats((4, "/c/", DAY3, 2, 12))),
         DAY3,
     )
-    silver.main(argv(glue_aws, DAY3, "write", "--backfill_from", "none"))
-    silver.main(argv(glue_aws, DAY3, "publish"))
+    run_silver(argv(glue_aws, DAY3, "write", "--backfill_from", "none"))
+    run_silver(argv(glue_aws, DAY3, "publish"))
     assert sorted(as_rows(live(glue_aws))) == [1, 3, 4]
 
 
 def test_backfill_from_must_be_a_day(glue_aws):
     with pytest.raises(ValueError, match="--backfill_from must be a day YYYY-MM-DD, got '2025-13-01'"):
-        silver.read_config(argv(glue_aws, DAY3, "write", "--backfill_from", "2025-13-01"))
+        read_config(argv(glue_aws, DAY3, "write", "--backfill_from", "2025-13-01"), WORDPRESS)

@@ -1,4 +1,6 @@
-"""Silver job: pure transform on the sample site, bad input rules, and the job on moto S3/SNS.
+"""Silver job on the WordPress source: the generic engine with sources/wordpress_api/contract.json
+gives exactly the silver WordPress always had. Pure transform on the sample site, bad input rules,
+and the job (write-audit-publish) on moto S3/SNS.
 
 Runs on Python 3.9 too (tools/py39_check.sh runs this file there), so: no pyspark, no 3.10+ syntax.
 """
@@ -13,16 +15,36 @@ from typing import Any, Dict, List
 import awswrangler as wr
 import pandas as pd
 import pytest
-import silver_wordpress_api as silver
-from fixtures_glue import GLUE_REGION, bronze_frame, write_bronze
+from fixtures_glue import GLUE_REGION, SOURCES_DIR, WORDPRESS, bronze_frame, run_silver, write_bronze
+from glue_testing import assert_pandas_rows, compare_rows
 
-from lakehouse_common import layout
-from lakehouse_common.glue_testing import assert_pandas_rows, compare_rows
+from lakehouse_common import layout, silver_job
+from lakehouse_common.contract import SOURCES_DIR_ENV, ContractError
+from lakehouse_common.silver_job import SilverPublishResult, SilverRunResult, athena_column_types
+from lakehouse_common.silver_transform import SilverInputError, decode_html, transform_dataset
+from lakehouse_common.write_audit_publish import (
+    CandidateRecord,
+    Manifest,
+    SilverJobError,
+    SilverPublishError,
+    candidate_table_input,
+    manifest_json,
+    parse_manifest,
+    select_candidates,
+)
 
 POSTS_OBJECT = "s3://lake-test-bronze/wordpress_api/posts/ingest_date=2025-10-31/"
 STATS_OBJECT = "s3://lake-test-bronze/wordpress_api/statistics_pages/ingest_date=2025-10-31/"
 MANIFEST_KEY = "_candidate/wordpress_api/_manifest.json"
 MANIFEST_URI = f"s3://lake-test-silver/{MANIFEST_KEY}"
+
+
+def transform(frame: pd.DataFrame, dataset: str, object_name: str) -> pd.DataFrame:
+    return transform_dataset(frame, WORDPRESS.dataset(dataset), object_name)
+
+
+def silver_columns(dataset: str) -> List[str]:
+    return list(WORDPRESS.dataset(dataset).silver_columns())
 
 
 # ---- an independent oracle: the expected silver rows, in plain Python ---------------------
@@ -69,21 +91,21 @@ def expected_silver(dataset: str, rows: List[Dict[str, Any]]) -> List[Dict[str, 
 )
 def test_transform_sample_site_matches_oracle(dataset, small_site):
     rows = small_site[dataset]
-    result = silver.transform_dataset(bronze_frame(dataset, rows), dataset, f"bronze {dataset}")
-    assert list(result.columns) == silver.silver_columns(dataset)
+    result = transform(bronze_frame(dataset, rows), dataset, f"bronze {dataset}")
+    assert list(result.columns) == silver_columns(dataset)
     assert len(result) == len(rows)
     assert_pandas_rows(result, expected_silver(dataset, rows))
 
 
 def test_transform_exact_rows_for_entities_and_dropped_columns(small_site):
-    terms = silver.transform_dataset(bronze_frame("terms", small_site["terms"]), "terms", "bronze terms")
+    terms = transform(bronze_frame("terms", small_site["terms"]), "terms", "bronze terms")
     by_id = terms.set_index("term_id")["name"].to_dict()
     assert by_id[2] == "Data & Analytics"
     assert by_id[14] == "Reader\u2019s Questions"  # &#8217; — numeric entities too, not only &amp;
     assert by_id[15] == '"Quick Wins"'  # &quot;
     assert list(terms.columns) == ["term_id", "name", "slug", "term_group"]
 
-    posts = silver.transform_dataset(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
+    posts = transform(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
     assert posts.iloc[1].to_dict() == {
         "ID": 2,
         "post_title": "Contact & Socials",
@@ -108,7 +130,7 @@ def test_transform_exact_rows_for_entities_and_dropped_columns(small_site):
 def test_transform_accepts_dates_already_parsed(small_site):
     frame = bronze_frame("statistics_pages", small_site["statistics_pages"][:3])
     frame["date"] = pd.to_datetime(frame["date"])
-    result = silver.transform_dataset(frame, "statistics_pages", "bronze statistics_pages")
+    result = transform(frame, "statistics_pages", "bronze statistics_pages")
     assert result["date_day"].tolist() == [2, 2, 2]
 
 
@@ -124,8 +146,8 @@ def test_transform_accepts_dates_already_parsed(small_site):
 def test_null_and_malformed_dates_name_object_and_field(small_site, bad_value, expected):
     rows = [dict(row) for row in small_site["statistics_pages"][:5]]
     rows[3]["date"] = bad_value
-    with pytest.raises(silver.SilverInputError) as error:
-        silver.transform_dataset(bronze_frame("statistics_pages", rows), "statistics_pages", STATS_OBJECT)
+    with pytest.raises(SilverInputError) as error:
+        transform(bronze_frame("statistics_pages", rows), "statistics_pages", STATS_OBJECT)
     message = str(error.value)
     assert message.startswith(STATS_OBJECT)
     assert expected in message
@@ -134,17 +156,15 @@ def test_null_and_malformed_dates_name_object_and_field(small_site, bad_value, e
 
 def test_missing_expected_column_names_object_and_column(small_site):
     frame = bronze_frame("posts", small_site["posts"]).drop(columns=["post_title"])
-    with pytest.raises(
-        silver.SilverInputError, match=r"posts/ingest_date=2025-10-31/: missing .*'post_title'"
-    ):
-        silver.transform_dataset(frame, "posts", POSTS_OBJECT)
+    with pytest.raises(SilverInputError, match=r"posts/ingest_date=2025-10-31/: missing .*'post_title'"):
+        transform(frame, "posts", POSTS_OBJECT)
 
 
 def test_missing_dropped_column_is_fine_unknown_column_dropped_with_warning(small_site, caplog):
     frame = bronze_frame("term_relationships", small_site["term_relationships"]).drop(columns=["term_order"])
     frame["colour"] = "red"
     with caplog.at_level(logging.WARNING):
-        result = silver.transform_dataset(frame, "term_relationships", "bronze term_relationships")
+        result = transform(frame, "term_relationships", "bronze term_relationships")
     assert "colour" not in result.columns
     assert "not in the silver mapping: ['colour']" in caplog.text
 
@@ -153,7 +173,7 @@ def test_exact_duplicate_rows_dropped_and_logged(small_site, caplog):
     rows = small_site["term_relationships"]
     frame = bronze_frame("term_relationships", [*rows, rows[0], rows[5]])
     with caplog.at_level(logging.WARNING):
-        result = silver.transform_dataset(frame, "term_relationships", "bronze term_relationships")
+        result = transform(frame, "term_relationships", "bronze term_relationships")
     assert len(result) == len(rows)
     assert "dropped 2 exact duplicate row(s)" in caplog.text
 
@@ -161,32 +181,30 @@ def test_exact_duplicate_rows_dropped_and_logged(small_site, caplog):
 def test_conflicting_duplicate_keys_are_an_error(small_site):
     rows = [dict(row) for row in small_site["posts"][:4]]
     rows.append({**rows[1], "post_title": "Another title"})
-    with pytest.raises(silver.SilverInputError, match=r"field ID has 2 rows sharing a key .*'ID': 2"):
-        silver.transform_dataset(bronze_frame("posts", rows), "posts", POSTS_OBJECT)
+    with pytest.raises(SilverInputError, match=r"field ID has 2 rows sharing a key .*'ID': 2"):
+        transform(bronze_frame("posts", rows), "posts", POSTS_OBJECT)
 
 
 def test_null_or_fractional_integers_name_the_field(small_site):
     rows = [dict(row) for row in small_site["statistics_pages"][:4]]
     rows[1]["count"] = None  # bronze stores this as <NA> in an Int64 column
     with pytest.raises(
-        silver.SilverInputError, match=r"field 'count' needs whole numbers: 1 bad value\(s\) \(1 null\)"
+        SilverInputError, match=r"field 'count' needs whole numbers: 1 bad value\(s\) \(1 null\)"
     ):
-        silver.transform_dataset(bronze_frame("statistics_pages", rows), "statistics_pages", STATS_OBJECT)
+        transform(bronze_frame("statistics_pages", rows), "statistics_pages", STATS_OBJECT)
     rows[1]["count"] = 2.5  # bronze would refuse it; silver does not rely on that
-    with pytest.raises(silver.SilverInputError, match="field 'count' needs whole numbers"):
-        silver.transform_dataset(
-            bronze_frame("statistics_pages", rows, typed=False), "statistics_pages", STATS_OBJECT
-        )
+    with pytest.raises(SilverInputError, match="field 'count' needs whole numbers"):
+        transform(bronze_frame("statistics_pages", rows, typed=False), "statistics_pages", STATS_OBJECT)
 
 
 def test_html_decoding_only_touches_values_with_entities():
     values = pd.Series(["plain", "A &amp; B", None, "&lt;b&gt; &#x27;x&#x27; &nbsp;", "R&D"])
-    assert silver.decode_html(values).tolist() == ["plain", "A & B", None, "<b> 'x' \xa0", "R&D"]
+    assert decode_html(values).tolist() == ["plain", "A & B", None, "<b> 'x' \xa0", "R&D"]
 
 
 def test_empty_bronze_gives_empty_typed_snapshot():
-    result = silver.transform_dataset(bronze_frame("posts", []), "posts", "bronze posts")
-    assert list(result.columns) == silver.silver_columns("posts") and result.empty
+    result = transform(bronze_frame("posts", []), "posts", "bronze posts")
+    assert list(result.columns) == silver_columns("posts") and result.empty
 
 
 # ---- candidate contract (pure) ----------------------------------------------------------------
@@ -211,15 +229,15 @@ def test_candidate_layout_names_and_validation():
 
 
 def test_candidate_table_input_is_a_parquet_table_with_the_written_columns(small_site):
-    terms = silver.transform_dataset(bronze_frame("terms", small_site["terms"]), "terms", "bronze terms")
-    columns = silver.athena_column_types(terms)
+    terms = transform(bronze_frame("terms", small_site["terms"]), "terms", "bronze terms")
+    columns = athena_column_types(terms)
     assert columns == [
         ("term_id", "bigint"),
         ("name", "string"),
         ("slug", "string"),
         ("term_group", "bigint"),
     ]
-    table = silver.candidate_table_input(
+    table = candidate_table_input(
         "candidate_terms", "s3://lake-silver/_candidate/wordpress_api/terms/", columns
     )
     assert table == {
@@ -242,9 +260,9 @@ def test_candidate_table_input_is_a_parquet_table_with_the_written_columns(small
             },
         },
     }
-    posts = silver.transform_dataset(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
-    posts_types = dict(silver.athena_column_types(posts))
-    assert [name for name, _kind in silver.athena_column_types(posts)] == silver.silver_columns("posts")
+    posts = transform(bronze_frame("posts", small_site["posts"]), "posts", "bronze posts")
+    posts_types = dict(athena_column_types(posts))
+    assert [name for name, _kind in athena_column_types(posts)] == silver_columns("posts")
     assert posts_types["post_date_todate"] == "timestamp" and posts_types["post_date_year"] == "bigint"
 
 
@@ -263,13 +281,13 @@ def _record(**changes: Any) -> Dict[str, Any]:
 
 
 def test_manifest_round_trip_and_sorted_utf8_json():
-    manifest = silver.Manifest(
+    manifest = Manifest(
         source="wordpress_api",
         written_at="2025-10-31T06:00:00+00:00",
-        datasets={"terms": silver.CandidateRecord(**_record(version_id=None))},
+        datasets={"terms": CandidateRecord(**_record(version_id=None))},
     )
-    body = silver.manifest_json(manifest)
-    assert silver.parse_manifest(body, MANIFEST_URI) == manifest
+    body = manifest_json(manifest)
+    assert parse_manifest(body, MANIFEST_URI) == manifest
     document = json.loads(body.decode("utf-8"))
     assert list(document) == sorted(document)
     assert list(document["datasets"]["terms"]) == sorted(_record())
@@ -313,27 +331,25 @@ def test_manifest_round_trip_and_sorted_utf8_json():
     ],
 )
 def test_malformed_manifest_names_the_manifest_and_the_field(body, expected):
-    with pytest.raises(silver.SilverPublishError) as error:
-        silver.parse_manifest(body if isinstance(body, bytes) else body.encode(), MANIFEST_URI)
+    with pytest.raises(SilverPublishError) as error:
+        parse_manifest(body if isinstance(body, bytes) else body.encode(), MANIFEST_URI)
     assert str(error.value).startswith(f"manifest {MANIFEST_URI} is ")
     assert expected in str(error.value)
 
 
 def test_select_candidates_refuses_other_sources_and_misplaced_candidates():
-    manifest = silver.Manifest("wordpress_api", "x", {"terms": silver.CandidateRecord(**_record())})
+    manifest = Manifest("wordpress_api", "x", {"terms": CandidateRecord(**_record())})
     kwargs = {"silver_bucket": "lake-test-silver", "datasets": ["terms"], "ingest_date": "2025-10-31"}
-    assert silver.select_candidates(manifest, MANIFEST_URI, source="wordpress_api", **kwargs) == {
+    assert select_candidates(manifest, MANIFEST_URI, source="wordpress_api", **kwargs) == {
         "terms": manifest.datasets["terms"]
     }
-    with pytest.raises(silver.SilverPublishError, match="is for source 'wordpress_api', not 'other'"):
-        silver.select_candidates(manifest, MANIFEST_URI, source="other", **kwargs)
-    elsewhere = silver.Manifest(
-        "wordpress_api", "x", {"terms": silver.CandidateRecord(**_record(key="terms.parquet"))}
-    )
+    with pytest.raises(SilverPublishError, match="is for source 'wordpress_api', not 'other'"):
+        select_candidates(manifest, MANIFEST_URI, source="other", **kwargs)
+    elsewhere = Manifest("wordpress_api", "x", {"terms": CandidateRecord(**_record(key="terms.parquet"))})
     with pytest.raises(
-        silver.SilverPublishError, match=r"candidate s3://lake-test-silver/terms.parquet is not s3://"
+        SilverPublishError, match=r"candidate s3://lake-test-silver/terms.parquet is not s3://"
     ):
-        silver.select_candidates(elsewhere, MANIFEST_URI, source="wordpress_api", **kwargs)
+        select_candidates(elsewhere, MANIFEST_URI, source="wordpress_api", **kwargs)
 
 
 # ---- the job on moto -------------------------------------------------------------------------
@@ -353,11 +369,11 @@ def _argv(glue_aws, *extra: str, silver_bucket: str = "") -> List[str]:
 
 
 def _write(glue_aws, *extra: str, **kwargs: Any) -> Any:
-    return silver.main(_argv(glue_aws, "--stage", "write", *extra, **kwargs))
+    return run_silver(_argv(glue_aws, "--stage", "write", *extra, **kwargs))
 
 
 def _publish(glue_aws, *extra: str, **kwargs: Any) -> Any:
-    return silver.main(_argv(glue_aws, "--stage", "publish", *extra, **kwargs))
+    return run_silver(_argv(glue_aws, "--stage", "publish", *extra, **kwargs))
 
 
 def _write_and_publish(glue_aws, *extra: str) -> Any:
@@ -366,7 +382,7 @@ def _write_and_publish(glue_aws, *extra: str) -> Any:
     return _publish(glue_aws, *extra)
 
 
-MAPPED = sorted(silver.SILVER_SPECS)
+MAPPED = sorted(WORDPRESS.dataset_names)
 SILVER_OBJECT_KEYS = [f"wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED]
 CANDIDATE_OBJECT_KEYS = [f"_candidate/wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED]
 
@@ -393,9 +409,9 @@ def test_write_stage_writes_only_candidates_and_a_manifest(glue_aws, bronze_smal
     glue_aws.s3.put_object(Bucket=glue_aws.silver_bucket, Key=live_key, Body=b"earlier live snapshot")
     live_before = _live(glue_aws)
 
-    result = silver.main(_argv(glue_aws))  # --stage defaults to write
+    result = run_silver(_argv(glue_aws))  # --stage defaults to write
 
-    assert isinstance(result, silver.SilverRunResult) and not result.failed
+    assert isinstance(result, SilverRunResult) and not result.failed
     assert result.manifest_uri == MANIFEST_URI
     assert glue_aws.keys(glue_aws.silver_bucket) == sorted([*CANDIDATE_OBJECT_KEYS, MANIFEST_KEY, live_key])
     assert _live(glue_aws) == live_before and _body(glue_aws, live_key) == b"earlier live snapshot"
@@ -430,7 +446,7 @@ def test_write_stage_writes_only_candidates_and_a_manifest(glue_aws, bronze_smal
 
 def test_write_stage_registers_candidate_tables_create_then_update(glue_aws, bronze_small):
     database = glue_aws.glue_database
-    silver.main(_argv(glue_aws, "--candidate_database", database), glue_client=glue_aws.glue)
+    run_silver(_argv(glue_aws, "--candidate_database", database), glue_client=glue_aws.glue)
 
     names = [table["Name"] for table in glue_aws.glue.get_tables(DatabaseName=database)["TableList"]]
     assert sorted(names) == [f"candidate_{name}" for name in MAPPED]
@@ -439,7 +455,7 @@ def test_write_stage_registers_candidate_tables_create_then_update(glue_aws, bro
         storage = table["StorageDescriptor"]
         assert table["TableType"] == "EXTERNAL_TABLE" and table["Parameters"] == {"classification": "parquet"}
         assert storage["Location"] == f"s3://lake-test-silver/_candidate/wordpress_api/{dataset}/"
-        assert [column["Name"] for column in storage["Columns"]] == silver.silver_columns(dataset)
+        assert [column["Name"] for column in storage["Columns"]] == silver_columns(dataset)
         assert storage["SerdeInfo"]["SerializationLibrary"].endswith("ParquetHiveSerDe")
         assert storage["InputFormat"].endswith("MapredParquetInputFormat")
     posts = glue_aws.glue.get_table(DatabaseName=database, Name="candidate_posts")["Table"]
@@ -456,13 +472,11 @@ def test_write_stage_registers_candidate_tables_create_then_update(glue_aws, bro
             "StorageDescriptor": {"Columns": [{"Name": "x", "Type": "string"}]},
         },
     )
-    silver.main(_argv(glue_aws, "--candidate_database", database, "--candidate_table_prefix", "cand_"))
-    silver.main(_argv(glue_aws, "--candidate_database", database, "--datasets", "posts"))
+    run_silver(_argv(glue_aws, "--candidate_database", database, "--candidate_table_prefix", "cand_"))
+    run_silver(_argv(glue_aws, "--candidate_database", database, "--datasets", "posts"))
 
     posts = glue_aws.glue.get_table(DatabaseName=database, Name="candidate_posts")["Table"]
-    assert [column["Name"] for column in posts["StorageDescriptor"]["Columns"]] == silver.silver_columns(
-        "posts"
-    )
+    assert [column["Name"] for column in posts["StorageDescriptor"]["Columns"]] == silver_columns("posts")
     names = [table["Name"] for table in glue_aws.glue.get_tables(DatabaseName=database)["TableList"]]
     assert sorted(names) == sorted(
         [f"candidate_{name}" for name in MAPPED] + [f"cand_{name}" for name in MAPPED]
@@ -481,7 +495,7 @@ def test_publish_copies_the_recorded_version_even_if_the_candidate_changed_after
 
     result = _publish(glue_aws)
 
-    assert isinstance(result, silver.SilverPublishResult) and result.manifest_uri == MANIFEST_URI
+    assert isinstance(result, SilverPublishResult) and result.manifest_uri == MANIFEST_URI
     assert result.versions["posts"] == recorded
     assert result.published == {
         name: f"s3://lake-test-silver/wordpress_api/{name}/{name}.snappy.parquet" for name in MAPPED
@@ -548,7 +562,7 @@ def test_failed_write_leaves_no_manifest_and_publish_refuses(glue_aws, bronze_sm
     rows[7]["date"] = "2025-02-30"
     write_bronze(glue_aws.bronze_bucket, "statistics_pages", bronze_frame("statistics_pages", rows))
 
-    with pytest.raises(silver.SilverJobError, match=r"statistics_pages: SilverInputError: .*field 'date'"):
+    with pytest.raises(SilverJobError, match=r"statistics_pages: SilverInputError: .*field 'date'"):
         _write(glue_aws)
 
     assert MANIFEST_KEY not in glue_aws.keys(glue_aws.silver_bucket)
@@ -561,7 +575,7 @@ def test_failed_write_leaves_no_manifest_and_publish_refuses(glue_aws, bronze_sm
     assert "No manifest was written" in note["Message"]
 
     with pytest.raises(
-        silver.SilverJobError,
+        SilverJobError,
         match=re.escape(f"no candidate manifest at {MANIFEST_URI}: run the write stage"),
     ):
         _publish(glue_aws)
@@ -584,7 +598,7 @@ def test_missing_column_or_duplicate_keys_fail_and_keep_earlier_silver(glue_aws,
     terms.append({**terms[0], "name": "Renamed"})
     write_bronze(glue_aws.bronze_bucket, "terms", bronze_frame("terms", terms))
 
-    with pytest.raises(silver.SilverJobError, match=r"posts/ingest_date=2025-10-31/: missing .*'post_type'"):
+    with pytest.raises(SilverJobError, match=r"posts/ingest_date=2025-10-31/: missing .*'post_type'"):
         _write(glue_aws, "--datasets", "posts,terms")
 
     assert _live(glue_aws) == before
@@ -603,7 +617,7 @@ def test_publish_refuses_candidates_from_another_ingest_date(glue_aws, bronze_sm
     _write(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-30")
 
     expected = "terms: candidate is from ingest_date 2025-10-30, publish asked for 2025-10-31"
-    with pytest.raises(silver.SilverPublishError, match=expected):
+    with pytest.raises(SilverPublishError, match=expected):
         _publish(glue_aws, "--datasets", "terms", "--ingest_date", "2025-10-31")
 
     assert _live(glue_aws) == before
@@ -626,7 +640,7 @@ def test_publish_checks_every_candidate_before_copying_any(glue_aws, bronze_smal
     glue_aws.s3.delete_object(Bucket=glue_aws.silver_bucket, Key=terms_key, VersionId=terms_version)
 
     with pytest.raises(
-        silver.SilverPublishError,
+        SilverPublishError,
         match=rf"nothing published: terms: candidate s3://lake-test-silver/{terms_key} "
         rf"\(version {terms_version}\) is missing",
     ):
@@ -647,9 +661,7 @@ def test_unversioned_bucket_publish_checks_the_etag(glue_aws, bronze_small):
     candidate_key = "_candidate/wordpress_api/terms/terms.snappy.parquet"
     glue_aws.s3.put_object(Bucket=plain, Key=candidate_key, Body=b"not what was audited")
 
-    with pytest.raises(
-        silver.SilverPublishError, match=r"terms: candidate .*terms.snappy.parquet \(ETag .*changed"
-    ):
+    with pytest.raises(SilverPublishError, match=r"terms: candidate .*terms.snappy.parquet \(ETag .*changed"):
         _publish(glue_aws, "--datasets", "terms", silver_bucket=plain)
     assert _live(glue_aws, plain) == {}
     assert len(glue_aws.notifications()) == 1
@@ -664,7 +676,7 @@ def test_unversioned_bucket_publish_checks_the_etag(glue_aws, bronze_small):
 def test_publish_refuses_when_a_requested_dataset_has_no_candidate(glue_aws, bronze_small):
     _write(glue_aws, "--datasets", "terms")
     with pytest.raises(
-        silver.SilverPublishError,
+        SilverPublishError,
         match=r"has no candidate for dataset\(s\) posts, statistics_pages, term_relationships, term_taxonomy",
     ):
         _publish(glue_aws)
@@ -675,7 +687,7 @@ def test_publish_refuses_when_a_requested_dataset_has_no_candidate(glue_aws, bro
 
 def test_invalid_stage_is_a_clear_error_and_notifies(glue_aws, bronze_small):
     with pytest.raises(ValueError, match=r"--stage must be one of write, publish, got 'audit'"):
-        silver.main(_argv(glue_aws, "--stage", "audit"))
+        run_silver(_argv(glue_aws, "--stage", "audit"))
     assert glue_aws.keys(glue_aws.silver_bucket) == []
     [note] = glue_aws.notifications()
     assert note["Subject"] == "silver wordpress_api failed"
@@ -692,10 +704,24 @@ def test_unmapped_dataset_is_skipped_with_a_warning(glue_aws, bronze_small, capl
     assert glue_aws.notifications() == []
 
 
+def test_the_job_reads_the_contract_packaged_for_its_source(glue_aws, bronze_small, monkeypatch):
+    # Deployed, the contract comes from the artifact (lakehouse_contracts/<source>.json); a
+    # checkout points bundled_contract at sources/. An unknown source is refused and notified.
+    monkeypatch.setenv(SOURCES_DIR_ENV, str(SOURCES_DIR))
+    result = silver_job.main([*_argv(glue_aws, "--datasets", "terms"), "--source_name", "wordpress_api"])
+    assert list(result.written) == ["terms"]
+    with pytest.raises(ContractError, match=r"music/contract\.json: cannot read the contract"):
+        silver_job.main([*_argv(glue_aws), "--source_name", "music"])
+    [note] = glue_aws.notifications()
+    assert note["Subject"] == "silver music failed" and "cannot read the contract" in note["Message"]
+    with pytest.raises(ValueError, match="missing job argument"):
+        silver_job.main(_argv(glue_aws))
+
+
 def test_missing_partition_and_bad_arguments_notify(glue_aws):
-    with pytest.raises(silver.SilverJobError, match="no ingest_date=YYYY-MM-DD partition"):
-        silver.main(_argv(glue_aws, "--datasets", "posts"))
+    with pytest.raises(SilverJobError, match="no ingest_date=YYYY-MM-DD partition"):
+        run_silver(_argv(glue_aws, "--datasets", "posts"))
     with pytest.raises(ValueError, match="ingest_date must be"):
-        silver.main(_argv(glue_aws, "--ingest_date", "2025-10-32"))
+        run_silver(_argv(glue_aws, "--ingest_date", "2025-10-32"))
     subjects = [note["Subject"] for note in glue_aws.notifications()]
     assert subjects == ["silver wordpress_api failed: posts", "silver wordpress_api failed"]

@@ -7,7 +7,7 @@ module "silver_job" {
 
   name           = "frugal-dev-silver-wordpress-api"
   job_type       = "pythonshell"
-  script_path    = "${path.module}/../../../../dist/glue/silver_wordpress_api.py"
+  script_path    = "${path.module}/../../../../dist/glue/silver.py"
   extra_py_files = ["${path.module}/../../../../dist/glue/lakehouse_common.zip"]
   artifacts = {
     bucket_name = "frugal-dev-wordpress-api-artifacts-123456789012"

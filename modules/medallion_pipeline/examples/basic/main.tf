@@ -46,7 +46,7 @@ module "pipeline" {
     bronze = { filename = "${local.dist}/lambda/bronze_load.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "bronze_load.handler.handler" }
   }
   glue_scripts = {
-    silver         = "${local.dist}/glue/silver_wordpress_api.py"
+    silver         = "${local.dist}/glue/silver.py"
     gold           = "${local.dist}/glue/gold_statistics_postname.py"
     common_package = "${local.dist}/glue/lakehouse_common.zip"
   }

@@ -1,0 +1,436 @@
+"""Bronze rows -> silver rows for any contract dataset (pure pandas; Python 3.9, pandas >= 1.4).
+
+One dataset of a source contract (`lakehouse_common.contract.Dataset`) says everything: its
+columns and kinds, keys, duplicate rule and silver mapping. `transform_dataset`:
+1. checks that every column silver keeps is present (dropped ones may be missing; unknown ones
+   are left out with a warning: silver's schema changes only with the contract);
+2. drops exact duplicate rows (logged) and rejects rows that share a key with other values,
+   naming the key; judged on the whole bronze row, so a conflict hidden in a dropped column is
+   still an error;
+3. converts each kept column by kind, rejecting nulls in columns declared `nullable: false` and
+   malformed values, naming the object, the field and example rows:
+     int          -> int64 (nullable columns: Int64)     float -> float64
+     decimal      -> decimal.Decimal at the column's scale (Parquet decimal128(precision, scale))
+     bool         -> bool (nullable columns: boolean); true/false, 1/0 and "true"/"false" accepted
+     text         -> as it arrives                       html  -> HTML entities decoded
+     date         -> "YYYY-MM-DD"                        datetime -> "YYYY-MM-DD HH:MM:SS"
+     timestamp_tz -> ISO 8601 with a zone, converted to a UTC timestamp
+   Dates and datetimes are split into <name>_todate/_year/_month/_day when the contract says so,
+   else kept as one timestamp column;
+4. renames and orders the columns as `Dataset.silver_columns()` says.
+
+`merge_increment` folds a silver-shaped increment into the previous silver snapshot with the
+shared CDC merge (`lakehouse_common.cdc`), for datasets the contract declares incremental.
+"""
+
+import datetime as dt
+import decimal
+import html
+import logging
+import re
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+import pandas as pd
+
+from lakehouse_common.cdc import merge_and_retain_last_pandas
+from lakehouse_common.contract import INGEST_DATE_ORDER, Column, Dataset
+
+LOGGER = logging.getLogger(__name__)
+
+# Each row of an incremental dataset carries the day of its newest delivery (the merge's clock
+# when the contract orders by delivery, and a tie-breaker otherwise).
+INGEST_DATE_COLUMN = INGEST_DATE_ORDER
+DATE_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}
+# ISO 8601 with a zone: ...Z or ...+HH:MM / +HHMM / +HH at the end.
+_ZONE_RE = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?")
+_TRUE = ("true", "1")
+_FALSE = ("false", "0")
+# (frame, dataset name) -> frame: a source's own step after the generic transform.
+TransformHook = Callable[[pd.DataFrame, str], pd.DataFrame]
+
+
+class SilverInputError(ValueError):
+    """Bronze data that must not reach silver; the message names the object and the field."""
+
+
+def _examples(values: "pd.Series", limit: int = 3) -> str:
+    return "; ".join(f"row {index}: {value!r}" for index, value in values.head(limit).items())
+
+
+def check_columns(df: pd.DataFrame, dataset: Dataset, object_name: str) -> List[str]:
+    """Fail on missing kept columns; return them (dropped and unknown ones are left out)."""
+    wanted = [column.name for column in dataset.kept_columns()]
+    missing = [name for name in wanted if name not in df.columns]
+    if missing:
+        raise SilverInputError(
+            f"{object_name}: missing expected column(s) {missing} for dataset {dataset.name} "
+            f"(columns present: {list(df.columns)})"
+        )
+    ignored = [name for name in df.columns if name not in wanted and name not in dataset.silver.drop]
+    if ignored:
+        # New upstream columns are not silently published: silver's schema changes only with
+        # the contract.
+        LOGGER.warning("%s: dropping column(s) not in the silver mapping: %s", object_name, ignored)
+    return wanted
+
+
+def drop_exact_duplicates(df: pd.DataFrame, dataset: Dataset, object_name: str) -> pd.DataFrame:
+    """Drop rows repeating another row exactly (logged); fail on a key shared with other values."""
+    keys = list(dataset.keys)
+    if not df.duplicated(subset=keys, keep=False).any():  # the common case: one cheap pass
+        return df
+    exact = df.duplicated(keep="first")
+    if exact.any():
+        LOGGER.warning("%s: dropped %d exact duplicate row(s)", object_name, int(exact.sum()))
+        df = df[~exact]
+    conflicting = df.duplicated(subset=keys, keep=False)
+    if conflicting.any():
+        sample = df.loc[conflicting, keys].drop_duplicates().head(3).to_dict(orient="records")
+        raise SilverInputError(
+            f"{object_name}: field {'+'.join(keys)} has {int(conflicting.sum())} rows sharing a key "
+            f"with different values (e.g. {sample})"
+        )
+    return df
+
+
+def _refuse_nulls(values: "pd.Series", column: Column, object_name: str) -> None:
+    if not column.nullable and values.isna().any():
+        nulls = values.isna()
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} is declared not nullable but has {int(nulls.sum())} "
+            f"null value(s) e.g. {_examples(values[nulls])}"
+        )
+
+
+def to_int(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    """int64 (Int64 when nullable and holding nulls); bad values are errors naming the field.
+
+    Parquet integers arrive as int64 without nulls (one cast) or float with NaN for nulls."""
+    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+        return values.astype("int64")
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    nulls = values.isna().to_numpy()
+    allowed = nulls if column.nullable else np.zeros(len(values), dtype=bool)
+    bad = (np.asarray(numbers.isna()) & ~allowed) | np.asarray(numbers % 1 != 0) & ~nulls
+    if bad.any():
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} needs whole numbers: {int(bad.sum())} bad value(s) "
+            f"({int((nulls & bad).sum())} null) e.g. {_examples(values[bad])}"
+        )
+    if nulls.any():
+        return numbers.astype("Int64")
+    return numbers.astype("int64")
+
+
+def to_float(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} needs numbers: {int(bad.sum())} bad value(s) "
+            f"e.g. {_examples(values[bad])}"
+        )
+    _refuse_nulls(values, column, object_name)
+    return numbers
+
+
+def to_decimal(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    """decimal.Decimal values rounded to the column's scale; too many digits is an error."""
+    _refuse_nulls(values, column, object_name)
+    precision, scale = int(column.precision or 38), int(column.scale or 0)
+    quantum = decimal.Decimal(1).scaleb(-scale)
+    limit = decimal.Decimal(10) ** (precision - scale)
+
+    def convert(value: Any) -> Optional[decimal.Decimal]:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return None
+        try:
+            number = decimal.Decimal(str(value)).quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
+        except (decimal.InvalidOperation, ValueError):
+            return decimal.Decimal("NaN")
+        return number if abs(number) < limit and number.is_finite() else decimal.Decimal("NaN")
+
+    converted = values.map(convert)
+    bad = converted.map(lambda value: value is not None and value.is_nan())
+    if bad.any():
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} needs decimals of at most {precision} digits, "
+            f"{scale} after the point: {int(bad.sum())} bad value(s) e.g. {_examples(values[bad])}"
+        )
+    return converted.astype(object)
+
+
+def to_bool(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    if pd.api.types.is_bool_dtype(values.dtype) and not values.hasnans:
+        return values.astype(bool)
+
+    def convert(value: Any) -> Any:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        text = str(value).strip().lower()
+        return True if text in _TRUE else False if text in _FALSE else "bad"
+
+    converted = values.map(convert)
+    bad = converted.map(lambda value: value == "bad" if isinstance(value, str) else False)
+    if bad.any():
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} needs true or false: {int(bad.sum())} bad value(s) "
+            f"e.g. {_examples(values[bad])}"
+        )
+    _refuse_nulls(values, column, object_name)
+    if converted.isna().any():
+        return converted.astype("boolean")
+    return converted.astype(bool)
+
+
+def _parse_distinct(values: "pd.Series", parse: Callable[[np.ndarray], pd.DatetimeIndex]) -> Any:
+    """(codes, parsed uniques): parsing runs once per DISTINCT value, then spreads to the rows by
+    position (a million page-view rows hold a few hundred distinct days)."""
+    codes, uniques = pd.factorize(values)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return codes, pd.DatetimeIndex(uniques)
+    return codes, parse(np.asarray(uniques, dtype=object))
+
+
+def _bad_dates(
+    values: "pd.Series",
+    codes: np.ndarray,
+    parsed: pd.DatetimeIndex,
+    column: Column,
+    *,
+    expected: str,
+    object_name: str,
+) -> np.ndarray:
+    nulls = codes < 0
+    malformed = np.asarray(parsed.isna())[codes] & ~nulls if len(parsed) else np.zeros(len(codes), dtype=bool)
+    bad = malformed | (nulls if not column.nullable else np.zeros(len(codes), dtype=bool))
+    if bad.any():
+        mask = pd.Series(bad, index=values.index)
+        raise SilverInputError(
+            f"{object_name}: field {column.name!r} has {int((nulls & bad).sum())} null and "
+            f"{int(malformed.sum())} malformed value(s) (expected {expected}) e.g. {_examples(values[mask])}"
+        )
+    return nulls
+
+
+def parse_dates(values: "pd.Series", column: Column, object_name: str) -> Any:
+    """(codes, parsed distinct values, null mask) of a date or datetime column. The format is
+    exact, so WordPress's '0000-00-00 00:00:00' or a changed format fails instead of becoming a
+    wrong date."""
+    fmt = DATE_FORMATS[column.kind]
+    codes, parsed = _parse_distinct(
+        values, lambda uniques: pd.DatetimeIndex(pd.to_datetime(uniques, format=fmt, errors="coerce"))
+    )
+    nulls = _bad_dates(values, codes, parsed, column, expected=fmt, object_name=object_name)
+    return codes, parsed, nulls
+
+
+def _parse_timestamps_tz(uniques: np.ndarray) -> pd.DatetimeIndex:
+    parsed: List[Any] = []
+    for value in uniques:
+        text = str(value).strip()
+        if not (_ISO_RE.match(text) and _ZONE_RE.search(text)):
+            parsed.append(pd.NaT)
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            try:  # fromisoformat before 3.11 knows neither +HHMM nor more than 6 fraction digits
+                moment = pd.Timestamp(text).to_pydatetime()
+            except ValueError:
+                moment = None
+        if moment is None or moment.tzinfo is None:
+            parsed.append(pd.NaT)
+        else:
+            parsed.append(pd.Timestamp(moment).tz_convert("UTC").tz_localize(None))
+    return pd.DatetimeIndex(parsed)
+
+
+def to_utc_timestamp(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    """ISO-8601 timestamps with a zone -> UTC timestamps (tz-aware UTC); no zone is an error."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC")
+    codes, parsed = _parse_distinct(values, _parse_timestamps_tz)
+    expected = "ISO 8601 with a zone, e.g. 2026-11-17T10:22:22Z"
+    _bad_dates(values, codes, parsed, column, expected=expected, object_name=object_name)
+    moments = parsed.values.astype("datetime64[ns]")
+    spread = np.where(codes >= 0, moments[np.maximum(codes, 0)], np.datetime64("NaT"))
+    return pd.Series(pd.DatetimeIndex(spread).tz_localize("UTC"), index=values.index)
+
+
+def split_date(values: "pd.Series", column: Column, name: str, object_name: str) -> Dict[str, "pd.Series"]:
+    """<name>_todate, _year, _month, _day of a date or datetime column."""
+    codes, parsed, nulls = parse_dates(values, column, object_name)
+    index = values.index
+    safe = np.maximum(codes, 0)
+    todate = parsed.values.astype("datetime64[ns]")
+    parts = {
+        "year": parsed.year.to_numpy(dtype="int64"),
+        "month": parsed.month.to_numpy(dtype="int64"),
+        "day": parsed.day.to_numpy(dtype="int64"),
+    }
+    if not nulls.any():
+        out = {f"{name}_todate": pd.Series(todate[codes], index=index)}
+        out.update({f"{name}_{part}": pd.Series(array[codes], index=index) for part, array in parts.items()})
+        return out
+    out = {f"{name}_todate": pd.Series(np.where(nulls, np.datetime64("NaT"), todate[safe]), index=index)}
+    for part, array in parts.items():
+        out[f"{name}_{part}"] = pd.Series(
+            pd.array(np.where(nulls, 0, array[safe]), dtype="Int64"), index=index
+        ).mask(nulls)
+    return out
+
+
+def to_timestamp(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    """A date or datetime column kept whole (not split): one timestamp column."""
+    codes, parsed, nulls = parse_dates(values, column, object_name)
+    todate = parsed.values.astype("datetime64[ns]")
+    spread = (
+        np.where(nulls, np.datetime64("NaT"), todate[np.maximum(codes, 0)]) if len(codes) else todate[codes]
+    )
+    return pd.Series(spread, index=values.index)
+
+
+def decode_html(values: "pd.Series") -> "pd.Series":
+    """html.unescape every value that contains '&' (all entities: &amp; &#8217; &quot; ...).
+
+    Only values holding '&' can change, so the Python-level call runs on those alone.
+    """
+    has_entity = values.str.contains("&", regex=False, na=False) if len(values) else values.isna()
+    if not has_entity.any():
+        return values
+    decoded = values.copy()
+    decoded[has_entity] = values[has_entity].map(html.unescape)
+    return decoded
+
+
+def _text(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
+    _refuse_nulls(values, column, object_name)
+    return decode_html(values) if column.kind == "html" else values
+
+
+_CONVERTERS: Dict[str, Callable[["pd.Series", Column, str], "pd.Series"]] = {
+    "int": to_int,
+    "float": to_float,
+    "decimal": to_decimal,
+    "bool": to_bool,
+    "text": _text,
+    "html": _text,
+    "date": to_timestamp,
+    "datetime": to_timestamp,
+    "timestamp_tz": to_utc_timestamp,
+}
+
+
+def transform_dataset(
+    df: pd.DataFrame, dataset: Dataset, object_name: str, hook: Optional[TransformHook] = None
+) -> pd.DataFrame:
+    """Bronze rows of `dataset` -> silver rows (pure; raises SilverInputError on bad input).
+
+    Text columns keep the dtype they arrive with (Arrow-backed strings from the job's reader stay
+    Arrow: no per-value Python objects); output columns are built as separate arrays and not
+    consolidated into 2-D blocks (the Parquet writer takes them column by column anyway).
+    `hook`, the source's own step, gets the silver rows and the dataset name and returns rows
+    with the same columns.
+    """
+    check_columns(df, dataset, object_name)
+    frame = drop_exact_duplicates(df, dataset, object_name)
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+        frame = frame.reset_index(drop=True)
+    out: Dict[str, pd.Series] = {}
+    for column in dataset.kept_columns():
+        values = frame[column.name]
+        name = dataset.silver_name(column.name)
+        if column.name in dataset.silver.split_dates:
+            out.update(split_date(values, column, name, object_name))
+        else:
+            out[name] = _CONVERTERS[column.kind](values, column, object_name)
+    silver = pd.DataFrame({name: out[name] for name in dataset.silver_columns()}, copy=False)
+    if hook is None:
+        return silver
+    hooked = hook(silver, dataset.name)
+    if list(hooked.columns) != list(silver.columns):
+        raise ValueError(
+            f"the {dataset.name} transform hook changed the silver columns {list(silver.columns)} "
+            f"to {list(hooked.columns)}; it may change rows only"
+        )
+    return hooked
+
+
+# ---- incremental datasets --------------------------------------------------------------------
+
+
+def order_column(dataset: Dataset) -> str:
+    """The silver column the merge orders by (the delivery day's, or the contract's own)."""
+    order_by = dataset.load.order_by or INGEST_DATE_ORDER
+    return INGEST_DATE_COLUMN if order_by == INGEST_DATE_ORDER else dataset.silver_column_of(order_by)
+
+
+def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain objects, so a union does not mix string dtypes."""
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+            frame[name] = frame[name].astype(object)
+    return frame
+
+
+def drop_deleted(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Rows whose delete marker is true removed (a delivery loaded whole: the key is gone)."""
+    marker = dataset.load.delete_marker
+    if not marker:
+        return frame
+    name = dataset.silver_column_of(marker)
+    flagged = frame[name].fillna(False).astype(bool).to_numpy()
+    return frame.loc[~flagged].reset_index(drop=True) if flagged.any() else frame
+
+
+def merge_increment(
+    existing: Optional[pd.DataFrame],
+    increment: pd.DataFrame,
+    dataset: Dataset,
+    ingest_date: str,
+    backfill_from: Optional[str] = None,
+) -> pd.DataFrame:
+    """Previous silver + a silver-shaped increment -> the new snapshot (pure).
+
+    The increment's rows get `ingest_date` (their delivery day). Per key the row with the
+    greatest `load.order_by` wins (the delivery day by default; on a tie the increment, so a
+    re-run of the same day changes nothing); an increment row whose `load.delete_marker` is true
+    removes its key. Keys the increment does not carry stay as they were. A backfill
+    (`backfill_from`, with the contract's `load.backfill_window`) refetched every row from that
+    day on, so previous rows of those days that it did not deliver are dropped.
+    """
+    keys = list(dataset.silver_keys())
+    incoming = increment.copy()
+    incoming[INGEST_DATE_COLUMN] = ingest_date
+    columns = list(incoming.columns)
+    if existing is None:
+        existing = incoming.iloc[0:0]
+    elif INGEST_DATE_COLUMN not in existing.columns:
+        raise SilverInputError(
+            f"previous silver {dataset.name} has no {INGEST_DATE_COLUMN!r} column: it was not built by "
+            "an incremental run; rebuild it with a backfill (run input 'from')"
+        )
+    if backfill_from is not None and len(existing):
+        window = dataset.load.backfill_window
+        if not window:
+            raise ValueError(
+                f"dataset {dataset.name} declares no load.backfill_window: a backfill cannot tell "
+                "which previous rows it replaces"
+            )
+        days = pd.to_datetime(existing[dataset.silver_column_of(window)]).dt.strftime("%Y-%m-%d")
+        existing = existing.loc[~(days >= backfill_from).to_numpy()]
+    existing = _plain_text(existing[columns].copy())
+    incoming = _plain_text(incoming)
+    marker = dataset.load.delete_marker
+    deleted = "__silver_deleted"
+    if marker:
+        name = dataset.silver_column_of(marker)
+        incoming[deleted] = incoming[name].fillna(False).astype(bool)
+    merged = merge_and_retain_last_pandas(incoming, existing, keys, order_column(dataset), deleted)
+    return merged[columns]

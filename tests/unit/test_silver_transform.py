@@ -1,0 +1,306 @@
+"""The generic silver engine on a contract that is not WordPress's: every kind, the silver mapping,
+duplicates, the transform hook, and the incremental merge (ordering column, delete marker).
+
+Pure pandas (no S3); runs on Python 3.9 too (tools/py39_check.sh), so no 3.10+ syntax.
+"""
+
+import datetime as dt
+import decimal
+import logging
+import sys
+import types
+from typing import Any, Dict, List
+
+import pandas as pd
+import pytest
+from fixtures_glue import run_silver, write_bronze
+
+from lakehouse_common.contract import parse_contract
+from lakehouse_common.silver_job import load_hook
+from lakehouse_common.silver_transform import (
+    SilverInputError,
+    drop_deleted,
+    merge_increment,
+    order_column,
+    transform_dataset,
+)
+
+OBJECT = "s3://lake-test-bronze/music/tracks/ingest_date=2026-11-17/"
+CONTRACT = parse_contract(
+    {
+        "source": "music",
+        "datasets": {
+            "tracks": {
+                "columns": [
+                    {"name": "track_id", "kind": "int", "nullable": False},
+                    {"name": "title", "kind": "html", "nullable": False},
+                    {"name": "bpm", "kind": "float"},
+                    {"name": "price", "kind": "decimal", "precision": 6, "scale": 2},
+                    {"name": "explicit", "kind": "bool"},
+                    {"name": "released", "kind": "date"},
+                    {"name": "added", "kind": "datetime"},
+                    {"name": "modified_at", "kind": "timestamp_tz", "nullable": False},
+                    {"name": "plays", "kind": "int"},
+                    {"name": "notes", "kind": "text"},
+                    {"name": "deleted", "kind": "bool"},
+                ],
+                "keys": ["track_id"],
+                "load": {"mode": "incremental", "order_by": "modified_at", "delete_marker": "deleted"},
+                "raw": {"kind": "landing", "format": "csv"},
+                "silver": {
+                    "drop": ["notes"],
+                    "rename": {"title": "track_title", "released": "release"},
+                    "split_dates": ["released"],
+                    "order": [
+                        "track_title",
+                        "track_id",
+                        "release",
+                        "bpm",
+                        "price",
+                        "explicit",
+                        "added",
+                        "modified_at",
+                        "plays",
+                        "deleted",
+                    ],
+                },
+            },
+            "plays": {
+                "columns": [
+                    {"name": "play_id", "kind": "text", "nullable": False},
+                    {"name": "track_id", "kind": "int", "nullable": False},
+                    {"name": "played_at", "kind": "timestamp_tz", "nullable": False},
+                ],
+                "keys": ["play_id"],
+                "load": {"mode": "incremental"},
+                "raw": {"kind": "landing", "format": "ndjson"},
+            },
+        },
+    },
+    "sources/music/contract.json",
+)
+TRACKS = CONTRACT.dataset("tracks")
+
+
+def track(track_id: int, **changes: Any) -> Dict[str, Any]:
+    row = {
+        "track_id": track_id,
+        "title": f"Song &amp; {track_id}",
+        "bpm": "120.5",
+        "price": "1.995",
+        "explicit": "true",
+        "released": "2024-02-29",
+        "added": "2024-03-01 08:00:00",
+        "modified_at": "2026-11-17T10:22:22Z",
+        "plays": track_id * 10,
+        "notes": "dropped",
+        "deleted": False,
+    }
+    row.update(changes)
+    return row
+
+
+def frame(rows: List[Dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(TRACKS.column_names))
+
+
+def silver(rows: List[Dict[str, Any]], **kwargs: Any) -> pd.DataFrame:
+    return transform_dataset(frame(rows), TRACKS, OBJECT, **kwargs)
+
+
+# ---- kinds and mapping -----------------------------------------------------------------------
+
+
+def test_every_kind_converts_and_the_mapping_renames_drops_splits_and_orders():
+    result = silver(
+        [
+            track(1),
+            track(
+                2, bpm=None, price=None, explicit=None, plays=None, modified_at="2026-11-17T11:22:22+01:00"
+            ),
+        ]
+    )
+
+    assert (
+        list(result.columns)
+        == list(TRACKS.silver_columns())
+        == [
+            "track_title",
+            "track_id",
+            "release_todate",
+            "release_year",
+            "release_month",
+            "release_day",
+            "bpm",
+            "price",
+            "explicit",
+            "added",
+            "modified_at",
+            "plays",
+            "deleted",
+        ]
+    )
+    first, second = result.to_dict("records")
+    assert first["track_title"] == "Song & 1"  # html decoded
+    assert (first["release_year"], first["release_month"], first["release_day"]) == (2024, 2, 29)
+    assert first["release_todate"] == pd.Timestamp("2024-02-29")
+    assert first["bpm"] == 120.5 and pd.isna(second["bpm"])
+    assert first["price"] == decimal.Decimal("2.00") and second["price"] is None  # scale 2, half-even
+    assert first["explicit"] is True or first["explicit"] == True  # noqa: E712 - numpy/pandas bool
+    assert pd.isna(second["explicit"]) and str(result["explicit"].dtype) == "boolean"
+    assert first["added"] == pd.Timestamp("2024-03-01 08:00:00")  # not split: one timestamp
+    # Both zones become the same UTC instant.
+    assert first["modified_at"] == second["modified_at"] == pd.Timestamp("2026-11-17 10:22:22", tz="UTC")
+    assert str(result["modified_at"].dtype) == "datetime64[ns, UTC]"
+    assert first["plays"] == 10 and pd.isna(second["plays"]) and str(result["plays"].dtype) == "Int64"
+    assert str(result["track_id"].dtype) == "int64"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"modified_at": "2026-11-17T10:22:22"},
+            "field 'modified_at' has 0 null and 1 malformed value(s) (expected ISO 8601 with a zone",
+        ),
+        ({"modified_at": None}, "field 'modified_at' has 1 null and 0 malformed"),
+        (
+            {"released": "2025-02-29"},
+            "field 'released' has 0 null and 1 malformed value(s) (expected %Y-%m-%d)",
+        ),
+        ({"bpm": "fast"}, "field 'bpm' needs numbers: 1 bad value(s) e.g. row 1: 'fast'"),
+        ({"price": "12345.6"}, "field 'price' needs decimals of at most 6 digits, 2 after the point"),
+        ({"explicit": "maybe"}, "field 'explicit' needs true or false: 1 bad value(s) e.g. row 1: 'maybe'"),
+        ({"plays": 2.5}, "field 'plays' needs whole numbers: 1 bad value(s) (0 null)"),
+        ({"title": None}, "field 'title' is declared not nullable but has 1 null value(s) e.g. row 1: None"),
+    ],
+)
+def test_bad_values_name_the_object_the_field_and_the_row(change, expected):
+    with pytest.raises(SilverInputError) as error:
+        silver([track(1), track(2, **change)])
+    assert str(error.value).startswith(OBJECT)
+    assert expected in str(error.value)
+
+
+def test_timestamps_keep_their_instant_across_zones_and_fractions():
+    rows = [
+        track(1, modified_at="2026-11-17T10:22:22.123456Z"),
+        track(2, modified_at="2026-11-17T05:22:22-0500"),
+        track(3, modified_at="2026-11-17 12:22:22+02"),
+    ]
+    result = silver(rows)["modified_at"].tolist()
+    assert result[0] == pd.Timestamp("2026-11-17 10:22:22.123456", tz="UTC")
+    assert result[1] == result[2] == pd.Timestamp("2026-11-17 10:22:22", tz="UTC")
+
+
+def test_exact_duplicates_dropped_and_logged_conflicts_name_the_key(caplog):
+    with caplog.at_level(logging.WARNING):
+        result = silver([track(1), track(2), track(1)])
+    assert len(result) == 2 and "dropped 1 exact duplicate row(s)" in caplog.text
+    with pytest.raises(SilverInputError, match=r"field track_id has 2 rows sharing a key .*'track_id': 1"):
+        silver([track(1), track(1, notes="changed only in a dropped column")])
+
+
+def test_missing_kept_column_is_named_a_missing_dropped_one_is_fine():
+    rows = frame([track(1)])
+    assert len(transform_dataset(rows.drop(columns=["notes"]), TRACKS, OBJECT)) == 1
+    with pytest.raises(SilverInputError, match=r"missing expected column\(s\) \['bpm'\] for dataset tracks"):
+        transform_dataset(rows.drop(columns=["bpm"]), TRACKS, OBJECT)
+
+
+def test_the_transform_hook_changes_rows_not_columns():
+    def only_played(rows: pd.DataFrame, dataset: str) -> pd.DataFrame:
+        assert dataset == "tracks"
+        return rows[rows["plays"] > 10].reset_index(drop=True)
+
+    assert silver([track(1), track(2)], hook=only_played)["track_id"].tolist() == [2]
+    with pytest.raises(ValueError, match="the tracks transform hook changed the silver columns"):
+        silver([track(1)], hook=lambda rows, _dataset: rows.drop(columns=["plays"]))
+
+
+def test_hooks_module_needs_a_silver_transform_callable(monkeypatch):
+    module = types.ModuleType("music_hooks")
+    monkeypatch.setitem(sys.modules, "music_hooks", module)
+    with pytest.raises(ValueError, match="--hooks_module music_hooks has no callable silver_transform"):
+        load_hook("music_hooks")
+    module.silver_transform = lambda rows, _dataset: rows  # type: ignore[attr-defined]
+    assert load_hook("music_hooks") is module.silver_transform
+    assert load_hook(None) is None
+
+
+# ---- incremental merge -----------------------------------------------------------------------
+
+
+def test_merge_orders_by_the_contract_column_and_the_delete_marker_removes_keys():
+    day1 = silver([track(1), track(2), track(3)])
+    first = merge_increment(None, day1, TRACKS, "2026-11-17")
+    assert first["track_id"].tolist() == [1, 2, 3] and set(first["ingest_date"]) == {"2026-11-17"}
+    assert order_column(TRACKS) == "modified_at"
+
+    day2 = silver(
+        [
+            track(1, plays=99, modified_at="2026-11-18T08:00:00Z"),  # newer: wins
+            track(2, plays=0, modified_at="2026-11-16T08:00:00Z"),  # late and older: loses
+            track(3, deleted=True, modified_at="2026-11-18T08:00:00Z"),  # removes track 3
+            track(4, deleted=True, modified_at="2026-11-18T08:00:00Z"),  # deleting the unknown: nothing
+            track(5, modified_at="2026-11-18T08:00:00Z"),
+        ]
+    )
+    second = merge_increment(first, day2, TRACKS, "2026-11-18")
+    rows = {row["track_id"]: row for row in second.to_dict("records")}
+    assert sorted(rows) == [1, 2, 5]
+    assert rows[1]["plays"] == 99 and rows[1]["ingest_date"] == "2026-11-18"
+    assert rows[2]["plays"] == 20 and rows[2]["ingest_date"] == "2026-11-17"
+    assert list(second.columns) == [*TRACKS.silver_columns(), "ingest_date"]
+    assert not second["deleted"].any()
+
+    # A re-delivery of the same day changes nothing.
+    again = merge_increment(second, day2, TRACKS, "2026-11-18")
+    pd.testing.assert_frame_equal(
+        again.reset_index(drop=True), second.reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_first_load_drops_deleted_rows_and_a_whole_load_does_too():
+    rows = silver([track(1), track(2, deleted=True)])
+    assert merge_increment(None, rows, TRACKS, "2026-11-17")["track_id"].tolist() == [1]
+    assert drop_deleted(rows, TRACKS)["track_id"].tolist() == [1]
+
+
+def test_backfill_needs_a_declared_window():
+    day1 = merge_increment(None, silver([track(1)]), TRACKS, "2026-11-17")
+    with pytest.raises(ValueError, match=r"dataset tracks declares no load\.backfill_window"):
+        merge_increment(day1, silver([track(2)]), TRACKS, "2026-11-18", backfill_from="2026-11-01")
+
+
+# ---- a second source through the same job ----------------------------------------------------
+
+
+def test_a_second_source_runs_through_the_generic_job_unchanged(glue_aws):
+    plays = pd.DataFrame(
+        {
+            "play_id": ["p1", "p2", "p2"],
+            "track_id": [1, 2, 2],
+            "played_at": ["2026-11-17T10:00:00Z", "2026-11-17T11:00:00+01:00", "2026-11-17T11:00:00+01:00"],
+        }
+    )
+    write_bronze(glue_aws.bronze_bucket, "plays", plays, "2026-11-17", source="music")
+    argv = [
+        "silver.py",
+        "--bronze_bucket", glue_aws.bronze_bucket,
+        "--silver_bucket", glue_aws.silver_bucket,
+        "--source_name", "music",
+        "--datasets", "plays",
+        "--merge_datasets", "plays",
+    ]  # fmt: skip
+    for stage in ("write", "publish"):
+        run_silver([*argv, "--stage", stage], contract=CONTRACT)
+    import awswrangler as wr  # noqa: PLC0415 - heavy
+
+    live = wr.s3.read_parquet(f"s3://{glue_aws.silver_bucket}/music/plays/plays.snappy.parquet")
+    assert live["play_id"].tolist() == ["p1", "p2"]  # the duplicate delivery dropped
+    assert [moment.isoformat() for moment in live["played_at"]] == [
+        dt.datetime(2026, 11, 17, 10, tzinfo=dt.timezone.utc).isoformat()
+    ] * 2
+    assert live["ingest_date"].tolist() == ["2026-11-17"] * 2
+    assert glue_aws.notifications() == []
