@@ -121,6 +121,16 @@ def test_transform_exact_rows_for_entities_and_dropped_columns(small_site):
         "post_modified_month": 3,
         "post_modified_day": 7,
     }
+    # The contract's silver.order keeps the column order silver posts always had.
+    assert list(posts.columns) == [
+        "ID",
+        "post_title",
+        "post_status",
+        "post_parent",
+        "post_type",
+        *[f"post_date_{part}" for part in ("todate", "year", "month", "day")],
+        *[f"post_modified_{part}" for part in ("todate", "year", "month", "day")],
+    ]
     # post_date_gmt ('0000-00-00 00:00:00' for auto-drafts) and the content columns are gone.
     assert "post_date_gmt" not in posts.columns and "post_content" not in posts.columns
     assert str(posts["post_date_todate"].dtype) == "datetime64[ns]"
