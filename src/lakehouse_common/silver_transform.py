@@ -206,7 +206,12 @@ def _bad_dates(
     object_name: str,
 ) -> np.ndarray:
     nulls = codes < 0
-    malformed = np.asarray(parsed.isna())[codes] & ~nulls if len(parsed) else np.zeros(len(codes), dtype=bool)
+    bad_unique = np.asarray(parsed.isna())
+    # The common case is judged on the distinct values alone: no malformed one, and no null
+    # where nulls are not allowed, means no per-row work.
+    if not bad_unique.any() and (column.nullable or not nulls.any()):
+        return nulls
+    malformed = bad_unique[codes] & ~nulls if len(parsed) else np.zeros(len(codes), dtype=bool)
     bad = malformed | (nulls if not column.nullable else np.zeros(len(codes), dtype=bool))
     if bad.any():
         mask = pd.Series(bad, index=values.index)
@@ -266,7 +271,6 @@ def split_date(values: "pd.Series", column: Column, name: str, object_name: str)
     """<name>_todate, _year, _month, _day of a date or datetime column."""
     codes, parsed, nulls = parse_dates(values, column, object_name)
     index = values.index
-    safe = np.maximum(codes, 0)
     todate = parsed.values.astype("datetime64[ns]")
     parts = {
         "year": parsed.year.to_numpy(dtype="int64"),
@@ -277,6 +281,7 @@ def split_date(values: "pd.Series", column: Column, name: str, object_name: str)
         out = {f"{name}_todate": pd.Series(todate[codes], index=index)}
         out.update({f"{name}_{part}": pd.Series(array[codes], index=index) for part, array in parts.items()})
         return out
+    safe = np.maximum(codes, 0)
     out = {f"{name}_todate": pd.Series(np.where(nulls, np.datetime64("NaT"), todate[safe]), index=index)}
     for part, array in parts.items():
         out[f"{name}_{part}"] = pd.Series(
