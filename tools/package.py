@@ -240,7 +240,7 @@ def _write(path: Path, data: bytes) -> Path:
 def build_all(out_dir: Path = REPO / "dist", folders: Folders = Folders()) -> Dict[str, Path]:
     """Build every artifact; return {path relative to out_dir: absolute path}.
 
-    Keys look like "lambda/raw_wordpress_api.zip", "glue/silver_wordpress_api.py",
+    Keys look like "lambda/raw_wordpress_api.zip", "glue/silver.py",
     "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". out_dir/lambda, out_dir/glue
     and out_dir/wordpress are rebuilt from scratch so a deleted source leaves no stale artifact
     behind. Contracts are validated before anything is written.
