@@ -37,7 +37,7 @@ from urllib3.util import Retry, Timeout
 
 from lakehouse_common import arguments, layout, notifications
 from lakehouse_common.datasets import SOURCE_WORDPRESS
-from lakehouse_common.layout import INGESTED_AT_METADATA, LAST_PART_METADATA
+from lakehouse_common.layout import LAST_PART_METADATA
 from lakehouse_common.logging_setup import configure_logging
 
 # The WordPress paging rule (keyset `after=` / numbered pages / X-WP-TotalPages) is the shared raw
@@ -48,6 +48,7 @@ from lakehouse_common.raw import (
     EndpointError,
     next_query,
     paged_url,
+    put_raw_object,
     with_query,
 )
 
@@ -510,32 +511,6 @@ def read_credentials(secrets: Any, secret: str) -> Credentials:
     return parse_credentials(answer.get("SecretString"), secret)
 
 
-def put_raw_object(
-    s3: Any, bucket: str, key: str, body: bytes, metadata: Optional[Mapping[str, str]] = None
-) -> None:
-    """Create the object; never replace one (If-None-Match: *), so raw history is immutable."""
-    try:
-        s3.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=body,
-            ContentType="application/json",
-            IfNoneMatch="*",
-            # S3 listings give LastModified to the second; bronze orders same-second runs by this.
-            Metadata={
-                INGESTED_AT_METADATA: dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
-                **(metadata or {}),
-            },
-        )
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in ("PreconditionFailed", "ConditionalRequestConflict"):
-            raise EndpointError(
-                f"s3://{bucket}/{key} already exists (run_id reused?); raw objects are never overwritten"
-            ) from None
-        raise EndpointError(f"could not write s3://{bucket}/{key}: {code or error}") from None
-
-
 def _notify_failure(
     settings: RawSettings,
     ingest_date: str,
@@ -698,7 +673,7 @@ def store_dataset(
         )
         body = chunk.body()
         extra = {} if whole else {LAST_PART_METADATA: "true" if chunk.last else "false"}
-        put_raw_object(s3, settings.raw_bucket, key, body, extra)
+        put_raw_object(s3, settings.raw_bucket, key, body, metadata=extra)
         progress.part += 1
         progress.bytes += len(body)
         progress.keys.append(key)
