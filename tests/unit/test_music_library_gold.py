@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sources.music_library import gold_transforms as gold
+from sources.music_library.glue import gold_music_library as gold
 from tools.music_library_sample.generate import export_rows, generate_library, play_rows
 
 UTC = dt.timezone.utc

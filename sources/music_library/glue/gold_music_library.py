@@ -1,7 +1,18 @@
-"""Gold transforms of the music-library product (Project Wolfie): pure PySpark, no I/O.
+"""Gold job of the music-library product (Project Wolfie): Glue 5.0, PySpark 3.5.
 
-Silver `tracks` (the merged library: one row per track still in it) and silver `plays` (every
-listening event once) become the four reports the product serves:
+Sources  <silver>/<source>/tracks/, <silver>/<source>/plays/  (live silver snapshots, never
+         _candidate/; docs/job-protocol.md)
+Sinks    <gold>/<source>/<report>/ for the four reports below (snappy Parquet, one file each,
+         written through the shared idempotent sink lakehouse_common.gold_sink.save_snapshot)
+Failure  one notification to --failure_topic_arn naming the stage, then the run fails; the
+         previous gold snapshots stay readable (the sink deletes old files only after writing).
+
+Arguments: --silver_bucket, --gold_bucket, [--source_name music_library], [--failure_topic_arn],
+[--storage_root] (local runs; see lakehouse_common.gold_sink.dataset_uri).
+
+The transforms are pure PySpark, no I/O: silver `tracks` (the merged library: one row per track
+still in it) and silver `plays` (every listening event once) become the four reports the product
+serves:
 
 - `plays_by_track_month`   listening trends: plays, skips and listening time per track and month;
 - `rarely_played`          library optimisation: tracks played at most `RARELY_PLAYED_MAX` times
@@ -11,12 +22,28 @@ listening event once) become the four reports the product serves:
                            of its genre (the "most house tracks are in a few minor keys" question).
 
 A skipped play is a play that did not count: it is reported as a skip, never as a play.
+
+This file is the whole job: Glue runs one script (plus lakehouse_common.zip), so the product's
+transforms live here, with sources / transforms / sinks / main kept apart.
 """
 
-from typing import Dict
+import logging
+import sys
+from typing import Any, Dict, List, Optional, Sequence
 
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
+
+from lakehouse_common.glue_job import get_job_arguments, job_start_utc, run_or_notify
+from lakehouse_common.gold_sink import dataset_uri, save_snapshot
+from lakehouse_common.logging_setup import configure_logging
+
+LOGGER = logging.getLogger("gold_music_library")
+SOURCE = "music_library"
+STAGE = "gold music_library"
+SILVER_DATASETS = ("tracks", "plays")
+
+# ---- transforms (pure) -----------------------------------------------------------------------
 
 RARELY_PLAYED_MAX = 1
 BPM_BAND_WIDTH = 10
@@ -145,3 +172,67 @@ def gold_tables(tracks: DataFrame, plays: DataFrame) -> Dict[str, DataFrame]:
         "genre_bpm_band": genre_bpm_band(tracks, plays),
         "key_distribution": key_distribution(tracks),
     }
+
+
+# ---- sources ---------------------------------------------------------------------------------
+
+
+def load_silver(spark: Any, silver_bucket: str, source: str, root: Optional[str]) -> Dict[str, DataFrame]:
+    """The live silver snapshots the reports read, by dataset."""
+    return {
+        name: spark.read.parquet(dataset_uri(silver_bucket, source, name, root)) for name in SILVER_DATASETS
+    }
+
+
+# ---- sinks -----------------------------------------------------------------------------------
+
+
+def save_reports(
+    reports: Dict[str, DataFrame], gold_bucket: str, source: str, root: Optional[str], job_start: Any
+) -> Dict[str, List[str]]:
+    """Each report through the idempotent sink; returns report -> files written.
+
+    One file per report: they are aggregates of one person's library (kilobytes), so more files
+    would only slow every reader down."""
+    return {
+        name: save_snapshot(frame.coalesce(1), dataset_uri(gold_bucket, source, name, root), job_start)
+        for name, frame in sorted(reports.items())
+    }
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+
+def run(spark: Any, argv: Sequence[str]) -> Dict[str, List[str]]:
+    """Read arguments and silver, build the four reports and save them."""
+    job_start = job_start_utc()
+    args = get_job_arguments(
+        required=["silver_bucket", "gold_bucket"],
+        optional={"source_name": SOURCE, "failure_topic_arn": None, "storage_root": None},
+        argv=argv,
+    )
+    source, root = str(args["source_name"]), args["storage_root"]
+    silver = load_silver(spark, str(args["silver_bucket"]), source, root)
+    reports = gold_tables(silver["tracks"], silver["plays"])
+    written = save_reports(reports, str(args["gold_bucket"]), source, root, job_start)
+    LOGGER.info("wrote %s", {name: len(files) for name, files in written.items()})
+    return written
+
+
+def main(
+    glue_context: Any, argv: Optional[Sequence[str]] = None, sns_client: Any = None
+) -> Dict[str, List[str]]:
+    """Job entry point; a failure notifies once, then fails the run."""
+    configure_logging("gold_music_library")
+    arguments = list(sys.argv if argv is None else argv)
+    # Read the topic on its own first, so even a missing required argument is reported.
+    topic = get_job_arguments([], {"failure_topic_arn": None}, arguments)["failure_topic_arn"]
+    return run_or_notify(STAGE, topic, lambda: run(glue_context.spark_session, arguments), sns_client)
+
+
+if __name__ == "__main__":
+    # Only on Glue: tests import this module without the Glue libraries.
+    from awsglue.context import GlueContext
+    from pyspark.context import SparkContext
+
+    main(GlueContext(SparkContext.getOrCreate()))
