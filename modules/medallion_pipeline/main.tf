@@ -33,6 +33,17 @@ locals {
   # Quality gate: one ruleset per gated dataset, on that dataset's candidate table.
   dq_datasets    = sort(keys(var.data_quality.rules))
   dq_table_names = { for d in local.dq_datasets : d => "${local.candidate_table_prefix}${d}" }
+  # ReferentialIntegrity "<col>" "<dataset>.<col>" checks against another dataset of the source:
+  # the gate passes that dataset's candidate table as the run's additional data source, under the
+  # alias <dataset>, and the evaluation role may read it (and nothing else).
+  dq_references = {
+    for d in local.dq_datasets : d => sort(distinct(flatten([
+      for rule in var.data_quality.rules[d] : [
+        for match in regexall("^\\s*ReferentialIntegrity\\s+\"[^\"]*\"\\s+\"([a-z][a-z0-9_]*)\\.", rule) : match[0]
+      ]
+    ])))
+  }
+  dq_read_datasets = sort(distinct(concat(local.dq_datasets, flatten(values(local.dq_references)))))
 
   # Landing datasets: list and read only their drop prefixes; the drops are encrypted with the
   # lakehouse key, decrypted only through S3.
@@ -437,7 +448,7 @@ module "data_quality_role" {
         Action = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"]
         Resource = concat(
           ["${local.glue_arn}:catalog", "${local.glue_arn}:database/${local.dbs.silver}"],
-          [for d in local.dq_datasets : "${local.glue_arn}:table/${local.dbs.silver}/${local.dq_table_names[d]}"],
+          [for d in local.dq_read_datasets : "${local.glue_arn}:table/${local.dbs.silver}/${local.candidate_table_prefix}${d}"],
         )
       },
       {
@@ -451,13 +462,13 @@ module "data_quality_role" {
         Effect    = "Allow"
         Action    = ["s3:ListBucket"]
         Resource  = [local.arns.silver]
-        Condition = { StringLike = { "s3:prefix" = flatten([for d in local.dq_datasets : ["${local.candidate_prefix}${d}/", "${local.candidate_prefix}${d}/*"]]) } }
+        Condition = { StringLike = { "s3:prefix" = flatten([for d in local.dq_read_datasets : ["${local.candidate_prefix}${d}/", "${local.candidate_prefix}${d}/*"]]) } }
       },
       {
         Sid      = "ReadCandidateDataset"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = [for d in local.dq_datasets : "${local.arns.silver}/${local.candidate_prefix}${d}/*"]
+        Resource = [for d in local.dq_read_datasets : "${local.arns.silver}/${local.candidate_prefix}${d}/*"]
       },
       {
         Sid      = "LakehouseKey"
@@ -516,6 +527,9 @@ locals {
       dataset       = d
       table         = local.dq_table_names[d]
       ruleset_names = [aws_glue_data_quality_ruleset.silver[d].name]
+      additional_data_sources = {
+        for ref in local.dq_references[d] : ref => { GlueTable = { DatabaseName = local.dbs.silver, TableName = "${local.candidate_table_prefix}${ref}" } }
+      }
     }])
     dq_max_concurrency   = tostring(var.data_quality.max_concurrency)
     dq_role_arn          = module.data_quality_role.arn

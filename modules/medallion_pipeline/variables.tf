@@ -55,19 +55,25 @@ variable "gold_datasets" {
 }
 
 variable "endpoints" {
-  description = "Source endpoint per dataset (dataset => URL), published in Parameter Store and read by the raw function at run time."
+  description = "Source endpoint per dataset (dataset => URL), published in Parameter Store and read by the raw function at run time. Datasets delivered through the landing bucket (var.landing) have none."
+  default     = {}
   type        = map(string)
 
   validation {
     condition     = alltrue([for u in values(var.endpoints) : can(regex("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?/[^\\s]*)$", u))])
     error_message = "endpoints values must be https:// URLs (plain http only for 127.0.0.1/localhost, the local sample API)."
   }
-  # The raw function fetches exactly the datasets that have an endpoint and bronze/silver expect
-  # exactly var.datasets: a dataset without an endpoint would fail every run, an endpoint without
-  # a dataset would land raw data nothing reads.
+  # The raw function fetches exactly the datasets that have an endpoint, copies the landing
+  # datasets' drops, and bronze/silver expect exactly var.datasets: a dataset with neither would
+  # fail every run, an endpoint without a dataset would land raw data nothing reads, and a dataset
+  # with both would be ingested twice.
   validation {
-    condition     = length(setsubtract(var.datasets, keys(var.endpoints))) == 0
-    error_message = "endpoints: no endpoint for dataset(s) ${join(", ", sort(setsubtract(var.datasets, keys(var.endpoints))))}; every entry of datasets needs one."
+    condition     = length(setsubtract(var.datasets, concat(keys(var.endpoints), try(var.landing.datasets, [])))) == 0
+    error_message = "endpoints: no endpoint for dataset(s) ${join(", ", sort(setsubtract(var.datasets, concat(keys(var.endpoints), try(var.landing.datasets, [])))))}; every entry of datasets needs one, unless landing.datasets lists it."
+  }
+  validation {
+    condition     = length(setintersection(keys(var.endpoints), try(var.landing.datasets, []))) == 0
+    error_message = "endpoints: dataset(s) ${join(", ", sort(setintersection(keys(var.endpoints), try(var.landing.datasets, []))))} have an endpoint and are landing datasets too; a dataset arrives one way only."
   }
   validation {
     condition     = length(setsubtract(keys(var.endpoints), var.datasets)) == 0
@@ -236,7 +242,9 @@ variable "data_quality" {
     them in `Rules = [ ... ]` as one ruleset per dataset, evaluated on that dataset's candidate table
     (candidate_<dataset>). Every gated dataset is evaluated on every run; one failed rule fails the
     workflow with one notification naming the dataset and the failed rule, and nothing is published
-    (live silver and gold stay as they were). A source contract feeds it with
+    (live silver and gold stay as they were). A rule `ReferentialIntegrity "<column>" "<dataset>.<column>"`
+    is evaluated against that dataset's candidate of the same run (passed as the evaluation's additional
+    data source `<dataset>`; the evaluation role may read it). A source contract feeds it with
     `{ for name, d in contract.datasets : name => d.quality if length(d.quality) > 0 }`.
     max_concurrency: evaluation runs at once (0: all).
   EOT
@@ -258,6 +266,18 @@ variable "data_quality" {
   validation {
     condition     = alltrue([for d, rules in var.data_quality.rules : length(rules) > 0 && alltrue([for r in rules : trimspace(r) != "" && !can(regex("Rules\\s*=", r))])])
     error_message = "data_quality.rules: each dataset needs at least one rule, each a non-empty DQDL rule expression without \"Rules = [\" (the module adds it); offending dataset(s): ${join(", ", sort([for d, rules in var.data_quality.rules : d if !(length(rules) > 0 && alltrue([for r in rules : trimspace(r) != "" && !can(regex("Rules\\s*=", r))]))]))}."
+  }
+  # ReferentialIntegrity's "<dataset>.<column>" is evaluated against that dataset's candidate
+  # table, which exists only for datasets of this pipeline.
+  validation {
+    condition = alltrue(flatten([
+      for d, rules in var.data_quality.rules : [
+        for rule in rules : [
+          for match in regexall("^\\s*ReferentialIntegrity\\s+\"[^\"]*\"\\s+\"([a-z][a-z0-9_]*)\\.", rule) : contains(var.datasets, match[0])
+        ]
+      ]
+    ]))
+    error_message = "data_quality.rules: a ReferentialIntegrity rule names a reference \"<dataset>.<column>\" whose dataset is not among datasets (${join(", ", var.datasets)})."
   }
   validation {
     condition     = var.data_quality.number_of_workers >= 2 && var.data_quality.number_of_workers <= 100 && floor(var.data_quality.number_of_workers) == var.data_quality.number_of_workers

@@ -313,7 +313,13 @@ class Pipeline:
             "silver_job_task_timeout_seconds": 120,
             "gold_job_task_timeout_seconds": 120,
             "dq_gates": [
-                {"dataset": d, "table": CANDIDATE_TABLES[d], "ruleset_names": [RULESETS[d]]} for d in GATED
+                {
+                    "dataset": d,
+                    "table": CANDIDATE_TABLES[d],
+                    "ruleset_names": [RULESETS[d]],
+                    "additional_data_sources": {},
+                }
+                for d in GATED
             ],
             "dq_max_concurrency": 0,
             "dq_role_arn": ROLE,

@@ -73,7 +73,8 @@ DEFINITION_VARS: dict[str, Any] = {
     "silver_job_task_timeout_seconds": 1200,
     "gold_job_task_timeout_seconds": 2700,
     "dq_gates": [
-        {"dataset": d, "table": f"candidate_{d}", "ruleset_names": [name]} for d, name in RULESETS.items()
+        {"dataset": d, "table": f"candidate_{d}", "ruleset_names": [name], "additional_data_sources": {}}
+        for d, name in RULESETS.items()
     ],
     "dq_max_concurrency": 0,
     "dq_role_arn": QUALITY_ROLE,

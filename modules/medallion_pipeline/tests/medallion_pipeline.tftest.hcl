@@ -119,8 +119,8 @@ run "workflow_definition_wiring" {
   }
   assert {
     condition = jsondecode(output.definition_vars.dq_gates) == [
-      { dataset = "posts", table = "candidate_posts", ruleset_names = ["frugal-test-silver-wordpress-api-posts-quality"] },
-      { dataset = "statistics_pages", table = "candidate_statistics_pages", ruleset_names = ["frugal-test-silver-wordpress-api-statistics-pages-quality"] },
+      { dataset = "posts", table = "candidate_posts", ruleset_names = ["frugal-test-silver-wordpress-api-posts-quality"], additional_data_sources = {} },
+      { dataset = "statistics_pages", table = "candidate_statistics_pages", ruleset_names = ["frugal-test-silver-wordpress-api-statistics-pages-quality"], additional_data_sources = {} },
     ] && output.definition_vars.crawl_bronze == "false"
     error_message = "one quality gate per gated dataset (its candidate table and its own ruleset); crawls only when needed by default"
   }
@@ -445,7 +445,8 @@ run "landing_datasets_read_only_their_drops" {
   command = apply
 
   variables {
-    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", prefix = "drops/", datasets = ["posts", "terms"] }
+    landing   = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", prefix = "drops/", datasets = ["posts", "terms"] }
+    endpoints = { for d in ["statistics_pages", "term_relationships", "term_taxonomy"] : d => "https://example.org/wp-json/lakehouse/v1/${d}?per_page=100" }
   }
 
   assert {
@@ -485,7 +486,8 @@ run "rejects_landing_arn_of_another_bucket" {
   command = plan
 
   variables {
-    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::other-bucket", datasets = ["posts"] }
+    landing   = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::other-bucket", datasets = ["posts"] }
+    endpoints = { for d in ["statistics_pages", "term_relationships", "term_taxonomy", "terms"] : d => "https://example.org/wp-json/lakehouse/v1/${d}?per_page=100" }
   }
 
   expect_failures = [var.landing]
@@ -517,4 +519,69 @@ run "naming_rejects_names_too_long_for_the_jobs" {
     source_name = "library_export_drops"
   }
   expect_failures = [var.source_name]
+}
+run "rejects_an_endpoint_for_a_landing_dataset" {
+  command = plan
+
+  variables {
+    landing = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", datasets = ["terms"] }
+  }
+
+  expect_failures = [var.endpoints]
+}
+
+run "landing_only_source_needs_no_endpoints" {
+  command = plan
+
+  variables {
+    landing   = { bucket_name = "frugal-test-landing-123456789012", bucket_arn = "arn:aws:s3:::frugal-test-landing-123456789012", datasets = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] }
+    endpoints = {}
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.endpoints.value == "{}"
+    error_message = "a source delivered only through landing drops publishes no endpoint"
+  }
+}
+
+run "referential_integrity_reads_the_referenced_candidate" {
+  command = apply
+
+  variables {
+    data_quality = {
+      rules = {
+        statistics_pages = ["IsComplete \"page_id\"", "ReferentialIntegrity \"id\" \"posts.ID\" = 1.0"]
+      }
+    }
+  }
+
+  assert {
+    condition = jsondecode(output.definition_vars.dq_gates) == [{
+      dataset                 = "statistics_pages"
+      table                   = "candidate_statistics_pages"
+      ruleset_names           = ["frugal-test-silver-wordpress-api-statistics-pages-quality"]
+      additional_data_sources = { posts = { GlueTable = { DatabaseName = "frugal_test_silver", TableName = "candidate_posts" } } }
+    }]
+    error_message = "the gate must pass the referenced dataset's candidate table under the dataset's name"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.data_quality_role.policy_json).Statement : s if s.Sid == "ReadCandidateDataset"
+    ]).Resource == ["arn:aws:s3:::frugal-test-silver-123456789012/_candidate/wordpress_api/posts/*", "arn:aws:s3:::frugal-test-silver-123456789012/_candidate/wordpress_api/statistics_pages/*"]
+    error_message = "the evaluation role reads the gated and the referenced candidates, nothing else"
+  }
+  assert {
+    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.ItemProcessor.States.StartSilverQualityRun.Parameters["AdditionalDataSources.$"] == "$.additional_data_sources"
+    error_message = "the evaluation run must receive the gate's additional data sources"
+  }
+}
+
+run "rejects_a_reference_to_an_unknown_dataset" {
+  command = plan
+
+  variables {
+    data_quality = { rules = { statistics_pages = ["ReferentialIntegrity \"id\" \"comments.id\" = 1.0"] } }
+  }
+
+  expect_failures = [var.data_quality]
 }
