@@ -230,20 +230,25 @@ def export_csv(rows: Sequence[Dict[str, object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _play_row(play: Play) -> Dict[str, object]:
+    return {
+        "play_id": play.play_id,
+        "track_id": play.track_id,
+        "played_at": _stamp(play.played_at),
+        "seconds_played": play.seconds_played,
+        "skipped": play.skipped,
+        "device": play.device,
+    }
+
+
 def play_rows(library: Library, day: dt.date) -> List[Dict[str, object]]:
     """The listening log of one day, as the player writes it."""
-    return [
-        {
-            "play_id": p.play_id,
-            "track_id": p.track_id,
-            "played_at": _stamp(p.played_at),
-            "seconds_played": p.seconds_played,
-            "skipped": p.skipped,
-            "device": p.device,
-        }
-        for p in library.plays
-        if p.played_at.date() == day
-    ]
+    return [_play_row(p) for p in library.plays if p.played_at.date() == day]
+
+
+def all_play_rows(library: Library) -> List[Dict[str, object]]:
+    """Every day's log at once, in one pass (play_rows per day is quadratic at bench sizes)."""
+    return [_play_row(p) for p in library.plays]
 
 
 def plays_ndjson(rows: Sequence[Dict[str, object]]) -> bytes:
