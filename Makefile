@@ -11,6 +11,7 @@ CHECKOV_PIN   ?= checkov==3.2.533
 TF            := ./tools/terraform.sh
 ENV           ?= local
 WORDPRESS     ?= sample
+PRODUCT       ?= wordpress_api
 EMULATOR_PORT ?= 4566
 export EMULATOR_PORT
 # Repo packages (shared code, emulator, tools) import from this checkout without reinstalling the venv.
@@ -112,8 +113,8 @@ mutate: venv ## plant each of the guard's listed bugs in a copy of the repo, run
 bench: venv ## run the bench/ scripts and write what they print to bench/RESULTS.md (BENCH="a b": only these)
 	$(PY) tools/bench_results.py $(BENCH)
 
-demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress), tear down
-	WORDPRESS=$(WORDPRESS) $(PY) tools/demo.py
+demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress; PRODUCT=music_library: envs/music_library on generated drops), tear down
+	WORDPRESS=$(WORDPRESS) $(PY) tools/demo.py --product $(PRODUCT)
 
 demo-failure: venv ## the demo's failure scene: bad source data stopped by the data-quality gate
 	$(PY) tools/demo.py --failure

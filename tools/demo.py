@@ -1,4 +1,5 @@
 """`make demo` / `make demo-failure`: the whole stack on the local emulator, narrated.
+(`make demo PRODUCT=music_library` runs the music-library product instead: tools/demo_music_library.py.)
 
 1. starts the emulator and the local WordPress sample site (unless they already run),
 2. applies envs/local (state in .emulator/demo-<port>/, never a developer's envs/local state),
@@ -52,6 +53,8 @@ SITE_PORT = local_site.site_port()
 KEEP = os.environ.get("KEEP") == "1"
 DEMO_DIR = REPO_ROOT / ".emulator" / f"demo-{PORT}"
 SOURCE = "wordpress_api"
+# The products `make demo PRODUCT=...` can show; the first is the default.
+PRODUCTS = ("wordpress_api", "music_library")
 LAYERS = ("raw", "bronze", "silver", "gold")
 T0 = time.monotonic()
 REAL_SITE = os.environ.get("WORDPRESS", "sample") == "real"
@@ -415,7 +418,21 @@ def main(argv: Optional[list[str]] = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--failure", action="store_true", help="run the failure scene instead of the guard")
+    parser.add_argument(
+        "--product",
+        choices=PRODUCTS,
+        default=PRODUCTS[0],
+        help="which data product to demonstrate (music_library: tools/demo_music_library.py)",
+    )
     args = parser.parse_args(argv)
+    if args.product == "music_library":
+        if args.failure:
+            parser.error(
+                "the failure scene belongs to the WordPress demo; the music e2e test runs the music one"
+            )
+        import demo_music_library  # noqa: PLC0415 - the other product's demo, only when asked for
+
+        return demo_music_library.main([])
     if args.failure and REAL_SITE:
         parser.error("the failure scene corrupts the sample site's data; run it without WORDPRESS=real")
     os.environ.update(client_env(PORT))  # awswrangler and boto3 sessions talk to the emulator
