@@ -61,8 +61,10 @@ def package() -> None:
 
 
 def terraform(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # `terraform output` takes no -input flag; every other command here must never prompt.
+    flags = ["-no-color"] if args[0] == "output" else ["-input=false", "-no-color"]
     return subprocess.run(
-        [str(envctl.TERRAFORM), f"-chdir={ENV_DIR}", *args, "-input=false", "-no-color"],
+        [str(envctl.TERRAFORM), f"-chdir={ENV_DIR}", *args, *flags],
         env=env,
         text=True,
         capture_output=True,
@@ -90,6 +92,8 @@ def apply() -> dict[str, Any]:
             raise SystemExit(f"terraform {args[0]} failed")
     say(next((line for line in result.stdout.splitlines() if line.startswith("Apply complete")), "applied"))
     output = terraform(["output", "-json"], env)
+    if output.returncode != 0:
+        raise SystemExit(f"terraform output failed: {output.stderr}")
     return {name: value["value"] for name, value in json.loads(output.stdout).items()}
 
 
