@@ -139,7 +139,9 @@ def run_day(emulator: Emulator, outputs: dict[str, Any], day: dt.date) -> str:
 
 def show_layers(emulator: Emulator, outputs: dict[str, Any]) -> None:
     buckets = outputs["storage"]["bucket_names"]
-    print(f"\n  {'layer':<7} {'objects':>7}  rows per dataset")
+    # raw: every drop copied; bronze: one partition per delivery day (all days counted); silver:
+    # the merged current snapshot; gold: the reports.
+    print(f"\n  {'layer':<7} {'objects':>7}  rows per dataset (bronze: all delivery days)")
     for layer in LAYERS:
         found = keys(emulator, buckets[layer])
         if layer == "raw":
