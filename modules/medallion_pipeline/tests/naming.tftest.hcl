@@ -88,7 +88,7 @@ variables {
     bronze = { filename = "tests/fixtures/bronze_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
   }
   glue_scripts = {
-    silver         = "tests/fixtures/silver_wordpress_api.py"
+    silver         = "tests/fixtures/silver.py"
     gold           = "tests/fixtures/gold_statistics_postname.py"
     common_package = "tests/fixtures/lakehouse_common.zip"
   }
