@@ -596,7 +596,10 @@ def test_second_gated_dataset_failing_blocks_publish_and_names_dataset_and_rule(
     # posts passes its rules; statistics_pages fails one of its two (the sample's counts start at 1).
     failing = 'ColumnValues "count" >= 1000'
     pipeline.deploy(rulesets={"statistics_pages": ruleset(['IsComplete "page_id"', failing])})
-    arn = pipeline.state_machine()
+    # One gate at a time, in order, so posts's gate has passed before statistics_pages's fails:
+    # with both at once the failing iteration may end the Map first (Step Functions stops the
+    # other iterations when one fails), and whether posts got to pass would be a race.
+    arn = pipeline.state_machine(dq_max_concurrency=1)
     described, entered = pipeline.run(arn)
     assert_failed_at(pipeline, described, entered, "SilverQuality", "GetSilverQualityResult")
     assert entered.count("StartSilverQualityRun") == 2, "both gated candidates are evaluated"

@@ -29,8 +29,8 @@ run "wordpress_contract_of_this_repository" {
     error_message = "WordPress datasets are fetched over HTTP with the wordpress pagination"
   }
   assert {
-    condition     = jsonencode(keys(output.quality_rules)) == jsonencode(["posts"]) && contains(output.quality_rules["posts"], "IsUnique \"ID\"")
-    error_message = "only posts has rules in the WordPress contract"
+    condition     = jsonencode(keys(output.quality_rules)) == jsonencode(["posts", "statistics_pages"]) && contains(output.quality_rules["posts"], "IsUnique \"ID\"") && contains(output.quality_rules["statistics_pages"], "IsComplete \"page_id\"")
+    error_message = "posts and statistics_pages carry the WordPress contract's rules, the other datasets none"
   }
 }
 
