@@ -16,7 +16,7 @@ The same measurement for the music-library product (sources/music_library/contra
           text, int, ISO-8601 timestamp with zone, bool)
   tracks  --tracks rows of one library export (CSV cells, every kind incl. float, decimal, date)
 each conformed by the generic bronze engine (lakehouse_common.bronze.conform, as the bronze Lambda
-stores them) and then copied vs transformed as above (no seed-style reference for these).
+stores them) and then copied vs transformed as above (no console-build reference for these).
 
 Each side runs --repeat times, alternating, and the best time counts (the machine is shared;
 the minimum is the least disturbed run).
@@ -53,8 +53,8 @@ DATASET = "statistics_pages"
 GOAL = 0.7
 
 
-def seed_style_transform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Reference only: the straightforward pandas version (the seed's steps, object strings,
+def console_build_transform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reference only: the straightforward pandas version (the console build's steps, object strings,
     to_datetime on every row, entity decoding on every text value). Same output values; it shows
     what the optimised transform_dataset saves."""
     out = frame.copy()
@@ -113,14 +113,14 @@ def compare(
         actions: Dict[str, Callable[[], None]] = {"copy": copy, "silver": silver}
         if reference is not None:
 
-            def seed_style() -> None:
+            def console_build() -> None:
                 frame = pq.read_table(source).to_pandas()
                 table = pa.Table.from_pandas(reference(frame), preserve_index=False)
                 pq.write_table(
                     table, silver_target, compression="snappy", coerce_timestamps="ms", flavor="spark"
                 )
 
-            actions["seed_style"] = seed_style
+            actions["console_build"] = console_build
         best = best_of_interleaved(repeat, actions)
         copy_s, silver_s = best["copy"], best["silver"]
         out_rows = pq.read_metadata(silver_target).num_rows
@@ -131,9 +131,12 @@ def compare(
     print(f"copy   (read+write)    {copy_s:.3f} s  ({len(bronze) / copy_s:,.0f} rows/s)")
     print(f"silver (read+transform+write) {silver_s:.3f} s  ({len(bronze) / silver_s:,.0f} rows/s)")
     print("  best parts: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in parts.items()))
-    if "seed_style" in best:
-        seed_s = best["seed_style"]
-        print(f"seed-style silver (reference) {seed_s:.3f} s  (ratio copy/seed-style {copy_s / seed_s:.2f})")
+    if "console_build" in best:
+        console_s = best["console_build"]
+        print(
+            f"console-build silver (reference) {console_s:.3f} s  "
+            f"(ratio copy/console-build {copy_s / console_s:.2f})"
+        )
     print(
         f"ratio copy/silver      {ratio:.2f}  (goal >= {GOAL:.2f}: {'met' if ratio >= GOAL else 'NOT met'})",
         flush=True,
@@ -176,7 +179,7 @@ def main(argv: List[str]) -> int:
     print(f"generated {len(bronze):,} {DATASET} rows in {time.perf_counter() - start:.1f} s")
     ratios = {
         f"wordpress_api.{DATASET}": compare(
-            f"wordpress_api {DATASET}", bronze, wordpress, args.repeat, seed_style_transform
+            f"wordpress_api {DATASET}", bronze, wordpress, args.repeat, console_build_transform
         )
     }
     del bronze
