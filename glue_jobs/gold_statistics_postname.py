@@ -2,10 +2,10 @@
 
 Sources  <silver>/<source>/posts/, <silver>/<source>/statistics_pages/      (silver Parquet snapshots)
 Sink     <gold>/<source>/statistics_postname/statistics_date_year=YYYY/  (snappy Parquet)
-Transform (the seed's Join -> ApplyMapping -> Filter): inner join of posts and page statistics on
-the post id, the seed's renames and drops, keep post_type == "post".
+Transform (join -> mapping -> filter): inner join of posts and page statistics on the post id,
+rename and drop to the gold columns (GOLD_MAPPING), keep post_type == "post".
 
-Two deliberate departures from the seed, both tested:
+Two deliberate departures from the console build's job, both tested:
 - The join also requires statistics_pages.type == posts.post_type. WP Statistics stores the TERM id
   in `id` for category/tag archive rows, so joining on id alone credits archive views to whichever
   post has the same number.
@@ -41,10 +41,9 @@ LOGGER = logging.getLogger("gold_statistics_postname")
 STAGE = "gold statistics_postname"
 PARTITION_COLUMN = "statistics_date_year"
 
-# The seed's ApplyMapping: (silver column, gold column, gold type). Silver splits a date column
-# into <col>_todate/_year/_month/_day and does not keep the raw string, so the seed's
-# ("date" -> statistics_date) reads date_todate here; everything not listed is dropped (the seed's
-# drop list: post_modified*, date_todate, id, type, uri).
+# The gold columns: (silver column, gold column, gold type). Silver splits a date column into
+# <col>_todate/_year/_month/_day and does not keep the raw string, so statistics_date is read
+# from date_todate; everything not listed (post_modified*, id, type, uri, ...) is dropped.
 GOLD_MAPPING: Tuple[Tuple[str, str, str], ...] = (
     ("ID", "post_ID", "long"),
     ("post_title", "post_title", "string"),
@@ -94,7 +93,7 @@ def transform_statistics_postname(posts: DataFrame, statistics: DataFrame) -> Da
     ]
     if missing:
         raise ValueError(f"silver input is missing column(s) {missing}")
-    # Filtering before the join gives the same rows as the seed's filter after it, on less data.
+    # Filtering before the join gives the same rows as filtering after it, on less data.
     blog_posts = posts.filter(F.col("post_type") == "post")
     # Spark resolves names case-insensitively: `ID` and `id` would be ambiguous after the join.
     post_views = statistics.filter(F.col("type") == "post").withColumnRenamed("id", "viewed_post_id")
@@ -108,7 +107,7 @@ def transform_statistics_postname(posts: DataFrame, statistics: DataFrame) -> Da
 def save_statistics_postname(df: DataFrame, glue_context: Any, gold_uri: str, job_start: Any) -> List[str]:
     """The new snapshot, one file per year, through the idempotent sink; returns the files written.
     `glue_context` is unused by the write itself (Spark's writer handles s3:// on Glue and file://
-    locally) but kept for the guide's sink signature."""
+    locally) but kept so every gold sink has the same signature."""
     del glue_context
     return save_snapshot(df, gold_uri, job_start, partition_column=PARTITION_COLUMN)
 
@@ -136,7 +135,7 @@ def run(glue_context: Any, argv: Sequence[str]) -> List[str]:
 
 
 def main(glue_context: Any, argv: Optional[Sequence[str]] = None, sns_client: Any = None) -> List[str]:
-    """Job entry point (the guide's main(glue_context)); failures notify, then fail the run."""
+    """Job entry point (main(glue_context), as every gold job's); failures notify, then fail the run."""
     configure_logging("gold_statistics_postname")
     arguments = list(sys.argv if argv is None else argv)
     # Read the topic on its own first, so even a missing required argument is reported.

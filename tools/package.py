@@ -70,7 +70,7 @@ SOURCES = REPO / "sources"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 # Libraries the Lambda runtime or the AWS SDK for pandas layer provide; bundling them would
-# bring back the seed's 101.6 MB package.
+# make the zip about 100 MB again.
 FORBIDDEN_TOP_LEVEL = frozenset(
     {"pandas", "pyarrow", "numpy", "awswrangler", "boto3", "botocore", "s3transfer", "urllib3"}
 )

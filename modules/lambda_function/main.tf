@@ -3,7 +3,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 # The AWS-managed layer's ARN changes with every release and region; AWS publishes it as a public
-# SSM parameter, so nothing is hard-coded or vendored (the seed's 101 MB zip).
+# SSM parameter, so nothing is hard-coded or vendored (a zip bundling pandas and pyarrow would be about 100 MB).
 data "aws_ssm_parameter" "aws_sdk_pandas_layer" {
   count = var.aws_sdk_pandas_layer.enabled && var.aws_sdk_pandas_layer.arn == null ? 1 : 0
   name  = "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_layer.version}/py${trimprefix(var.runtime, "python")}/${var.architecture}/layer-arn"

@@ -214,7 +214,7 @@ variable "glue_scripts" {
 }
 
 variable "silver_job" {
-  description = "Silver Python-shell job settings (1/16 DPU is plenty at the seeds' volume) and extra arguments."
+  description = "Silver Python-shell job settings (1/16 DPU is plenty for a site of tens of thousands of rows a day) and extra arguments."
   type = object({
     max_capacity    = optional(number, 0.0625)
     timeout_minutes = optional(number, 15)

@@ -1,5 +1,5 @@
-"""Change-data-capture merge: fold new change records into the current snapshot (the guide's
-`merge_and_retain_last`), for Spark DataFrames and, with identical rules, pandas DataFrames.
+"""Change-data-capture merge: fold new change records into the current snapshot
+(`merge_and_retain_last`), for Spark DataFrames and, with identical rules, pandas DataFrames.
 
 Rules (both engines):
 1. `existing` is the current snapshot (no delete flag); `incoming` are change records with the

@@ -1,4 +1,4 @@
-"""Delete the files a snapshot had before this run wrote its new copy (the guide's reprocessing step).
+"""Delete the files a snapshot had before this run wrote its new copy, so a reprocessed day leaves one copy.
 
 Silver and gold are rebuilt idempotently: write the new copy first, then delete what existed before
 the job started, so a failed write leaves the previous snapshot readable and a re-run leaves exactly

@@ -26,7 +26,7 @@ def _stage_bucket(glue_aws, bucket: str, root: Path) -> None:
 
 
 def expected_gold(site: Dict[str, List[Dict[str, Any]]]) -> List[Dict[str, Any]]:
-    """Plain-Python oracle: blog posts joined to their own page-view rows, the seed's mapping."""
+    """Plain-Python oracle: blog posts joined to their own page-view rows, the gold mapping."""
     posts = {row["ID"]: row for row in site["posts"] if row["post_type"] == "post"}
     out = []
     for stat in site["statistics_pages"]:

@@ -2,7 +2,7 @@
 
 `generate_site(seed, scale)` returns dataset -> rows, each row a JSON object whose keys are exactly
 the columns of `lakehouse_common.datasets.WORDPRESS_COLUMNS` (the WordPress / WP Statistics MySQL
-tables the seeds read). Same seed and scale -> same rows, on any machine (no clock, no hash order).
+tables the pipeline reads). Same seed and scale -> same rows, on any machine (no clock, no hash order).
 
 What makes it realistic (and what downstream jobs must cope with):
 - posts of several types (post, page, revision, attachment, nav_menu_item) and statuses

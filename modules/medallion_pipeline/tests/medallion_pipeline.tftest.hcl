@@ -288,7 +288,7 @@ run "schedule_retries_and_dead_letters" {
 
   assert {
     condition     = aws_scheduler_schedule.daily.schedule_expression == "cron(0 7 * * ? *)" && aws_scheduler_schedule.daily.schedule_expression_timezone == "Europe/London"
-    error_message = "the seed's 07:00 daily schedule is the default"
+    error_message = "a 07:00 daily schedule is the default"
   }
   assert {
     condition     = aws_scheduler_schedule.daily.target[0].retry_policy[0].maximum_retry_attempts == 3 && aws_scheduler_schedule.daily.target[0].dead_letter_config[0].arn == aws_sqs_queue.schedule_dlq.arn
