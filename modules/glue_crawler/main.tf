@@ -1,3 +1,6 @@
+# A Glue crawler over one S3 folder per dataset (one table each) into a catalog database, with its
+# own least-privilege role, encrypted logs and schema-change policy. Inputs: variables.tf.
+
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}

@@ -1,3 +1,6 @@
+# One Glue job (Python shell or Spark) with its script and packages uploaded by content hash, its
+# own least-privilege role, a security configuration and encrypted logs. Inputs: variables.tf.
+
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}

@@ -1,3 +1,6 @@
+# One Python Lambda function from a zip built outside Terraform, with its own least-privilege role,
+# the AWS SDK for pandas layer, an encrypted log group and an error alarm.
+
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}

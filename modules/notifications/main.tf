@@ -1,3 +1,7 @@
+# The success and failure SNS topics every component reports to, encrypted with one customer-managed
+# key (or AWS-managed keys, see `encryption`), topic policies naming who may publish, and e-mail
+# subscriptions.
+
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
