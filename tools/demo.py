@@ -35,7 +35,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "src"), str(REPO_ROOT)]
+# tests/support: the notification reader the test suites use, so the demo reads e-mails the same way.
+sys.path[:0] = [
+    str(REPO_ROOT / "tools"),
+    str(REPO_ROOT / "src"),
+    str(REPO_ROOT),
+    str(REPO_ROOT / "tests" / "support"),
+]
 
 import envctl  # noqa: E402
 import local_site  # noqa: E402
@@ -45,6 +51,7 @@ from local_emulator.cli import is_healthy  # noqa: E402
 from local_emulator.constants import REGION, default_state_dir  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
 from local_emulator.handle import Emulator  # noqa: E402
+from notifications import Inbox, subscribe_inbox  # noqa: E402
 from wordpress_local import site as real_wordpress  # noqa: E402
 from wordpress_sample.server import SAMPLE_CREDENTIALS  # noqa: E402
 
@@ -211,23 +218,9 @@ def show_layers(outputs: dict[str, Any]) -> None:
 # ---- pipeline scene ------------------------------------------------------------------------------
 
 
-def subscribe_inbox(outputs: dict[str, Any], name: str, topics: tuple[str, ...]) -> str:
-    sqs, sns = client("sqs"), client("sns")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    for topic in topics:
-        sns.subscribe(TopicArn=outputs[topic], Protocol="sqs", Endpoint=arn)
-    return url
-
-
-def receive(url: str, wait: int = 5) -> list[dict[str, Any]]:
-    sqs = client("sqs")
-    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
-        "Messages", []
-    )
-    for message in messages:
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return [json.loads(m["Body"]) for m in messages]
+def subscribe(outputs: dict[str, Any], name: str, topics: tuple[str, ...]) -> Inbox:
+    """A queue subscribed to the named topic outputs, to show what the stack e-mails."""
+    return subscribe_inbox(client("sns"), client("sqs"), [outputs[topic] for topic in topics], name)
 
 
 def run_workflow(outputs: dict[str, Any]) -> dict[str, Any]:
@@ -256,17 +249,17 @@ def run_workflow(outputs: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def pipeline_scene(outputs: dict[str, Any], inbox: str) -> None:
+def pipeline_scene(outputs: dict[str, Any], inbox: Inbox) -> None:
     say("== pipeline scene: the daily schedule fires now; raw -> bronze -> silver -> gold")
     result = run_workflow(outputs)
-    for note in receive(inbox, wait=2):
+    for note in inbox.receive(wait_seconds=2):
         print(f"  notification: {note['Subject']}: {note['Message']}")
     if result["status"] != "SUCCEEDED":
         raise SystemExit(f"the workflow did not succeed: {result.get('cause')}")
     show_layers(outputs)
 
 
-def failure_scene(outputs: dict[str, Any], inbox: str) -> None:
+def failure_scene(outputs: dict[str, Any], inbox: Inbox) -> None:
     s3, buckets = client("s3"), outputs["storage_bucket_names"]
     say("== failure scene: today's source data is corrupt (one post's status is 'publised')")
     before = {layer: layer_digests(s3, buckets[layer]) for layer in ("silver", "gold")}
@@ -276,7 +269,7 @@ def failure_scene(outputs: dict[str, Any], inbox: str) -> None:
     finally:
         local_site.corrupt(SITE_PORT, None)
     print(f"  execution status: {result['status']}, error: {result.get('error')}")
-    for note in receive(inbox, wait=5):
+    for note in inbox.receive(wait_seconds=5):
         print(f"\n  --- e-mail to the failure topic ---\n  Subject: {note['Subject']}\n")
         print("  " + note["Message"].replace("\n", "\n  ") + "\n")
         for rule in rule_results(note["Message"]):
@@ -312,7 +305,7 @@ def rule_results(message: str) -> list[dict[str, Any]]:
 
 def guard_scene(outputs: dict[str, Any]) -> None:
     sfn, glue, events = client("stepfunctions"), client("glue"), client("events")
-    inbox = subscribe_inbox(outputs, "demo-success-inbox", ("success_topic_arn",))
+    inbox = subscribe(outputs, "demo-success-inbox", ("success_topic_arn",))
     session_id = f"demo-notebook-{int(time.time())}"
     say(f"== guard scene: alice opens a Glue notebook session {session_id} (2 x G.1X) and forgets it")
     glue.create_session(
@@ -344,7 +337,7 @@ def guard_scene(outputs: dict[str, Any]) -> None:
         time.sleep(0.3)
         status = glue.get_session(Id=session_id)["Session"]["Status"]
     say(f"session status: {status}")
-    for note in receive(inbox)[:1]:
+    for note in inbox.receive(wait_seconds=5)[:1]:
         print(f"\n  --- e-mail to the success topic ---\n  Subject: {note['Subject']}\n")
         print("  " + note["Message"].replace("\n", "\n  ") + "\n", flush=True)
 
@@ -444,7 +437,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         started_site = start_site()
         outputs = apply_local()
         configure_awswrangler()
-        inbox = subscribe_inbox(outputs, "demo-pipeline-inbox", ("success_topic_arn", "failure_topic_arn"))
+        inbox = subscribe(outputs, "demo-pipeline-inbox", ("success_topic_arn", "failure_topic_arn"))
         pipeline_scene(outputs, inbox)
         if args.failure:
             failure_scene(outputs, inbox)

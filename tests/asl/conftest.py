@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from asl_render import REPO_ROOT, render
 from iam_calls import PROBE, derive_calls
+from notifications import Inbox, subscribe_inbox
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -72,31 +73,14 @@ class AslHarness:
     def create_topic(self, name: str) -> Topic:
         sns = self.emulator.client("sns")
         arn = sns.create_topic(Name=name)["TopicArn"]
-        url = self.sqs.create_queue(QueueName=f"{name}-inbox")["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
-        topic = Topic(arn, url)
+        topic = Topic(arn, subscribe_inbox(sns, self.sqs, arn, f"{name}-inbox").url)
         self.topics[name] = topic
         return topic
 
     def messages(self, topic: Topic, wait_seconds: float = 0.0) -> list[dict[str, Any]]:
-        """Every SNS message delivered so far ({'Subject':..., 'Message':...}), consumed."""
-        deadline = time.monotonic() + wait_seconds
-        found: list[dict[str, Any]] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=topic.queue_url, MaxNumberOfMessages=10).get(
-                "Messages", []
-            )
-            for message in batch:
-                found.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=topic.queue_url, ReceiptHandle=message["ReceiptHandle"])
-            if batch:
-                continue
-            if found or time.monotonic() >= deadline:
-                return found
-            time.sleep(0.1)
+        """Every SNS message delivered so far (the whole envelope: 'Subject', 'Message', ...),
+        consumed; waits up to `wait_seconds` when none has arrived yet."""
+        return Inbox(self.sqs, self.emulator.client("sns"), topic.queue_url).drain(wait_seconds)
 
     def create_state_machine(self, name: str, asl_file: str, variables: dict[str, Any]) -> str:
         definition = render(REPO_ROOT / "asl" / asl_file, variables)

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import pytest
+from notifications import subscribe_inbox
 
 pytestmark = pytest.mark.emulator
 
@@ -545,16 +546,12 @@ def test_lifetime_policy_reports_the_running_statement_it_cut_off(asl):
 def test_owner_message_attribute_lets_a_subscription_filter_to_one_owner(asl):
     asl.emulator.configure(glue_session={"provisioning_seconds": 0, "stopping_seconds": 0})
     arn = guard(asl, lifetime_seconds=1)
-    sns = asl.emulator.client("sns")
-    alice_inbox = asl.sqs.create_queue(QueueName="alice-inbox")["QueueUrl"]
-    alice_arn = asl.sqs.get_queue_attributes(QueueUrl=alice_inbox, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(
-        TopicArn=asl.topics["success"].arn,
-        Protocol="sqs",
-        Endpoint=alice_arn,
-        Attributes={"FilterPolicy": json.dumps({"owner": ["alice@example.com"]})},
+    alice_inbox = subscribe_inbox(
+        asl.emulator.client("sns"),
+        asl.sqs,
+        asl.topics["success"].arn,
+        "alice-inbox",
+        filter_policy={"owner": ["alice@example.com"]},
     )
     asl.create_session("alice-nb", Tags={"owner": "alice@example.com"})
     asl.create_session("bob-nb", Tags={"owner": "bob@example.com"})
@@ -574,7 +571,7 @@ def test_owner_message_attribute_lets_a_subscription_filter_to_one_owner(asl):
         everyone += more
     owners = sorted(m["MessageAttributes"]["owner"]["Value"] for m in everyone)
     assert owners == sorted([PRINCIPAL, "alice@example.com", "bob@example.com"])
-    alice_only = asl.messages(type(asl.topics["success"])("", alice_inbox), wait_seconds=2)
+    alice_only = alice_inbox.drain(wait_seconds=2)
     assert [m["Subject"] for m in alice_only] == ["Glue session stopped: alice-nb"]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from glue_events import IDENTITIES, cloudtrail_create_session_event
+from notifications import subscribe_inbox
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -45,12 +46,9 @@ def test_cloudtrail_event_makes_the_deployed_guard_stop_the_session(applied_loca
     emulator = applied_local_env.emulator
     out = applied_local_env.outputs
     sfn, glue, events = emulator.client("stepfunctions"), emulator.client("glue"), emulator.client("events")
-    sqs, sns = emulator.client("sqs"), emulator.client("sns")
-    inbox = sqs.create_queue(QueueName="e2e-success-inbox")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=out["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
+    inbox = subscribe_inbox(
+        emulator.client("sns"), emulator.client("sqs"), out["success_topic_arn"], "e2e-success-inbox"
+    )
     before = len(executions(sfn, out["guard_state_machine_arn"]))
 
     glue.create_session(
@@ -92,8 +90,8 @@ def test_cloudtrail_event_makes_the_deployed_guard_stop_the_session(applied_loca
     assert json.loads(done["output"])["action"] == "stopped"
     assert wait_for(lambda: glue.get_session(Id="e2e-notebook")["Session"]["Status"] == "STOPPED", 15)
 
-    messages = wait_for(lambda: sqs.receive_message(QueueUrl=inbox).get("Messages"), timeout=10)
-    body = json.loads(messages[0]["Body"])
+    messages = inbox.wait_for(1, timeout=10)
+    body = messages[0]
     assert body["Subject"] == "Glue session stopped: e2e-notebook"
     assert "Owner:          alice@example.com" in body["Message"]
     assert "Reason:         ran longer than the maximum lifetime of 5 s" in body["Message"]
@@ -210,12 +208,9 @@ def test_a_session_in_each_region_is_stopped_by_that_regions_guard(applied_local
     assert out["guard_regions"] == {"home": "eu-west-1", "guarded": ["eu-west-1", "eu-central-1"]}
     assert guards["eu-central-1"].split(":")[3] == "eu-central-1"
     assert guards["eu-central-1"].endswith(":frugal-local-euc1-glue-session-guard")
-    sqs, sns = emulator.client("sqs"), emulator.client("sns")
-    inbox = sqs.create_queue(QueueName="e2e-regions-inbox")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=out["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
+    inbox = subscribe_inbox(
+        emulator.client("sns"), emulator.client("sqs"), out["success_topic_arn"], "e2e-regions-inbox"
+    )
     before = {
         region: {
             e["executionArn"] for e in executions(emulator.client("stepfunctions", region_name=region), arn)
@@ -276,10 +271,8 @@ def test_a_session_in_each_region_is_stopped_by_that_regions_guard(applied_local
     received: dict[str, dict[str, Any]] = {}
 
     def drain() -> bool:
-        for message in sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", []):
-            body = json.loads(message["Body"])
+        for body in inbox.receive():
             received[body["MessageAttributes"]["region"]["Value"]] = body
-            sqs.delete_message(QueueUrl=inbox, ReceiptHandle=message["ReceiptHandle"])
         return set(received) >= set(guards)
 
     assert wait_for(drain, timeout=30), f"notifications received from {sorted(received)}"

@@ -16,6 +16,7 @@ import pytest
 from glue_events import cloudtrail_create_session_event
 from local_emulator.handle import running_emulator
 from local_emulator.iam.audit import format_table
+from notifications import subscribe_inbox
 
 from tests.e2e.conftest import TERRAFORM
 from tests.e2e.test_guard_e2e import executions, wait_for
@@ -126,12 +127,12 @@ def test_each_region_encrypts_with_a_key_of_its_own_region(hardened, guard_emula
 def test_hardened_guard_in_the_other_region_stops_a_session_and_notifies_home(hardened, guard_emulator):
     region = "eu-central-1"
     guard = hardened["eu_central_1"]["guard_state_machine_arn"]
-    sqs, sns = guard_emulator.client("sqs"), guard_emulator.client("sns")
-    inbox = sqs.create_queue(QueueName="e2e-hardened-inbox")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=hardened["home"]["success_topic_arn"], Protocol="sqs", Endpoint=inbox_arn)
+    inbox = subscribe_inbox(
+        guard_emulator.client("sns"),
+        guard_emulator.client("sqs"),
+        hardened["home"]["success_topic_arn"],
+        "e2e-hardened-inbox",
+    )
     sfn = guard_emulator.client("stepfunctions", region_name=region)
     guard_emulator.client("glue", region_name=region).create_session(
         Id="e2e-hardened",
@@ -158,8 +159,8 @@ def test_hardened_guard_in_the_other_region_stops_a_session_and_notifies_home(ha
         timeout=60,
     )
     assert done["status"] == "SUCCEEDED", done
-    messages = wait_for(lambda: sqs.receive_message(QueueUrl=inbox).get("Messages"), timeout=30)
-    body = json.loads(messages[0]["Body"])
+    messages = inbox.wait_for(1, timeout=30)
+    body = messages[0]
     assert body["Subject"] == "Glue session stopped: e2e-hardened"
     assert body["MessageAttributes"]["region"]["Value"] == region
-    sqs.delete_queue(QueueUrl=inbox)
+    inbox.close()

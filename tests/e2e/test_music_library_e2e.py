@@ -35,6 +35,7 @@ from envctl import flatten_outputs
 from local_emulator.handle import Emulator, running_emulator
 from local_emulator.iam.audit import format_table
 from music_library_sample.generate import day_files, export_rows, generate_library, play_rows, plays_ndjson
+from notifications import Inbox, subscribe_inbox
 from run_schedule import follow
 
 from tests.e2e.conftest import _leftovers, unexpected_denials
@@ -183,28 +184,14 @@ class Run:
     seconds: float
 
 
-def _inbox(music: MusicEnv) -> str:
+def _inbox(music: MusicEnv) -> Inbox:
     sqs, sns = music.emulator.client("sqs"), music.emulator.client("sns")
-    url = sqs.create_queue(QueueName="music-e2e-failure-inbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=music.outputs["notifications"]["failure_topic_arn"], Protocol="sqs", Endpoint=arn)
-    return url
+    return subscribe_inbox(
+        sns, sqs, music.outputs["notifications"]["failure_topic_arn"], "music-e2e-failure-inbox"
+    )
 
 
-def _drain(music: MusicEnv, url: str) -> list[dict[str, Any]]:
-    sqs, messages = music.emulator.client("sqs"), []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
-            "Messages", []
-        )
-        if not batch:
-            return messages
-        for message in batch:
-            messages.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def run_day(music: MusicEnv, inbox: str, day: dt.date) -> Run:
+def run_day(music: MusicEnv, inbox: Inbox, day: dt.date) -> Run:
     sfn = music.emulator.client("stepfunctions")
     started = time.monotonic()
     execution = sfn.start_execution(
@@ -224,7 +211,7 @@ def run_day(music: MusicEnv, inbox: str, day: dt.date) -> Run:
     return Run(
         result,
         states,
-        _drain(music, inbox),
+        inbox.drain(long_poll=1),
         silver,
         music.objects("gold"),
         music.rows("silver", f"{SOURCE}/tracks/"),

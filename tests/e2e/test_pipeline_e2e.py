@@ -23,6 +23,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from notifications import Inbox, subscribe_inbox
 from run_schedule import follow
 from wordpress_sample.server import CORRUPT_POST_STATUS, exported_site
 
@@ -144,28 +145,12 @@ class Run:
     notifications: list[dict[str, Any]]
 
 
-def _inbox(applied: AppliedEnv, topic_output: str, name: str) -> str:
+def _inbox(applied: AppliedEnv, topic_output: str, name: str) -> Inbox:
     sqs, sns = applied.emulator.client("sqs"), applied.emulator.client("sns")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=applied.output(topic_output), Protocol="sqs", Endpoint=arn)
-    return url
+    return subscribe_inbox(sns, sqs, applied.output(topic_output), name)
 
 
-def _drain(applied: AppliedEnv, url: str) -> list[dict[str, Any]]:
-    sqs, messages = applied.emulator.client("sqs"), []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
-            "Messages", []
-        )
-        if not batch:
-            return messages
-        for message in batch:
-            messages.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, str]) -> Run:
+def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, Inbox]) -> Run:
     emulator = applied.emulator
     sfn = emulator.client("stepfunctions")
     # Invoked as Scheduler invokes it: with the schedule's role (trust, StartExecution) judged.
@@ -178,7 +163,9 @@ def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, str]) -> Run:
         sfn, started["executionArn"], lambda _s, _kind, state: states.append(state), 0.5, RUN_TIMEOUT
     )
     notes = [
-        {**message, "topic": topic} for topic, url in inboxes.items() for message in _drain(applied, url)
+        {**message, "topic": topic}
+        for topic, inbox in inboxes.items()
+        for message in inbox.drain(long_poll=1)
     ]
     return Run(result, states, snapshot(applied), notes)
 

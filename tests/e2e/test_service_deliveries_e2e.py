@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+from notifications import subscribe_inbox
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -24,22 +25,13 @@ def test_every_alarm_notifies_the_failure_topic(applied_local_env):
     emulator = applied_local_env.emulator
     sqs, sns, cloudwatch = emulator.client("sqs"), emulator.client("sns"), emulator.client("cloudwatch")
     topic = applied_local_env.output("failure_topic_arn")
-    url = sqs.create_queue(QueueName="e2e-alarm-inbox")["QueueUrl"]
-    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)["SubscriptionArn"]
+    inbox = subscribe_inbox(sns, sqs, topic, "e2e-alarm-inbox")
     alarms = [a for a in cloudwatch.describe_alarms()["MetricAlarms"] if topic in a["AlarmActions"]]
     assert len(alarms) >= 3, [a["AlarmName"] for a in alarms]  # workflow, functions, schedule DLQ, guard
     try:
         for alarm in alarms:
             cloudwatch.set_alarm_state(AlarmName=alarm["AlarmName"], StateValue="ALARM", StateReason="e2e")
-        received: list[str] = []
-        for _ in range(10):
-            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
-                "Messages", []
-            )
-            received += [json.loads(json.loads(m["Body"])["Message"])["AlarmName"] for m in batch]
-            if len(received) >= len(alarms):
-                break
+        received = [json.loads(m["Message"])["AlarmName"] for m in inbox.wait_for(len(alarms), timeout=10)]
         assert sorted(received) == sorted(a["AlarmName"] for a in alarms)
         decided = _service_decisions(emulator, "cloudwatch.amazonaws.com")
         encrypted = "KmsMasterKeyId" in sns.get_topic_attributes(TopicArn=topic)["Attributes"]
@@ -48,10 +40,9 @@ def test_every_alarm_notifies_the_failure_topic(applied_local_env):
     finally:
         for alarm in alarms:
             cloudwatch.set_alarm_state(AlarmName=alarm["AlarmName"], StateValue="OK", StateReason="e2e done")
-        # Unsubscribe first: later publishes to the topic (the pipeline's failure notifications)
+        # Unsubscribes first: later publishes to the topic (the pipeline's failure notifications)
         # must not meet a subscription whose queue is gone.
-        sns.unsubscribe(SubscriptionArn=subscription)
-        sqs.delete_queue(QueueUrl=url)
+        inbox.close()
 
 
 def test_the_guard_trail_delivers_its_files(applied_local_env):

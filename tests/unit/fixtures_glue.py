@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 from glue_testing import glue_context_double, local_spark_session
 from moto import mock_aws
+from notifications import Inbox, subject_and_message, subscribe_inbox
 
 from lakehouse_common import layout
 from lakehouse_common.contract import Contract, load_contract
@@ -50,17 +51,7 @@ class GlueAws:
 
     def notifications(self) -> List[Dict[str, str]]:
         """Every SNS message published so far, oldest first (drains the queue)."""
-        found: List[Dict[str, str]] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
-                "Messages", []
-            )
-            if not batch:
-                return found
-            for message in batch:
-                envelope = json.loads(message["Body"])
-                found.append({"Subject": envelope.get("Subject", ""), "Message": envelope["Message"]})
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return [subject_and_message(e) for e in Inbox(self.sqs, self.sns, self.queue_url).drain()]
 
     def keys(self, bucket: str, prefix: str = "") -> List[str]:
         """Sorted keys under prefix."""
@@ -177,11 +168,7 @@ def glue_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[GlueAws]:
         glue = boto3.client("glue", region_name=GLUE_REGION)
         glue.create_database(DatabaseInput={"Name": CANDIDATE_DATABASE})
         topic_arn = sns.create_topic(Name="lake-test-glue-failures")["TopicArn"]
-        queue_url = sqs.create_queue(QueueName="lake-test-glue-failures")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        queue_url = subscribe_inbox(sns, sqs, topic_arn, "lake-test-glue-failures").url
         yield GlueAws(
             s3=s3,
             sns=sns,

@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterator, List
 import boto3
 import pytest
 from moto import mock_aws
+from notifications import Inbox, subject_and_message, subscribe_inbox
 from wordpress_sample.server import WordPressApi
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "wordpress_small"
@@ -32,17 +33,7 @@ class LambdaAws:
 
     def notifications(self) -> List[Dict[str, str]]:
         """Every SNS message published so far: [{"Subject": ..., "Message": ...}], oldest first."""
-        found = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
-                "Messages", []
-            )
-            if not batch:
-                return found
-            for message in batch:
-                envelope = json.loads(message["Body"])
-                found.append({"Subject": envelope.get("Subject", ""), "Message": envelope["Message"]})
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return [subject_and_message(e) for e in Inbox(self.sqs, self.sns, self.queue_url).drain()]
 
     def objects(self, bucket: str, prefix: str = "") -> Dict[str, bytes]:
         """key -> body of every object under prefix."""
@@ -82,11 +73,7 @@ def lambda_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[LambdaAws]:
         for bucket in ("lake-test-raw", "lake-test-bronze"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration=config)
         topic_arn = sns.create_topic(Name="lake-test-failures")["TopicArn"]
-        queue_url = sqs.create_queue(QueueName="lake-test-failures")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        queue_url = subscribe_inbox(sns, sqs, topic_arn, "lake-test-failures").url
         yield LambdaAws(
             s3=s3,
             ssm=boto3.client("ssm", region_name=REGION),
