@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "tests" / "unit")]
+sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "tests" / "support")]
 
 from asl_render import render  # noqa: E402
-from test_pipeline_iam import DEFINITION_VARS  # noqa: E402 - the same realistic template values
+from pipeline_template_values import DEFINITION_VARS  # noqa: E402 - the values the tests render
 
 PRICES = {
     "glue_dpu_hour": 0.44,  # Spark, Python shell, crawlers, data quality

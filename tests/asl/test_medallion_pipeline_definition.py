@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from asl_render import REPO_ROOT, render
-
-from tests.unit.test_pipeline_iam import DEFINITION_VARS
+from pipeline_template_values import DEFINITION_VARS
 
 TRANSIENT = {
     "arn:aws:states:::lambda:invoke": {"Lambda.ServiceException", "Lambda.TooManyRequestsException"},

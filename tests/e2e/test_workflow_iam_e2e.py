@@ -10,8 +10,7 @@ import json
 import urllib.parse
 
 import pytest
-
-from tests.unit.test_pipeline_iam import check_applied, derive_calls
+from iam_checker import check_applied, derive_calls
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
