@@ -106,7 +106,9 @@ def test_an_existing_queue_url_reads_the_same_way(aws):
     arn = topic(sns, "success")
     url = subscribe_inbox(sns, sqs, arn, "by-url-inbox").url
     sns.publish(TopicArn=arn, Subject="s", Message="m")
-    assert [subject_and_message(e) for e in Inbox(sqs, sns, url).drain()] == [{"Subject": "s", "Message": "m"}]
+    assert [subject_and_message(e) for e in Inbox(sqs, sns, url).drain()] == [
+        {"Subject": "s", "Message": "m"}
+    ]
 
 
 @pytest.mark.parametrize("body", ['{"Subject": "no Message"}', "[1, 2]"])
