@@ -48,15 +48,15 @@ test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform val
 	$(MAKE) --no-print-directory py39
 	$(MAKE) --no-print-directory pytest
 
-lint: venv ## ruff + terraform fmt -check + module README tables + documentation links
+lint: venv ## ruff + terraform fmt -check + generated docs current (make docs) + documentation links
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TF) fmt -check -recursive -diff modules envs
-	$(PY) tools/tfdocs.py --check
+	$(PY) tools/gendocs.py --check
 	$(PY) tools/check_links.py
 
-docs: venv ## regenerate the inputs/outputs tables in every module README
-	$(PY) tools/tfdocs.py
+docs: venv ## regenerate every generated doc: module README tables, the decision index (tools/gendocs.py)
+	$(PY) tools/gendocs.py
 
 fmt: venv ## format Python and Terraform in place
 	$(VENV)/bin/ruff check --fix .

@@ -1,7 +1,9 @@
 """Keep each module README's inputs/outputs tables equal to its variables.tf / outputs.tf.
 
     python tools/tfdocs.py           # rewrite the tables between the markers
-    python tools/tfdocs.py --check   # exit 1 if any README is stale (run by `make lint`)
+    python tools/tfdocs.py --check   # exit 1 if any README is stale
+
+`make docs` / `make lint` run it through tools/gendocs.py, with every other generated document.
 
 The tables live between `<!-- BEGIN_TF_DOCS -->` and `<!-- END_TF_DOCS -->`; everything else in the
 README is hand-written.
@@ -92,6 +94,17 @@ def update(readme: Path, tables: str) -> str:
     return head + tables + tail
 
 
+def module_readmes(root: Path = REPO_ROOT) -> dict[Path, str]:
+    """README path -> its wanted text, for every module and submodule under root/modules
+    (modules/<m>/modules/<sub>: terraform-aws-modules' layout)."""
+    modules = (root / "modules").glob("*/variables.tf")
+    submodules = (root / "modules").glob("*/modules/*/variables.tf")
+    return {
+        module_dir / "README.md": update(module_dir / "README.md", render_tables(module_dir))
+        for module_dir in sorted(p.parent for p in [*modules, *submodules])
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -99,12 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     stale = []
-    # Modules and their submodules (modules/<m>/modules/<sub>, terraform-aws-modules' layout).
-    modules = (REPO_ROOT / "modules").glob("*/variables.tf")
-    submodules = (REPO_ROOT / "modules").glob("*/modules/*/variables.tf")
-    for module_dir in sorted(p.parent for p in [*modules, *submodules]):
-        readme = module_dir / "README.md"
-        wanted = update(readme, render_tables(module_dir))
+    for readme, wanted in module_readmes().items():
         if not readme.exists() or readme.read_text() != wanted:
             stale.append(str(readme.relative_to(REPO_ROOT)))
             if not args.check:
