@@ -75,7 +75,7 @@ run_checks() {  # run_checks DIR [pytest args]
     tests/unit/test_glue_testing.py "$@"
   # The shared raw and bronze engines (paginations, landing formats, every contract kind, the
   # duplicate rule) with moto and local HTTP servers.
-  PYTHONPATH="src:tests/unit:tools${PYTHONPATH:+:$PYTHONPATH}" \
+  PYTHONPATH="src:tests/unit:tests/support:tools${PYTHONPATH:+:$PYTHONPATH}" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider --noconftest -p fixtures_lambda \
     -W "ignore:Boto3 will no longer support Python 3.9" tests/unit/test_bronze_kinds.py tests/unit/test_raw_engine.py "$@"
 }
