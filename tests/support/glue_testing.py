@@ -1,5 +1,6 @@
-"""Test helpers for Glue jobs, after the testable-Glue-jobs guide (ideas from glue-biscuit, not the
-package: it pins old versions and needs the Glue jars, which no PyPI package ships).
+"""Test helpers for Glue jobs: run a job's Spark code for real on a local session, with a stand-in for
+the GlueContext (ideas from glue-biscuit, not the package: it pins old versions and needs the Glue
+jars, which no PyPI package ships).
 
 - `local_spark_session()`: a small local SparkSession (one core, one shuffle partition, no UI);
   tests share ONE per run through a session-scoped fixture.
@@ -210,7 +211,7 @@ class _RowsMatcher:
 
 
 class SparkRowsMatcher(_RowsMatcher):
-    """Matches a Spark DataFrame (the guide's DataFrameMatcher)."""
+    """Matches a Spark DataFrame with the expected rows, in any order (for mock.assert_called_with)."""
 
     def _rows(self, other: Any) -> List[Dict[str, Any]]:
         return spark_rows(other)

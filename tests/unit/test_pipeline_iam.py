@@ -4,7 +4,7 @@ The calls are derived from the definition as Terraform renders it (tools/asl_ren
 templatefile), the statements from modules/medallion_pipeline/workflow_iam applied offline with
 Terraform (it has no provider). Every Task state maps to the IAM actions Step Functions performs for
 it (AWS "IAM policies for integrated services": `.sync` Glue jobs also poll GetJobRun and GetJobRuns
-and stop with BatchStopJobRun - the permissions the seeds lost hours to). Then: every call is allowed, every
+and stop with BatchStopJobRun; a role without GetJobRun leaves a .sync task failing on every poll). Then: every call is allowed, every
 allowed (action, resource) pair is used by some call, and the checker (tests/support/iam_checker.py)
 is shown to catch a missing and a superfluous permission. (The state_machine module adds its own
 log-delivery and topic-key statements; those are its contract, not the definition's.)
@@ -145,7 +145,7 @@ def test_pass_role_only_to_glue(statements, calls):
     assert allowing_statements(statements, to_lambda) == []
 
 
-def test_checker_catches_the_seeds_missing_get_job_run(statements, calls):
+def test_checker_catches_a_missing_get_job_run(statements, calls):
     broken = copy.deepcopy(statements)
     for s in broken:
         s["actions"] = [a for a in s["actions"] if a != "glue:GetJobRun"]
