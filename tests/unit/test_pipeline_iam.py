@@ -4,9 +4,10 @@ The calls are derived from the definition as Terraform renders it (tools/asl_ren
 templatefile), the statements from modules/medallion_pipeline/workflow_iam applied offline with
 Terraform (it has no provider). Every Task state maps to the IAM actions Step Functions performs for
 it (AWS "IAM policies for integrated services": `.sync` Glue jobs also poll GetJobRun and GetJobRuns
-and stop with BatchStopJobRun; a role without GetJobRun leaves a .sync task failing on every poll). Then: every call is allowed, every
-allowed (action, resource) pair is used by some call, and the checker (tests/support/iam_checker.py)
-is shown to catch a missing and a superfluous permission. (The state_machine module adds its own
+and stop with BatchStopJobRun; a role without GetJobRun leaves a .sync task failing on every
+poll). Then: every call is allowed, every allowed (action, resource) pair is used by some call,
+and the checker (tests/support/iam_checker.py) is shown to catch a missing and a superfluous
+permission. (The state_machine module adds its own
 log-delivery and topic-key statements; those are its contract, not the definition's.)
 """
 
