@@ -108,13 +108,18 @@ def newest_ingest_date(bronze_bucket: str, source: str, dataset: str) -> str:
 
 def bronze_types_mapper(arrow_type: Any) -> Any:
     """Arrow -> pandas dtypes for bronze reads: text stays Arrow-backed (no Python str object per
-    value, the costliest part of a read). Everything else converts as pyarrow does by default:
+    value, the costliest part of a read), and so do decimals where pandas has Arrow dtypes.
+    Everything else converts as pyarrow does by default:
     integers without nulls stay zero-copy int64 (with nulls they arrive as float NaN, which
     `to_int` reports), instead of awswrangler's default nullable Int64 copies."""
     import pyarrow as pa  # noqa: PLC0415 - with pandas wherever this job runs
 
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return pd.StringDtype("pyarrow")
+    arrow_dtypes = hasattr(pd, "ArrowDtype") and int(pd.__version__.split(".")[0]) >= 2
+    if pa.types.is_decimal(arrow_type) and arrow_dtypes:
+        # Decimals stay Arrow too (pandas >= 2): no Python Decimal object per value.
+        return pd.ArrowDtype(arrow_type)
     return None
 
 

@@ -10,7 +10,8 @@ columns and kinds, keys, duplicate rule and silver mapping. `transform_dataset`:
 3. converts each kept column by kind, rejecting nulls in columns declared `nullable: false` and
    malformed values, naming the object, the field and example rows:
      int          -> int64 (nullable columns: Int64)     float -> float64
-     decimal      -> decimal.Decimal at the column's scale (Parquet decimal128(precision, scale))
+     decimal      -> decimal128(precision, scale): Arrow-backed from decimal or integer input on
+                     pandas >= 2, else decimal.Decimal objects at the column's scale
      bool         -> bool (nullable columns: boolean); true/false, 1/0 and "true"/"false" accepted
      text         -> as it arrives                       html  -> HTML entities decoded
      date         -> "YYYY-MM-DD"                        datetime -> "YYYY-MM-DD HH:MM:SS"
@@ -45,8 +46,18 @@ INGEST_DATE_COLUMN = INGEST_DATE_ORDER
 DATE_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}
 # ISO 8601 with a zone: ...Z or ...+HH:MM / +HHMM / +HH at the end.
 _PANDAS_MAJOR = int(pd.__version__.split(".")[0])
+# Arrow-backed pandas columns of any Arrow type (pandas >= 2; Python shell's analytics set has 1.4).
+_ARROW_DTYPE = getattr(pd, "ArrowDtype", None) if _PANDAS_MAJOR >= 2 else None
 _ZONE_RE = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?")
+# The shape Arrow's cast parses exactly as pandas does (year, month, day, T or space, hour and
+# minute, optional seconds with up to microseconds, Z or a numeric offset), anchored at both ends.
+_STRICT_TIMESTAMP_TZ = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+)
+# pandas' datetime64[ns] range in microseconds: outside it pandas says NaT (a malformed value).
+_NS_MIN_US = -(2**63 - 1) // 1000 + 1
+_NS_MAX_US = (2**63 - 1) // 1000
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
 # (frame, dataset name) -> frame: a source's own step after the generic transform.
@@ -78,10 +89,36 @@ def check_columns(df: pd.DataFrame, dataset: Dataset, object_name: str) -> List[
     return wanted
 
 
+def _arrow(values: "pd.Series") -> Any:
+    """The column as an Arrow array: zero-copy for Arrow-backed text and plain numpy columns;
+    None when Arrow cannot take it as it is (mixed objects), so the caller keeps its pandas path."""
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return None
+    if isinstance(array, pa.ChunkedArray):  # Arrow-backed pandas columns hand over their chunks
+        if array.num_chunks == 1:
+            return array.chunk(0)
+        return pa.concat_arrays(array.chunks) if array.num_chunks else pa.array([], type=array.type)
+    return array
+
+
+def _single_key_unique(df: pd.DataFrame, keys: List[str]) -> bool:
+    """True when a one-column key holds no repeated value (one null at most), decided by Arrow's
+    hash kernel: pandas' duplicated on a million distinct Arrow strings took seconds. False means
+    "not known": the pandas check decides."""
+    if len(keys) != 1 or not len(df):
+        return False
+    values = _arrow(df[keys[0]])
+    return values is not None and len(pc.unique(values)) == len(df)
+
+
 def drop_exact_duplicates(df: pd.DataFrame, dataset: Dataset, object_name: str) -> pd.DataFrame:
     """Drop rows repeating another row exactly (logged); fail on a key shared with other values."""
     keys = list(dataset.keys)
-    if not df.duplicated(subset=keys, keep=False).any():  # the common case: one cheap pass
+    if _single_key_unique(df, keys):  # the common case, judged in one Arrow hash pass
+        return df
+    if not df.duplicated(subset=keys, keep=False).any():
         return df
     exact = df.duplicated(keep="first")
     if exact.any():
@@ -138,10 +175,33 @@ def to_float(values: "pd.Series", column: Column, object_name: str) -> "pd.Serie
     return numbers
 
 
+def _arrow_decimals(values: "pd.Series", precision: int, scale: int) -> Any:
+    """The column as Arrow decimal128(precision, scale), or None when the general path must judge.
+
+    Taken only where the answer cannot differ from decimal.Decimal's: the values already are
+    decimals (bronze stores them at the contract's precision) or integers, and Arrow's safe cast
+    succeeds, which it refuses on a value that would lose a digit (rounding is the general
+    path's) or not fit the precision (an error, worded there). The result stays Arrow-backed
+    (pandas >= 2): one Python Decimal per value made this column the slowest part of a silver
+    write (bench/silver_transform.py, music tracks). On older pandas there is no such dtype."""
+    if _ARROW_DTYPE is None:
+        return None
+    array = _arrow(values)
+    if array is None or not (pa.types.is_decimal(array.type) or pa.types.is_integer(array.type)):
+        return None
+    try:
+        return pc.cast(array, pa.decimal128(precision, scale))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def to_decimal(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
     """decimal.Decimal values rounded to the column's scale; too many digits is an error."""
     _refuse_nulls(values, column, object_name)
     precision, scale = int(column.precision or 38), int(column.scale or 0)
+    exact = _arrow_decimals(values, precision, scale)
+    if exact is not None:
+        return pd.Series(pd.arrays.ArrowExtensionArray(exact), index=values.index)
     quantum = decimal.Decimal(1).scaleb(-scale)
     limit = decimal.Decimal(10) ** (precision - scale)
 
@@ -256,10 +316,46 @@ def _parse_timestamps_tz(uniques: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(parsed).tz_localize(None)
 
 
+def _arrow_timestamps_tz(values: "pd.Series", column: Column) -> Optional[np.ndarray]:
+    """datetime64[ns] (UTC) of a timestamp_tz column parsed by Arrow's ISO 8601 cast, or None when
+    any value needs the general path. Only a subset of what that path accepts is taken here:
+    every non-null value has the strict shape below and lands within pandas' nanosecond range, and
+    Arrow's cast (which refuses the whole array on one impossible date, hour or offset) succeeds.
+    On those values Arrow and pandas agree to the nanosecond (tests/unit/test_silver_transform.py
+    compares them); anything else - nulls in a non-nullable column, a lower-case z, padding,
+    seven to nine fraction digits, a malformed value - takes the general path, which also writes
+    the error message."""
+    strings = _arrow(values)
+    if strings is None or not (pa.types.is_string(strings.type) or pa.types.is_large_string(strings.type)):
+        return None
+    if strings.null_count and not column.nullable:
+        return None
+    shaped = pc.match_substring_regex(strings, _STRICT_TIMESTAMP_TZ)
+    if (pc.sum(shaped).as_py() or 0) != len(strings) - strings.null_count:
+        return None
+    try:
+        micros = pc.cast(pc.cast(strings, pa.timestamp("us", tz="UTC")), pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    bounds = pc.min_max(micros)
+    lowest, highest = bounds["min"].as_py(), bounds["max"].as_py()
+    if lowest is not None and (lowest < _NS_MIN_US or highest > _NS_MAX_US):
+        return None
+    nanos = np.asarray(pc.fill_null(micros, 0).to_numpy(zero_copy_only=False), dtype="int64") * 1000
+    moments = nanos.view("datetime64[ns]")
+    if micros.null_count:  # NaT where the value is null (nullable columns only, checked above)
+        nulls = np.asarray(micros.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        moments[nulls] = np.datetime64("NaT")
+    return moments
+
+
 def to_utc_timestamp(values: "pd.Series", column: Column, object_name: str) -> "pd.Series":
     """ISO-8601 timestamps with a zone -> UTC timestamps (tz-aware UTC); no zone is an error."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert("UTC")
+    fast = _arrow_timestamps_tz(values, column)
+    if fast is not None:
+        return pd.Series(pd.DatetimeIndex(fast).tz_localize("UTC"), index=values.index)
     codes, parsed = _parse_distinct(values, _parse_timestamps_tz)
     expected = "ISO 8601 with a zone, e.g. 2026-11-17T10:22:22Z"
     _bad_dates(values, codes, parsed, column, expected=expected, object_name=object_name)
