@@ -4,6 +4,7 @@ duplicates, the transform hook, and the incremental merge (ordering column, dele
 Pure pandas (no S3); runs on Python 3.9 too (tools/py39_check.sh), so no 3.10+ syntax.
 """
 
+import dataclasses
 import datetime as dt
 import decimal
 import logging
@@ -12,9 +13,11 @@ import types
 from typing import Any, Dict, List
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from fixtures_glue import run_silver, write_bronze
 
+from lakehouse_common import silver_transform
 from lakehouse_common.contract import parse_contract
 from lakehouse_common.silver_job import load_hook
 from lakehouse_common.silver_transform import (
@@ -191,6 +194,146 @@ def test_timestamps_keep_their_instant_across_zones_and_fractions():
     result = silver(rows)["modified_at"].tolist()
     assert result[0] == pd.Timestamp("2026-11-17 10:22:22.123456", tz="UTC")
     assert result[1] == result[2] == pd.Timestamp("2026-11-17 10:22:22", tz="UTC")
+
+
+# The Arrow fast paths must give what the pandas path gives, value for value: each case runs
+# both ways (the fast path switched off by monkeypatch for the reference).
+STRICT_SHAPES = [
+    "2026-11-17T10:22:22Z",
+    "2026-11-17 10:22:22Z",
+    "2026-11-17T10:22Z",
+    "2026-11-17T10:22:22.1Z",
+    "2026-11-17T10:22:22.123456Z",
+    "2026-11-17T10:22:22+01:00",
+    "2026-11-17T10:22:22-0530",
+    "2026-11-17T10:22:22+23",
+    "2026-11-17T10:22:22+23:59",
+    "2026-11-17T10:22:22-00:00",
+    "2024-02-29T23:59:59Z",
+    "1677-09-22T00:00:00Z",
+    "2262-04-10T23:59:59+01:00",
+]
+# Shapes and values the fast path leaves to pandas (which accepts some and rejects the others).
+GENERAL_ONLY = [
+    "2026-11-17T10:22:22z",
+    " 2026-11-17T10:22:22Z",
+    "2026-11-17T10:22:22.123456789Z",
+    "2026-11-17T10Z",
+    "2026-11-17T1022Z",
+    "2026-11-17T10:22:22",
+    "2026-02-30T10:22:22Z",
+    "2026-11-17T24:00:00Z",
+    "2026-11-17T23:59:60Z",
+    "2026-11-17T10:22:22+24:00",
+    "2026-11-17T10:22:22+01:60",
+    "1677-09-21T00:12:43Z",
+    "9999-12-31T23:59:59Z",
+]
+
+
+def _both_ways(monkeypatch, values: pd.Series, column_name: str = "modified_at"):
+    column = TRACKS.column(column_name)
+    fast = silver_transform.to_utc_timestamp(values, column, OBJECT)
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "_arrow_timestamps_tz", lambda *_args: None)
+        general = silver_transform.to_utc_timestamp(values, column, OBJECT)
+    return fast, general
+
+
+@pytest.mark.parametrize("dtype", [object, pd.StringDtype("pyarrow")])
+def test_arrow_timestamp_parse_equals_the_pandas_parse(monkeypatch, dtype):
+    values = pd.Series(STRICT_SHAPES, dtype=dtype)
+    assert silver_transform._arrow_timestamps_tz(values, TRACKS.column("modified_at")) is not None
+    fast, general = _both_ways(monkeypatch, values)
+    pd.testing.assert_series_equal(fast, general)
+    assert str(fast.dtype) == "datetime64[ns, UTC]"
+    assert fast[7] == pd.Timestamp("2026-11-17 10:22:22+23:00").tz_convert("UTC")
+
+
+@pytest.mark.parametrize("odd", GENERAL_ONLY)
+def test_values_outside_the_strict_shape_take_the_pandas_path(monkeypatch, odd):
+    values = pd.Series([*STRICT_SHAPES, odd], dtype=pd.StringDtype("pyarrow"))
+    column = TRACKS.column("modified_at")
+    assert silver_transform._arrow_timestamps_tz(values, column) is None
+    try:
+        fast, general = _both_ways(monkeypatch, values)
+    except SilverInputError as error:  # malformed: the same message the pandas path always gave
+        assert "field 'modified_at' has 0 null and 1 malformed value(s)" in str(error)
+        assert f"row {len(STRICT_SHAPES)}: {odd!r}" in str(error)
+    else:
+        pd.testing.assert_series_equal(fast, general)
+
+
+def test_arrow_timestamp_parse_keeps_nulls_of_a_nullable_column(monkeypatch):
+    values = pd.Series(
+        ["2026-11-17T10:22:22Z", None, "2026-11-18T10:22:22+01:00"], dtype=pd.StringDtype("pyarrow")
+    )
+    nullable = dataclasses.replace(TRACKS.column("modified_at"), nullable=True)
+    assert silver_transform._arrow_timestamps_tz(values, nullable) is not None
+    fast = silver_transform.to_utc_timestamp(values, nullable, OBJECT)
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "_arrow_timestamps_tz", lambda *_args: None)
+        general = silver_transform.to_utc_timestamp(values, nullable, OBJECT)
+    pd.testing.assert_series_equal(fast, general)
+    assert pd.isna(fast[1]) and fast[2] == pd.Timestamp("2026-11-18 09:22:22", tz="UTC")
+    with pytest.raises(SilverInputError, match="field 'modified_at' has 1 null and 0 malformed"):
+        silver_transform.to_utc_timestamp(values, TRACKS.column("modified_at"), OBJECT)
+
+
+@pytest.mark.parametrize(
+    ("arrow_type", "values", "expected"),
+    [
+        # Bronze's own type: taken as it is.
+        (pa.decimal128(6, 2), ["1.25", "-9999.99", None], ["1.25", "-9999.99", None]),
+        # A narrower scale widens exactly; integers too.
+        (pa.decimal128(4, 1), ["1.5", None], ["1.50", None]),
+        (pa.int64(), [7, -3], ["7.00", "-3.00"]),
+        # A digit to round: the pandas path's half-even rounding.
+        (pa.decimal128(7, 3), ["1.995", "2.005"], ["2.00", "2.00"]),
+    ],
+)
+def test_decimal_columns_equal_the_pandas_path(monkeypatch, arrow_type, values, expected):
+    typed = [decimal.Decimal(value) if isinstance(value, str) else value for value in values]
+    array = pa.array(typed, type=arrow_type)
+    series = pd.Series(array.to_pandas())
+    if getattr(pd, "ArrowDtype", None) is not None and pd.__version__ >= "2":
+        series = pd.Series(pd.arrays.ArrowExtensionArray(array))  # as bronze_types_mapper reads it
+    column = TRACKS.column("price")
+    fast = silver_transform.to_decimal(series, column, OBJECT)
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "_arrow_decimals", lambda *_args: None)
+        general = silver_transform.to_decimal(series, column, OBJECT)
+    wanted = [None if value is None else decimal.Decimal(value) for value in expected]
+    for result in (fast, general):
+        got = [None if pd.isna(value) else value for value in result.tolist()]
+        assert got == wanted and [str(value) for value in got] == [str(value) for value in wanted]
+    assert pa.array(fast, type=pa.decimal128(6, 2)).equals(pa.array(general, type=pa.decimal128(6, 2)))
+
+
+def test_decimal_overflow_from_arrow_input_names_the_field():
+    array = pa.array([decimal.Decimal("12345.67")], type=pa.decimal128(7, 2))
+    series = pd.Series(array.to_pandas())
+    if getattr(pd, "ArrowDtype", None) is not None and pd.__version__ >= "2":
+        series = pd.Series(pd.arrays.ArrowExtensionArray(array))
+    with pytest.raises(SilverInputError, match="field 'price' needs decimals of at most 6 digits, 2 after"):
+        silver_transform.to_decimal(series, TRACKS.column("price"), OBJECT)
+
+
+def test_one_column_key_with_arrow_text_still_drops_and_rejects_duplicates(caplog):
+    plays = CONTRACT.dataset("plays")
+    rows = pd.DataFrame(
+        {
+            "play_id": pd.array(["a", "b", "a", "c"], dtype=pd.StringDtype("pyarrow")),
+            "track_id": [1, 2, 1, 3],
+            "played_at": pd.array(["2026-11-17T10:00:00Z"] * 4, dtype=pd.StringDtype("pyarrow")),
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        result = transform_dataset(rows, plays, OBJECT)
+    assert result["play_id"].tolist() == ["a", "b", "c"] and "dropped 1 exact duplicate row(s)" in caplog.text
+    rows.loc[2, "track_id"] = 9
+    with pytest.raises(SilverInputError, match=r"field play_id has 2 rows sharing a key"):
+        transform_dataset(rows, plays, OBJECT)
 
 
 def test_exact_duplicates_dropped_and_logged_conflicts_name_the_key(caplog):
