@@ -23,11 +23,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from notifications import Inbox
 from run_schedule import follow
 from wordpress_local.site import free_port
 
 from tests.e2e.conftest import AppliedEnv, store_site_credentials
-from tests.e2e.test_pipeline_e2e import _drain, _inbox
+from tests.e2e.test_pipeline_e2e import _inbox
 from tests.e2e_wordpress.fault_proxy import Fault, FaultProxy
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e, pytest.mark.wordpress]
@@ -141,7 +142,7 @@ def failure_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
     scenes: dict[str, Any] = {"before": before}
     site.sql("RENAME TABLE wp_statistics_pages TO wp_statistics_pages_away")
     try:
-        scenes["no_statistics"] = {"execution": run_day(applied, DAY3), "notes": _drain(applied, inbox)}
+        scenes["no_statistics"] = {"execution": run_day(applied, DAY3), "notes": inbox.drain(long_poll=1)}
     finally:
         site.sql("RENAME TABLE wp_statistics_pages_away TO wp_statistics_pages")
     scenes["no_statistics"]["after"] = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
@@ -149,7 +150,7 @@ def failure_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
     exporter = site.user("exporter")
     store_site_credentials(applied.emulator, secret, exporter["login"], WRONG_PASSWORD)
     try:
-        scenes["rejected"] = {"execution": run_day(applied, DAY3), "notes": _drain(applied, inbox)}
+        scenes["rejected"] = {"execution": run_day(applied, DAY3), "notes": inbox.drain(long_poll=1)}
     finally:
         store_site_credentials(applied.emulator, secret, exporter["login"], exporter["application_password"])
     scenes["rejected"]["after"] = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
@@ -247,7 +248,7 @@ def set_endpoints(applied: AppliedEnv, endpoints: dict[str, str]) -> None:
     ssm.put_parameter(Name=name, Value=json.dumps(endpoints), Type=kind, Overwrite=True)
 
 
-def fault_scene(applied: AppliedEnv, inbox: str, endpoints: dict[str, str] | None) -> dict[str, Any]:
+def fault_scene(applied: AppliedEnv, inbox: Inbox, endpoints: dict[str, str] | None) -> dict[str, Any]:
     """Run day 3 with `endpoints` (None: as deployed), then restore them; what it left behind."""
     ssm = applied.emulator.client("ssm")
     name = applied.output("pipeline_parameter_names")["endpoints"]
@@ -260,7 +261,7 @@ def fault_scene(applied: AppliedEnv, inbox: str, endpoints: dict[str, str] | Non
     finally:
         set_endpoints(applied, deployed)
     after = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
-    return {"execution": execution, "notes": _drain(applied, inbox), "before": before, "after": after}
+    return {"execution": execution, "notes": inbox.drain(long_poll=1), "before": before, "after": after}
 
 
 def fault_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
@@ -295,7 +296,7 @@ def fault_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
     return scenes
 
 
-def added_while_paging(applied: AppliedEnv, site: Any, inbox: str) -> dict[str, Any]:
+def added_while_paging(applied: AppliedEnv, site: Any, inbox: Inbox) -> dict[str, Any]:
     """Pages of 10; after each dataset's first page the site gains a row: a term relationship of a
     published post (a route paged by number: must fail) and a statistics row of day 3 (paged by
     key: must come out whole, every row once)."""
