@@ -180,7 +180,10 @@ def bench_raw(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: A
     """One raw invocation as Lambda runs it: `config["timeout"]` seconds, the default reserve, the
     previous invocation's continuation (if any). Its objects are saved under workdir/<stage>/."""
     import boto3  # noqa: PLC0415
-    from raw_wordpress_api import handler as raw  # noqa: PLC0415
+    from raw_ingest import handler as raw  # noqa: PLC0415
+
+    from lakehouse_common import raw_http  # noqa: PLC0415
+    from lakehouse_common.contract import SOURCES_DIR_ENV, load_contract  # noqa: PLC0415
 
     ssm, secrets = boto3.client("ssm"), boto3.client("secretsmanager")
     ssm.put_parameter(Name="/bench/endpoints", Value=json.dumps(config["endpoints"]), Type="String")
@@ -190,12 +193,15 @@ def bench_raw(stage: str, workdir: Path, config: dict[str, Any], s3: Any, sns: A
         s3.put_object(
             Bucket=BUCKETS[0], Key=f"{SOURCE}/statistics_pages/ingest_date=2000-01-01/x.json", Body=b"[]"
         )
-    settings = raw.RawSettings(
-        BUCKETS[0], SOURCE, "/bench/endpoints", None, 60.0, 3, 0.5,
+    sources = {SOURCES_DIR_ENV: str(REPO / "sources")}
+    settings = raw.Settings(
+        load_contract(REPO / "sources" / SOURCE / "contract.json"), BUCKETS[0], tuple(config["endpoints"]),
+        endpoints_parameter="/bench/endpoints", timeout_seconds=60.0, max_retries=3, backoff_seconds=0.5,
         credentials_secret=SECRET, incremental_datasets=("statistics_pages",) if incremental else (),
-        object_max_bytes=int(config.get("object_max_bytes") or raw.RawSettings.object_max_bytes),
+        object_max_bytes=int(config.get("object_max_bytes") or raw_http.OBJECT_MAX_BYTES),
+        hooks=raw_http.load_raw_hooks(SOURCE, sources),
     )  # fmt: skip
-    http = raw.build_http(settings)
+    http = raw_http.build_http(settings.timeout_seconds, settings.max_retries, settings.backoff_seconds)
     event: dict[str, Any] = {"ingest_date": DATE.isoformat(), "run_id": stage}
     before = config.get("continuation") or {}
     if before:

@@ -196,9 +196,15 @@ _PLACEHOLDER = re.compile(r"\{([a-z]+):([^}]+)\}")
 def manifest_calls(manifest: Path, values: Mapping[str, Mapping[str, str]]) -> list[Call]:
     """Fill a code manifest: `{env:NAME}` (Lambda environment), `{arg:--name}` (job argument),
     `{aws:region}` / `{aws:account}`. A missing value is an error: the manifest and the
-    deployment disagree."""
+    deployment disagree. An entry with `"when": "kind:NAME"` is a call the code makes only when
+    that value is set and not empty (a generic function configured per deployment: a source
+    without credentials never reads a secret); otherwise it is left out."""
     calls = []
     for entry in json.loads(manifest.read_text())["calls"]:
+        if "when" in entry:
+            kind, _, name = str(entry["when"]).partition(":")
+            if not values.get(kind, {}).get(name):
+                continue
 
         def fill(text: str) -> str:
             def one(match: re.Match[str]) -> str:

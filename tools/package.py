@@ -21,8 +21,10 @@ compression level, no __pycache__/*.pyc.
 
 Every artifact carries every contract of the sources folders as package data,
 `lakehouse_contracts/<source>.json`, read at run time by `lakehouse_common.contract.
-bundled_contract(source)`. Each contract is validated here first: a contract error stops the
-build naming the file and the field.
+bundled_contract(source)`, and each source's raw hooks (`<source>/raw_hooks.py`) as
+`lakehouse_contracts/<source>_raw_hooks.py`, read by `lakehouse_common.raw_http.load_raw_hooks`.
+Each contract is validated here first: a contract error stops the build naming the file and the
+field.
 
 `make package` runs this file for this repository. Another team builds its own product from its
 own folders without editing this one:
@@ -57,6 +59,8 @@ if str(REPO / "src") not in sys.path:
 from lakehouse_common.contract import (  # noqa: E402
     BUNDLE_PACKAGE,
     CONTRACT_FILE,
+    RAW_HOOKS_FILE,
+    RAW_HOOKS_SUFFIX,
     ContractError,
     load_contract,
 )
@@ -131,7 +135,8 @@ def check_lambda_entries(name: str, entries: Entries) -> None:
 
 
 def contract_entries(sources_dirs: Sequence[Path] = (SOURCES,)) -> Entries:
-    """lakehouse_contracts/__init__.py and <source>.json for every <dir>/<source>/contract.json.
+    """lakehouse_contracts/__init__.py and <source>.json for every <dir>/<source>/contract.json,
+    with <source>_raw_hooks.py when the source has a raw_hooks.py (the raw engine's hooks).
 
     Each contract is validated (ContractError names the file and the field); its folder must be
     named after its `source`, and a source may be declared once across the folders.
@@ -154,6 +159,11 @@ def contract_entries(sources_dirs: Sequence[Path] = (SOURCES,)) -> Entries:
                 )
             found[contract.source] = shown
             entries.append((f"{BUNDLE_PACKAGE}/{contract.source}.json", path.read_bytes()))
+            hooks = path.parent / RAW_HOOKS_FILE
+            if hooks.is_file():  # the source's raw hooks travel with its contract
+                entries.append(
+                    (f"{BUNDLE_PACKAGE}/{contract.source}{RAW_HOOKS_SUFFIX}.py", hooks.read_bytes())
+                )
     return entries
 
 
@@ -240,7 +250,7 @@ def _write(path: Path, data: bytes) -> Path:
 def build_all(out_dir: Path = REPO / "dist", folders: Folders = Folders()) -> Dict[str, Path]:
     """Build every artifact; return {path relative to out_dir: absolute path}.
 
-    Keys look like "lambda/raw_wordpress_api.zip", "glue/silver.py",
+    Keys look like "lambda/raw_ingest.zip", "glue/silver.py",
     "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". out_dir/lambda, out_dir/glue
     and out_dir/wordpress are rebuilt from scratch so a deleted source leaves no stale artifact
     behind. Contracts are validated before anything is written.

@@ -13,7 +13,7 @@ locals {
 
   dist = var.pipeline.dist_dir
   zips = {
-    raw    = "${local.dist}/lambda/raw_wordpress_api.zip"
+    raw    = "${local.dist}/lambda/raw_ingest.zip"
     bronze = "${local.dist}/lambda/bronze_load.zip"
   }
   # Before `make package` the zips do not exist; the pipeline's precondition then stops the plan
@@ -139,7 +139,7 @@ module "pipeline" {
   lambdas = {
     raw = {
       filename         = local.zips.raw
-      handler          = "raw_wordpress_api.handler.handler"
+      handler          = "raw_ingest.handler.handler"
       source_code_hash = fileexists(local.zips.raw) ? filebase64sha256(local.zips.raw) : local.missing_hash
     }
     bronze = {

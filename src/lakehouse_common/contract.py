@@ -52,6 +52,10 @@ CONTRACT_FILE = "contract.json"
 # Deployed artifacts (Lambda zips, the Glue Spark zip, the Python-shell wheel) carry every contract
 # as package data: lakehouse_contracts/<source>.json, written and validated by tools/package.py.
 BUNDLE_PACKAGE = "lakehouse_contracts"
+# A source's raw hooks (sources/<source>/raw_hooks.py) travel with its contract as
+# lakehouse_contracts/<source>_raw_hooks.py (lakehouse_common.raw_http.load_raw_hooks).
+RAW_HOOKS_FILE = "raw_hooks.py"
+RAW_HOOKS_SUFFIX = "_raw_hooks"
 # Runs from a checkout (tests, local tools) may point here at a sources/ folder instead
 # (<dir>/<source>/contract.json); deployed artifacts never set it.
 SOURCES_DIR_ENV = "LAKEHOUSE_SOURCES_DIR"
@@ -390,6 +394,13 @@ def _dataset(reader: _Reader, name: str, value: Any, path: str) -> Dataset:
     )
     load = _load(reader, data.get("load", {"mode": "snapshot"}), f"{path}.load", columns)
     raw = _raw(reader, data.get("raw", {"kind": "http"}), f"{path}.raw")
+    if "window_param" in raw.options and (raw.kind != "http" or load.backfill_window is None):
+        # The window's first day selects rows by a date column, which silver must know to replace
+        # what a backfill refetched.
+        raise reader.fail(
+            f"{path}.raw.options.window_param",
+            "needs an http dataset with load.backfill_window (the date column the window selects on)",
+        )
     silver = _silver(reader, data.get("silver", {}), f"{path}.silver", columns, keys)
     for used in (load.order_by, load.delete_marker, load.backfill_window):
         if used in silver.drop:

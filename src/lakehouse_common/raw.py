@@ -72,9 +72,11 @@ def paged_url(url: str, query: Mapping[str, str]) -> str:
 
 
 def redact(url: str) -> str:
-    """`url` without its query string (tokens travel there) for messages and logs."""
+    """`url` without userinfo (user:password@) and without its query string (tokens travel there),
+    safe for messages, logs and notifications."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(query="", fragment="")) + ("?..." if parts.query else "")
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=netloc, query="", fragment="")) + ("?..." if parts.query else "")
 
 
 def link_next(headers: Mapping[str, str]) -> Optional[str]:
@@ -126,15 +128,34 @@ def field(body: Any, path: str, where: str) -> Any:
     return value
 
 
+def decode_body(data: bytes, where: str) -> Any:
+    """A response body -> its JSON value; EndpointError naming `where` (and an HTML page, which a
+    security challenge or a maintenance page serves with status 200, as such)."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        if data.lstrip()[:1] == b"<":
+            raise EndpointError(
+                f"{where} returned an HTML page instead of JSON (a security plugin's challenge or a "
+                f"maintenance page?); body starts {data[:80]!r}"
+            ) from None
+        raise EndpointError(f"{where} returned invalid JSON ({error}); body starts {data[:80]!r}") from None
+
+
 def rows_of(body: Any, items: Optional[str], where: str) -> List[Dict[str, Any]]:
     """The rows of one answer: the body itself (an array) or its `items` field."""
     rows = field(body, items, where) if items else body
     if not isinstance(rows, list):
-        place = f"field {items!r}" if items else "body"
-        raise EndpointError(f"{where}: the answer's {place} is a {type(rows).__name__}, expected an array")
+        if not items:
+            raise EndpointError(
+                f"{where} returned a JSON {type(rows).__name__}, expected an array of objects"
+            )
+        raise EndpointError(
+            f"{where}: the answer's field {items!r} is a {type(rows).__name__}, expected an array"
+        )
     bad = [index for index, row in enumerate(rows) if not isinstance(row, dict)]
     if bad:
-        raise EndpointError(f"{where}: non-object rows at positions {bad[:5]} (of {len(rows)})")
+        raise EndpointError(f"{where} returned non-object rows at positions {bad[:5]} (of {len(rows)})")
     return rows
 
 
@@ -149,39 +170,60 @@ def same_origin(url: str, base: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
+    """One answer's rows and where the next page is: the configured URL with `next_query`'s
+    paging parameters (wordpress, cursor), or `next_url` itself (next_link); both None after the
+    last page."""
+
     rows: List[Dict[str, Any]]
     next_url: Optional[str]
+    next_query: Optional[Dict[str, str]] = None
 
 
-# A pagination: (configured url, this page's url, its headers, its decoded body) -> rows + next url.
-Pagination = Callable[[str, str, Mapping[str, str], Any], Page]
+# A pagination: (configured url, this page's url, its headers, its decoded body, where) -> Page.
+Pagination = Callable[[str, str, Mapping[str, str], Any, Optional[str]], Page]
+
+
+def start_query(mode: str) -> Dict[str, str]:
+    """The paging parameters of a pagination's first page: WordPress starts keyset paging at
+    `after=0` (a route that does not know `after` ignores it and pages by number)."""
+    return {KEYSET_PARAMETER: "0"} if mode == "wordpress" else {}
 
 
 def pagination(mode: str, options: Mapping[str, str]) -> Pagination:
     """The paging rule of a contract's `raw.pagination`, with its `raw.options`."""
     items = options.get("items")
 
-    def wordpress(base: str, url: str, headers: Mapping[str, str], body: Any) -> Page:
-        where = redact(url)
+    def wordpress(
+        base: str, url: str, headers: Mapping[str, str], body: Any, where: Optional[str] = None
+    ) -> Page:
+        where = where or redact(url)
         query = dict(parse_qsl(urlsplit(url).query))
         paging = next_query(headers, query, where)
-        return Page(rows_of(body, items, where), paged_url(base, paging) if paging else None)
+        rows = rows_of(body, items, where)
+        return Page(rows, paged_url(base, paging) if paging else None, paging)
 
-    def next_link(base: str, url: str, headers: Mapping[str, str], body: Any) -> Page:
-        where = redact(url)
+    def next_link(
+        base: str, url: str, headers: Mapping[str, str], body: Any, where: Optional[str] = None
+    ) -> Page:
+        where = where or redact(url)
         target = link_next(headers)
         if target is None and options.get("next_field"):
             target = field(body, options["next_field"], where) or None
         return Page(rows_of(body, items, where), same_origin(str(target), url, where) if target else None)
 
-    def cursor(base: str, url: str, headers: Mapping[str, str], body: Any) -> Page:
-        where = redact(url)
+    def cursor(
+        base: str, url: str, headers: Mapping[str, str], body: Any, where: Optional[str] = None
+    ) -> Page:
+        where = where or redact(url)
         value = field(body, options["cursor_field"], where)
         rows = rows_of(body, items or "data", where)
-        return Page(rows, with_query(base, options["cursor_param"], str(value)) if value else None)
+        if not value:
+            return Page(rows, None)
+        paging = {options["cursor_param"]: str(value)}
+        return Page(rows, paged_url(base, paging), paging)
 
-    def none(base: str, url: str, headers: Mapping[str, str], body: Any) -> Page:
-        return Page(rows_of(body, items, redact(url)), None)
+    def none(base: str, url: str, headers: Mapping[str, str], body: Any, where: Optional[str] = None) -> Page:
+        return Page(rows_of(body, items, where or redact(url)), None)
 
     rules: Dict[str, Pagination] = {
         "wordpress": wordpress,
@@ -198,49 +240,12 @@ def pagination(mode: str, options: Mapping[str, str]) -> Pagination:
     return rules[mode]
 
 
-# ---- HTTP fetch (I/O) ----------------------------------------------------------------------------
-Get = Callable[[str], Tuple[int, Mapping[str, str], bytes]]
+def rows_field(options: Mapping[str, str], mode: str) -> Optional[str]:
+    """The body field holding the rows (None: the body is the array of rows)."""
+    return options.get("items") or ("data" if mode == "cursor" else None)
 
 
-def urllib3_get(http: Any, headers: Optional[Mapping[str, str]] = None) -> Get:
-    """A GET through a urllib3 PoolManager (its retries and timeouts), redirects not followed."""
-
-    def get(url: str) -> Tuple[int, Mapping[str, str], bytes]:
-        response = http.request(
-            "GET", url, headers={"Accept": "application/json", **(headers or {})}, redirect=False
-        )
-        return response.status, response.headers, response.data
-
-    return get
-
-
-def fetch(get: Get, url: str, mode: str, options: Mapping[str, str]) -> Tuple[List[Dict[str, Any]], int]:
-    """Every row of an HTTP dataset, page by page -> (rows, pages). EndpointError names the page."""
-    rule = pagination(mode, options)
-    rows: List[Dict[str, Any]] = []
-    seen = set()
-    current: Optional[str] = url
-    pages = 0
-    while current is not None:
-        if current in seen or pages >= MAX_PAGES:
-            raise EndpointError(
-                f"{redact(current)}: the pagination repeats a page; stopped after {pages} pages"
-            )
-        seen.add(current)
-        status, headers, data = get(current)
-        if status != 200:
-            raise EndpointError(f"{redact(current)} answered HTTP {status}: {data[:200]!r}")
-        try:
-            body = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise EndpointError(f"{redact(current)} returned invalid JSON ({error})") from None
-        page = rule(url, current, headers, body)
-        rows += page.rows
-        pages += 1
-        current = page.next_url
-    return rows, pages
-
-
+# ---- raw objects (I/O) --------------------------------------------------------------------------
 def put_raw_object(
     s3: Any,
     bucket: str,
@@ -273,18 +278,6 @@ def put_raw_object(
                 f"s3://{bucket}/{key} already exists (run_id reused?); raw objects are never overwritten"
             ) from None
         raise EndpointError(f"could not write s3://{bucket}/{key}: {code or error}") from None
-
-
-def ingest_http(
-    get: Get, s3: Any, *, url: str, dataset: Dataset, bucket: str, source: str, ingest_date: str, run_id: str
-) -> Dict[str, Any]:
-    """Fetch one HTTP dataset and store it as one raw JSON array -> summary."""
-    rows, pages = fetch(get, url, dataset.raw.pagination or "none", dataset.raw.options)
-    if not rows and dataset.load.mode != "incremental":
-        raise EndpointError(f"{redact(url)} returned no rows")
-    key = layout.raw_object_key(source, dataset.name, ingest_date, run_id)
-    put_raw_object(s3, bucket, key, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
-    return {"rows": len(rows), "pages": pages, "key": key}
 
 
 # ---- landing drops (I/O) -------------------------------------------------------------------------

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from bronze_load import handler as bronze_handler
 from fixtures_lambda import FIXTURE_DIR
-from raw_wordpress_api import handler as raw
+from raw_ingest import handler as raw_ingest
 
-from lakehouse_common import bronze
+from lakehouse_common import bronze, raw_http
 from lakehouse_common.contract import load_contract
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -301,10 +301,15 @@ def test_loads_what_the_raw_lambda_wrote(lambda_aws, wordpress_api, wordpress_sm
     lambda_aws.ssm.put_parameter(
         Name=parameter, Value=json.dumps(wordpress_api.endpoints(per_page=100)), Type="String"
     )
-    raw_settings = raw.RawSettings(lambda_aws.raw_bucket, "wordpress_api", parameter, None, 5.0, 0, 0.1)
+    raw_settings = raw_ingest.Settings(
+        CONTRACT, lambda_aws.raw_bucket, CONTRACT.dataset_names, endpoints_parameter=parameter
+    )
     clients = {"ssm": lambda_aws.ssm, "s3": lambda_aws.s3, "sns": lambda_aws.sns}
-    raw.run(
-        {"ingest_date": DATE, "run_id": "exec-1"}, raw_settings, http=raw.build_http(raw_settings), **clients
+    raw_ingest.run(
+        {"ingest_date": DATE, "run_id": "exec-1"},
+        raw_settings,
+        http=raw_http.build_http(5.0, 0, 0.1),
+        **clients,
     )
 
     summary = run(lambda_aws)

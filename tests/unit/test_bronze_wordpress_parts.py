@@ -6,10 +6,11 @@ import json
 
 import awswrangler as wr
 import pytest
-from raw_wordpress_api import handler as raw
+from raw_ingest import handler as raw_ingest
 
-from lakehouse_common import bronze
+from lakehouse_common import bronze, raw_http
 from tests.unit.test_bronze_wordpress_api import CONTRACT, DATE, etags, put_fixture, run
+from tests.unit.test_raw_wordpress_api import HOOKS
 
 PARAMETER = "/lake-test/wordpress/endpoints"
 
@@ -18,11 +19,13 @@ def raw_in_parts(lambda_aws, wordpress_api, run_id, max_bytes=20_000):
     lambda_aws.ssm.put_parameter(
         Name=PARAMETER, Value=json.dumps(wordpress_api.endpoints(per_page=100)), Type="String", Overwrite=True
     )
-    config = raw.RawSettings(
-        lambda_aws.raw_bucket, "wordpress_api", PARAMETER, None, 5.0, 0, 0.1, object_max_bytes=max_bytes
-    )
+    config = raw_ingest.Settings(
+        CONTRACT, lambda_aws.raw_bucket, CONTRACT.dataset_names, endpoints_parameter=PARAMETER,
+        object_max_bytes=max_bytes, hooks=HOOKS,
+    )  # fmt: skip
     clients = {"ssm": lambda_aws.ssm, "s3": lambda_aws.s3, "sns": lambda_aws.sns}
-    return raw.run({"ingest_date": DATE, "run_id": run_id}, config, http=raw.build_http(config), **clients)
+    http = raw_http.build_http(5.0, 0, 0.1)
+    return raw_ingest.run({"ingest_date": DATE, "run_id": run_id}, config, http=http, **clients)
 
 
 def bronze_rows(lambda_aws, dataset):

@@ -127,7 +127,11 @@ def test_the_wordpress_contract_declares_the_five_plugin_datasets():
     assert "term_order" not in contract.dataset("terms").column_names
     assert contract.dataset("term_relationships").keys == ("object_id", "term_taxonomy_id")
     assert contract.dataset("statistics_pages").load.mode == "incremental"
-    assert all(d.raw == RawSpec("http", pagination="wordpress") for d in contract.datasets.values())
+    assert all(d.raw.kind == "http" and d.raw.pagination == "wordpress" for d in contract.datasets.values())
+    # Only WP Statistics is fetched by a window: the plugin's `from` selects rows by their `date`.
+    windowed = {name: d.raw.options for name, d in contract.datasets.items() if d.raw.options}
+    assert windowed == {"statistics_pages": {"window_param": "from"}}
+    assert contract.dataset("statistics_pages").load.backfill_window == "date"
 
 
 @pytest.mark.parametrize(
@@ -209,6 +213,16 @@ def test_the_wordpress_contract_declares_the_five_plugin_datasets():
                 load={"mode": "snapshot", "backfill_window": "played_at"}
             ),
             "datasets.plays.load: backfill_window apply to incremental datasets only",
+        ),
+        (
+            lambda d: d["datasets"]["plays"].update(
+                raw={"kind": "http", "pagination": "none", "options": {"window_param": "from"}}
+            ),
+            "datasets.plays.raw.options.window_param: needs an http dataset with load.backfill_window",
+        ),
+        (
+            lambda d: d["datasets"]["plays"]["raw"].update(options={"window_param": "from"}),
+            "datasets.plays.raw.options.window_param: needs an http dataset with load.backfill_window",
         ),
         (
             lambda d: d["datasets"]["tracks"]["silver"].update(drop=["modified_at"]),

@@ -33,7 +33,7 @@ def test_building_twice_gives_the_same_bytes(builds):
 def test_expected_artifacts_exist(builds):
     built, _ = builds
     assert {
-        "lambda/raw_wordpress_api.zip",
+        "lambda/raw_ingest.zip",
         "lambda/bronze_load.zip",
         "glue/lakehouse_common.zip",
     } <= set(built)
@@ -43,7 +43,7 @@ def test_expected_artifacts_exist(builds):
     )
 
 
-@pytest.mark.parametrize("name", ["raw_wordpress_api", "bronze_load", "raw_ingest"])
+@pytest.mark.parametrize("name", ["bronze_load", "raw_ingest"])
 def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
     path = builds[0][f"lambda/{name}.zip"]
     size = path.stat().st_size
@@ -55,6 +55,11 @@ def test_lambda_zip_holds_only_handler_and_shared_package(builds, name):
     assert names == sorted(names)
     assert {n.split("/", 1)[0] for n in names} == {name, "lakehouse_common", "lakehouse_contracts"}
     assert "lakehouse_contracts/wordpress_api.json" in names
+    # The WordPress source's raw hooks travel with its contract, byte for byte.
+    hooks = (package.SOURCES / "wordpress_api" / "raw_hooks.py").read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("lakehouse_contracts/wordpress_api_raw_hooks.py") == hooks
+    assert "lakehouse_contracts/music_library_raw_hooks.py" not in names  # it has none
     assert f"{name}/handler.py" in names and "lakehouse_common/layout.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not {n.split("/", 1)[0] for n in names} & {"pandas", "pyarrow", "boto3", "botocore", "numpy"}
@@ -96,7 +101,7 @@ def test_cli_prints_size_and_both_digests(builds, capsys, monkeypatch, tmp_path)
     monkeypatch.setattr(package, "build_all", lambda *_args: builds[0])
     assert package.main([]) == 0
     out = capsys.readouterr().out
-    size, hex_digest, b64_digest = package.digests(builds[0]["lambda/raw_wordpress_api.zip"])
+    size, hex_digest, b64_digest = package.digests(builds[0]["lambda/raw_ingest.zip"])
     assert f"{size:>9d}  {hex_digest}  {b64_digest}" in out
 
 
@@ -113,6 +118,32 @@ def test_wordpress_plugin_zip_is_the_plugin_folder(builds):
     assert sorted(names) == source
     assert "lakehouse-export/lakehouse-export.php" in names
     assert "lakehouse-export/uninstall.php" in names
+
+
+HOOKS_CODE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from lakehouse_common.raw_http import load_raw_hooks
+wordpress, music = load_raw_hooks("wordpress_api"), load_raw_hooks("music_library")
+print(",".join(wordpress.credential_fields), wordpress.describe_error(403, None, "", "https://s"))
+print(",".join(music.credential_fields), music.describe_error)
+"""
+
+
+def test_the_raw_lambda_finds_each_sources_hooks_from_the_zip_itself(builds, monkeypatch):
+    """raw_ingest.zip on sys.path, not extracted (zipimport, as the Lambda runtime loads it)."""
+    monkeypatch.delenv("LAKEHOUSE_SOURCES_DIR", raising=False)
+    out = subprocess.run(
+        [sys.executable, "-c", HOOKS_CODE, str(builds[0]["lambda/raw_ingest.zip"])],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout.splitlines()
+    assert out == [
+        "username,application_password user lacks the lakehouse_export capability on https://s (403)",
+        "username,password None",
+    ]
 
 
 CONTRACT_CODE = """

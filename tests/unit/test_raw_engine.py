@@ -10,7 +10,7 @@ import awswrangler as wr
 import pytest
 import urllib3
 
-from lakehouse_common import bronze, raw
+from lakehouse_common import bronze, raw, raw_http
 from lakehouse_common.contract import parse_contract
 
 ROWS = [{"id": number, "name": f"row {number}"} for number in range(1, 8)]
@@ -38,6 +38,11 @@ class _Api(BaseHTTPRequestHandler):
             body = {"items": chunk, "next": f"/body?offset={start + PER_PAGE}" if more else None}
         elif parts.path == "/cursor":
             body = {"data": chunk, "meta": {"next_cursor": str(start + PER_PAGE) if more else ""}}
+        elif parts.path == "/loop":
+            body, headers["Link"] = chunk, '</loop?offset=0>; rel="next"'
+        elif parts.path == "/forbidden":
+            self.send_error(403)
+            return
         elif parts.path == "/away":
             body, headers["Link"] = chunk, '<http://elsewhere.example/away?offset=3>; rel="next"'
         else:
@@ -68,7 +73,7 @@ def api():
 
 @pytest.fixture(scope="module")
 def get():
-    return raw.urllib3_get(urllib3.PoolManager(retries=False, timeout=5.0))
+    return raw_http.urllib3_get(urllib3.PoolManager(retries=False, timeout=5.0))
 
 
 @pytest.mark.parametrize(
@@ -82,7 +87,7 @@ def get():
     ids=["none", "next_link-header", "next_link-body-field", "cursor"],
 )
 def test_each_pagination_fetches_every_row_once(api, get, path, mode, options, pages):  # noqa: PLR0917
-    rows, fetched = raw.fetch(get, f"{api}{path}", mode, options)
+    rows, fetched = raw_http.fetch(get, f"{api}{path}", mode, options)
     assert rows == ROWS
     assert fetched == pages
 
@@ -90,7 +95,7 @@ def test_each_pagination_fetches_every_row_once(api, get, path, mode, options, p
 def test_wordpress_pagination_against_the_sample_plugin(get, wordpress_api):
     endpoints = wordpress_api.endpoints(per_page=10)
     for dataset, key in (("posts", "ID"), ("terms", "term_id")):
-        rows, pages = raw.fetch(get, endpoints[dataset], "wordpress", {})
+        rows, pages = raw_http.fetch(get, endpoints[dataset], "wordpress", {})
         assert sorted(rows, key=lambda row: row[key]) == sorted(
             wordpress_api.site[dataset], key=lambda row: row[key]
         )
@@ -101,7 +106,7 @@ def test_a_next_link_to_another_host_is_not_followed(api, get):
     with pytest.raises(
         raw.EndpointError, match=r"next page http://elsewhere.example/away\?\.\.\. is on another host"
     ):
-        raw.fetch(get, f"{api}/away", "next_link", {})
+        raw_http.fetch(get, f"{api}/away", "next_link", {})
 
 
 def test_cursor_pagination_needs_its_options():
@@ -112,8 +117,49 @@ def test_cursor_pagination_needs_its_options():
 
 
 def test_an_http_error_names_the_page_without_its_query(api, get):
-    with pytest.raises(raw.EndpointError, match=r"/missing\?\.\.\. answered HTTP 404"):
-        raw.fetch(get, f"{api}/missing?token=secret", "none", {})
+    with pytest.raises(raw.EndpointError, match=r"/missing\?\.\.\.\) page 1 answered HTTP 404"):
+        raw_http.fetch(get, f"{api}/missing?token=secret", "none", {})
+
+
+def test_a_pagination_that_repeats_a_page_is_stopped(api, get):
+    with pytest.raises(
+        raw.EndpointError, match=r"page 3: the pagination repeats a page; stopped after 2 pages"
+    ):
+        raw_http.fetch(get, f"{api}/loop", "next_link", {})
+
+
+@pytest.mark.parametrize(
+    ("path", "mode", "options"),
+    [
+        ("/link?token=t", "next_link", {}),
+        ("/body?token=t", "next_link", {"items": "items", "next_field": "next"}),
+        ("/cursor?token=t", "cursor", {"cursor_param": "cursor", "cursor_field": "meta.next_cursor"}),
+    ],
+    ids=["next_link-header", "next_link-body-field", "cursor"],
+)
+def test_out_of_time_stores_what_it_has_and_resumes_from_a_continuation(api, get, path, mode, options):
+    """One page per invocation: each stops with a continuation (JSON, without the configured
+    URL's query, where tokens travel) from which the next resumes; no row twice, none missing."""
+    endpoint = raw_http.Endpoint("items", f"{api}{path}", mode, options)
+    progress = raw_http.Progress(query=raw.start_query(mode))
+    rows, invocations, last = [], 0, False
+    while not last:
+        progress = raw_http.Progress.from_json(json.loads(json.dumps(progress.as_json())), "test")
+        assert "token" not in json.dumps(progress.as_json())
+        for chunk in raw_http.fetch_chunks(
+            get, endpoint, progress, max_bytes=1 << 20, out_of_time=lambda: True
+        ):
+            rows += json.loads(chunk.body())
+            last = chunk.last
+        invocations += 1
+    assert rows == ROWS and invocations == 3 == progress.pages
+
+
+def test_a_refusal_without_source_hooks_is_named_generically(api, get):
+    with pytest.raises(
+        raw.EndpointError, match=r"endpoint dataset \(.*/forbidden\) page 1 answered HTTP 403"
+    ):
+        raw_http.fetch(get, f"{api}/forbidden", "none", {})
 
 
 # ---- landing drops -------------------------------------------------------------------------------

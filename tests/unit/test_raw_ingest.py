@@ -7,8 +7,6 @@ import pytest
 import urllib3
 from raw_ingest import handler as raw_ingest
 
-from lakehouse_common import raw
-
 CONTRACT = {
     "source": "shop",
     "datasets": {
@@ -52,7 +50,7 @@ def invoke(lambda_aws, environ, run_id):
     return raw_ingest.run(
         {"ingest_date": "2026-11-17", "run_id": run_id},
         raw_ingest.load_settings(environ),
-        get=raw.urllib3_get(urllib3.PoolManager(retries=False, timeout=5.0)),
+        http=urllib3.PoolManager(retries=False, timeout=5.0),
         ssm=lambda_aws.ssm,
         s3=lambda_aws.s3,
         sns=lambda_aws.sns,

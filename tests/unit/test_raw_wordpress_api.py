@@ -1,35 +1,62 @@
-"""Raw Lambda against in-process moto and the sample WordPress API on a real local socket."""
+"""The WordPress source through the generic raw Lambda (raw_ingest, configured by
+sources/wordpress_api: its contract and raw hooks) against in-process moto and the sample
+WordPress API on a real local socket."""
 
 import json
+from pathlib import Path
 
 import pytest
 import urllib3
-from raw_wordpress_api import handler as raw
+from botocore.exceptions import ClientError
+from raw_ingest import handler as raw_ingest
 from wordpress_sample.server import Fault
+
+from lakehouse_common import raw, raw_http
+from lakehouse_common.contract import SOURCES_DIR_ENV, load_contract
 
 DATE = "2025-10-31"
 PARAMETER = "/lake-test/wordpress/endpoints"
 DATASETS = ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"]
+SOURCES = Path(__file__).resolve().parents[2] / "sources"
+CONTRACT = load_contract(SOURCES / "wordpress_api" / "contract.json")
+HOOKS = raw_http.load_raw_hooks("wordpress_api", {SOURCES_DIR_ENV: str(SOURCES)})
+
+
+def endpoint_datasets(lambda_aws):
+    """The datasets the test configured endpoints for (every dataset when there is no parameter):
+    the function fetches those, as an environment's DATASETS would say."""
+    try:
+        value = json.loads(lambda_aws.ssm.get_parameter(Name=PARAMETER)["Parameter"]["Value"])
+    except (ClientError, ValueError):
+        return CONTRACT.dataset_names
+    named = tuple(name for name in CONTRACT.dataset_names if isinstance(value, dict) and name in value)
+    return named or CONTRACT.dataset_names
 
 
 def settings(lambda_aws, **overrides):
     values = {
+        "contract": CONTRACT,
         "raw_bucket": lambda_aws.raw_bucket,
-        "source": "wordpress_api",
+        "datasets": endpoint_datasets(lambda_aws),
         "endpoints_parameter": PARAMETER,
         "failure_topic_arn": lambda_aws.topic_arn,
         "timeout_seconds": 0.5,
         "max_retries": 2,
         "backoff_seconds": 0.01,
+        "hooks": HOOKS,
     }
     values.update(overrides)
-    return raw.RawSettings(**values)
+    return raw_ingest.Settings(**values)
+
+
+def build_http(config):
+    return raw_http.build_http(config.timeout_seconds, config.max_retries, config.backoff_seconds)
 
 
 def run(lambda_aws, event, **overrides):
     config = settings(lambda_aws, **overrides)
-    return raw.run(
-        event, config, ssm=lambda_aws.ssm, s3=lambda_aws.s3, sns=lambda_aws.sns, http=raw.build_http(config)
+    return raw_ingest.run(
+        event, config, ssm=lambda_aws.ssm, s3=lambda_aws.s3, sns=lambda_aws.sns, http=build_http(config)
     )
 
 
@@ -112,7 +139,7 @@ def test_reused_run_id_fails_and_keeps_the_first_copy(lambda_aws, wordpress_api)
     before = lambda_aws.objects(lambda_aws.raw_bucket)
     wordpress_api.add_fault("terms", Fault(status=200, body=b'[{"term_id": 99}]'))
 
-    with pytest.raises(raw.RawIngestError, match="already exists"):
+    with pytest.raises(raw_ingest.RawIngestError, match="already exists"):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     assert lambda_aws.objects(lambda_aws.raw_bucket) == before
@@ -124,7 +151,9 @@ def test_endpoint_500_is_retried_then_fails_others_are_kept(lambda_aws, wordpres
     put_endpoints(lambda_aws, wordpress_api.endpoints(per_page=100))
     wordpress_api.add_fault("posts", Fault(status=500, times=None))
 
-    with pytest.raises(raw.RawIngestError, match=r"1 of 5 datasets failed: posts: .*too many 500 error"):
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"1 of 5 datasets failed: posts: .*too many 500 error"
+    ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
     assert len(wordpress_api.requests_for("posts")) == 3  # first try + HTTP_MAX_RETRIES=2
@@ -154,7 +183,9 @@ def test_timeout_is_retried_then_reported(lambda_aws, wordpress_api):
     put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms", 100)})
     wordpress_api.add_fault("terms", Fault(status=200, body=b"[]", delay=1.0, times=None))
 
-    with pytest.raises(raw.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"):
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"
+    ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"}, timeout_seconds=0.2, max_retries=1)
 
     assert len(wordpress_api.requests_for("terms")) == 2
@@ -166,7 +197,7 @@ def test_not_found_is_not_retried(lambda_aws, wordpress_api):
     put_endpoints(lambda_aws, {"terms": wordpress_api.base_url + "no_such_route"})
 
     with pytest.raises(
-        raw.RawIngestError, match=r"has no such route \(404\): is the lakehouse-export plugin"
+        raw_ingest.RawIngestError, match=r"has no such route \(404\): is the lakehouse-export plugin"
     ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
@@ -191,7 +222,7 @@ def test_bad_body_fails_and_leaves_earlier_runs_in_place(lambda_aws, wordpress_a
     before = lambda_aws.objects(lambda_aws.raw_bucket)
     wordpress_api.add_fault("posts", Fault(status=200, body=body))
 
-    with pytest.raises(raw.RawIngestError, match=f"posts: endpoint posts .*{cause}"):
+    with pytest.raises(raw_ingest.RawIngestError, match=f"posts: endpoint posts .*{cause}"):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-2"})
 
     after = lambda_aws.objects(lambda_aws.raw_bucket)
@@ -205,12 +236,14 @@ def test_row_count_different_from_x_wp_total_fails(lambda_aws, wordpress_api):
     wordpress_api.add_fault("terms", Fault(status=200, body=b'[{"term_id": 1}]', headers=headers))
     put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms", 100)})
 
-    with pytest.raises(raw.RawIngestError, match=r"announced 3 rows \(X-WP-Total\) but its 1 pages held 1"):
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"announced 3 rows \(X-WP-Total\) but its 1 pages held 1"
+    ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"})
 
 
 def test_missing_parameter_notifies_and_raises(lambda_aws):
-    with pytest.raises(raw.RawIngestError, match=r"configuration: .*ParameterNotFound"):
+    with pytest.raises(raw_ingest.RawIngestError, match=r"configuration: .*ParameterNotFound"):
         run(lambda_aws, {"ingest_date": DATE})
     [note] = lambda_aws.notifications()
     assert note["Subject"] == "raw_wordpress_api failed: configuration"
@@ -219,7 +252,7 @@ def test_missing_parameter_notifies_and_raises(lambda_aws):
 def test_bad_event_date_notifies_and_raises(lambda_aws, wordpress_api):
     put_endpoints(lambda_aws, wordpress_api.endpoints())
     with pytest.raises(
-        raw.RawIngestError, match="ingest_date must be a real YYYY-MM-DD date, got '2025-13-01'"
+        raw_ingest.RawIngestError, match="ingest_date must be a real YYYY-MM-DD date, got '2025-13-01'"
     ):
         run(lambda_aws, {"ingest_date": "2025-13-01"})
     assert lambda_aws.notifications()[0]["Subject"] == "raw_wordpress_api failed: configuration"
@@ -230,9 +263,11 @@ def test_handler_reads_its_environment(lambda_aws, wordpress_api, monkeypatch):
     monkeypatch.setenv("RAW_BUCKET", lambda_aws.raw_bucket)
     monkeypatch.setenv("ENDPOINTS_PARAMETER", PARAMETER)
     monkeypatch.setenv("FAILURE_TOPIC_ARN", lambda_aws.topic_arn)
-    monkeypatch.delenv("SOURCE_NAME", raising=False)
+    monkeypatch.setenv("SOURCE_NAME", "wordpress_api")
+    monkeypatch.setenv(SOURCES_DIR_ENV, str(SOURCES))
+    monkeypatch.setenv("DATASETS", "terms")
 
-    summary = raw.handler({}, None)  # defaults: today UTC, a generated run id
+    summary = raw_ingest.handler({}, None)  # defaults: today UTC, a generated run id
 
     [stored] = lambda_aws.objects(lambda_aws.raw_bucket)
     assert stored == key("terms", summary["run_id"]).replace(DATE, summary["ingest_date"])
@@ -240,33 +275,35 @@ def test_handler_reads_its_environment(lambda_aws, wordpress_api, monkeypatch):
 
 
 def test_handler_without_required_environment_names_it(lambda_aws, monkeypatch):
+    monkeypatch.setenv("SOURCE_NAME", "wordpress_api")
+    monkeypatch.setenv(SOURCES_DIR_ENV, str(SOURCES))
     monkeypatch.delenv("RAW_BUCKET", raising=False)
     with pytest.raises(ValueError, match="environment variable RAW_BUCKET is required"):
-        raw.handler({}, None)
+        raw_ingest.handler({}, None)
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
         ("not json", "is not valid JSON"),
-        ("[]", "must be a non-empty JSON object"),
+        ("[]", "must be a JSON object of dataset -> URL"),
         ('{"Posts": "https://x/"}', "dataset name 'Posts' must match"),
         ('{"posts": "ftp://x/"}', r"URL of 'posts' \(ftp://x/\) must be https"),
     ],
 )
 def test_parse_endpoints_rejects_bad_values(value, message):
     with pytest.raises(ValueError, match=message):
-        raw.parse_endpoints(value, "/p")
+        raw_http.parse_endpoints(value, "/p")
 
 
 def test_page_url_keeps_other_parameters():
-    assert raw.page_url("https://x/wp-json/a?per_page=100&page=1&b=2", 3) == (
+    assert raw.with_query("https://x/wp-json/a?per_page=100&page=1&b=2", "page", "3") == (
         "https://x/wp-json/a?per_page=100&b=2&page=3"
     )
 
 
 def test_http_pool_retries_timeouts_and_5xx_with_backoff(lambda_aws):
-    pool = raw.build_http(settings(lambda_aws, max_retries=4, backoff_seconds=0.5, timeout_seconds=7))
+    pool = build_http(settings(lambda_aws, max_retries=4, backoff_seconds=0.5, timeout_seconds=7))
     retry = pool.connection_pool_kw["retries"]
     assert isinstance(retry, urllib3.util.Retry)
     assert (retry.total, retry.read, retry.status, retry.backoff_factor) == (4, 4, 4, 0.5)
@@ -278,7 +315,7 @@ def test_storage_error_is_reported_per_dataset(lambda_aws, wordpress_api):
     put_endpoints(lambda_aws, {"terms": wordpress_api.url("terms", 100)})
 
     with pytest.raises(
-        raw.RawIngestError, match=r"terms: could not write s3://no-such-bucket/.*NoSuchBucket"
+        raw_ingest.RawIngestError, match=r"terms: could not write s3://no-such-bucket/.*NoSuchBucket"
     ):
         run(lambda_aws, {"ingest_date": DATE, "run_id": "run-1"}, raw_bucket="no-such-bucket")
     assert "NoSuchBucket" in lambda_aws.notifications()[0]["Message"]

@@ -4,23 +4,24 @@ the invocation runs out of time (in-process moto, the sample WordPress API on a 
 import json
 
 import pytest
-from raw_wordpress_api import handler as raw
+from raw_ingest import handler as raw_ingest
 from wordpress_sample.server import Fault
 
-from tests.unit.test_raw_wordpress_api import DATE, put_endpoints, settings
+from lakehouse_common import raw_http
+from tests.unit.test_raw_wordpress_api import DATE, build_http, put_endpoints, settings
 
 PART = "wordpress_api/{dataset}/ingest_date=" + DATE + "/run-1.part-{part:05d}.json"
 
 
 def invoke(lambda_aws, event, remaining=lambda: float("inf"), **overrides):
     config = settings(lambda_aws, **overrides)
-    return raw.run(
+    return raw_ingest.run(
         event,
         config,
         ssm=lambda_aws.ssm,
         s3=lambda_aws.s3,
         sns=lambda_aws.sns,
-        http=raw.build_http(config),
+        http=build_http(config),
         remaining_seconds=remaining,
     )
 
@@ -106,7 +107,7 @@ def test_a_malformed_continuation_is_refused_and_notified(lambda_aws, wordpress_
     event = {"ingest_date": DATE, "run_id": "run-1", "continuation": {"pending": {"posts": {}}}}
     try:
         invoke(lambda_aws, event)
-    except raw.RawIngestError as error:
+    except raw_ingest.RawIngestError as error:
         assert "continuation" in str(error) and "posts" in str(error)
     else:
         raise AssertionError("a continuation naming an unknown dataset must fail")
@@ -126,7 +127,7 @@ def test_a_malformed_continuation_is_refused_and_notified(lambda_aws, wordpress_
     ],
 )
 def test_attempts_are_cut_to_end_before_the_invocation(remaining, expected):
-    assert raw.attempt_budget(30.0, 3, remaining) == expected
+    assert raw_http.attempt_budget(30.0, 3, remaining) == expected
 
 
 def test_a_hanging_site_is_given_up_in_time_to_notify(lambda_aws, wordpress_api):
@@ -134,7 +135,9 @@ def test_a_hanging_site_is_given_up_in_time_to_notify(lambda_aws, wordpress_api)
     wordpress_api.add_fault("terms", Fault(status=200, body=b"[]", delay=3.0, times=None))
 
     # 19.5 s left: 4.5 s usable after the margin (backoff 0.01): attempts of 1 s, four of the six.
-    with pytest.raises(raw.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"):
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"terms: .*failed after retries: .*[Rr]ead timed out"
+    ):
         invoke(
             lambda_aws,
             {"ingest_date": DATE, "run_id": "run-1"},

@@ -5,10 +5,12 @@ import json
 
 import boto3
 import pytest
-from raw_wordpress_api import handler as raw
+from raw_ingest import handler as raw_ingest
 from wordpress_sample.server import Fault, WordPressApi
 
-from tests.unit.test_raw_wordpress_api import DATE, PARAMETER, put_endpoints, settings
+from lakehouse_common import raw, raw_http
+from lakehouse_common.contract import SOURCES_DIR_ENV
+from tests.unit.test_raw_wordpress_api import DATE, PARAMETER, SOURCES, build_http, put_endpoints, settings
 
 USER, PASSWORD = "lakehouse", "abcd EFGH 1234 ijkl MNOP 5678"
 SECRET = "lake-test/wordpress/credentials"
@@ -35,13 +37,13 @@ def store(secrets, value):
 
 def run(lambda_aws, secrets, event=None, **overrides):
     config = settings(lambda_aws, credentials_secret=SECRET, **overrides)
-    return raw.run(
+    return raw_ingest.run(
         event or {"ingest_date": DATE, "run_id": "run-1"},
         config,
         ssm=lambda_aws.ssm,
         s3=lambda_aws.s3,
         sns=lambda_aws.sns,
-        http=raw.build_http(config),
+        http=build_http(config),
         secrets=secrets,
     )
 
@@ -64,7 +66,9 @@ def test_sends_basic_auth_from_the_secret(lambda_aws, secrets, secured_api, word
 def test_secret_is_read_on_every_invocation(lambda_aws, secrets, secured_api):
     store(secrets, {"username": USER, "application_password": "old password"})
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
-    with pytest.raises(raw.RawIngestError, match=r"credentials rejected by http://127.0.0.1:\d+ \(401\)"):
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"credentials rejected by http://127.0.0.1:\d+ \(401\)"
+    ):
         run(lambda_aws, secrets)
     store(secrets, {"username": USER, "application_password": PASSWORD})  # rotated, no redeploy
     assert run(lambda_aws, secrets, {"ingest_date": DATE, "run_id": "run-2"})["failed"] == {}
@@ -73,14 +77,16 @@ def test_secret_is_read_on_every_invocation(lambda_aws, secrets, secured_api):
 def test_no_credentials_configured_names_it(lambda_aws, secured_api):
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
     config = settings(lambda_aws)
-    with pytest.raises(raw.RawIngestError, match=r"credentials required \(none configured\) by http://127"):
-        raw.run(
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=r"credentials required \(none configured\) by http://127"
+    ):
+        raw_ingest.run(
             {"ingest_date": DATE, "run_id": "r"},
             config,
             ssm=lambda_aws.ssm,
             s3=lambda_aws.s3,
             sns=lambda_aws.sns,
-            http=raw.build_http(config),
+            http=build_http(config),
         )
 
 
@@ -89,7 +95,7 @@ def test_403_names_the_capability(lambda_aws, secrets, secured_api, caplog):
     body = b'{"code":"rest_forbidden","message":"Sorry","data":{"status":403}}'
     secured_api.add_fault("terms", Fault(status=403, body=body))
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
-    with pytest.raises(raw.RawIngestError) as error:
+    with pytest.raises(raw_ingest.RawIngestError) as error:
         run(lambda_aws, secrets)
     assert "user lacks the lakehouse_export capability on http://127.0.0.1:" in str(error.value)
     assert len(secured_api.requests_for("terms")) == 1  # not retried
@@ -116,7 +122,9 @@ def test_bad_secret_is_a_configuration_error_naming_it(lambda_aws, secrets, secu
             value = " "
         store(secrets, value)
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
-    with pytest.raises(raw.RawIngestError, match=f"configuration: secret {SECRET} .*{message}") as error:
+    with pytest.raises(
+        raw_ingest.RawIngestError, match=f"configuration: secret {SECRET} .*{message}"
+    ) as error:
         run(lambda_aws, secrets)
     assert secured_api.requests_for("terms") == []
     notes = lambda_aws.notifications()
@@ -127,7 +135,7 @@ def test_bad_secret_is_a_configuration_error_naming_it(lambda_aws, secrets, secu
 def test_missing_secret(lambda_aws, secured_api):
     client = boto3.client("secretsmanager", region_name="eu-west-1")
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
-    with pytest.raises(raw.RawIngestError, match=f"secret {SECRET} does not exist"):
+    with pytest.raises(raw_ingest.RawIngestError, match=f"secret {SECRET} does not exist"):
         run(lambda_aws, client)
 
 
@@ -145,7 +153,7 @@ def test_missing_secret(lambda_aws, secured_api):
 def test_transport_rules_and_no_userinfo_anywhere(lambda_aws, secrets, url, message, caplog):
     store(secrets, {"username": USER, "application_password": PASSWORD})
     put_endpoints(lambda_aws, {"posts": url})
-    with pytest.raises(raw.RawIngestError, match=message) as error:
+    with pytest.raises(raw_ingest.RawIngestError, match=message) as error:
         run(lambda_aws, secrets)
     said = everything_said(lambda_aws, error.value, caplog)
     assert "s3cr3t-pw" not in said and "lakehouse:" not in said and PASSWORD not in said
@@ -153,9 +161,11 @@ def test_transport_rules_and_no_userinfo_anywhere(lambda_aws, secrets, url, mess
 
 def test_localhost_http_allowed_https_anywhere():
     for url in ("http://127.0.0.1:8080/x", "http://localhost/x", "https://blog.example.com/x"):
-        assert raw.transport_problem(url) is None
-    assert raw.redact("https://u:p@h:1/x?y=1") == "https://h:1/x?y=1"
-    assert "pw" not in repr(raw.Credentials("u", "pw"))
+        assert raw_http.transport_problem(url) is None
+    # Messages name a URL without userinfo and without its query (tokens travel there).
+    assert raw.redact("https://u:p@h:1/x?y=1") == "https://h:1/x?..."
+    assert raw_http.site_of("https://u:p@h:1/x?y=1") == "https://h:1"
+    assert "pw" not in repr(raw_http.Credentials("u", "pw"))
 
 
 def earlier_raw_run(lambda_aws, dataset="statistics_pages"):
@@ -209,7 +219,7 @@ def test_empty_full_snapshot_is_still_an_error(lambda_aws, secrets, secured_api)
     store(secrets, {"username": USER, "application_password": PASSWORD})
     secured_api.add_fault("terms", Fault(status=200, body=b"[]"))
     put_endpoints(lambda_aws, {"terms": secured_api.url("terms", 100)})
-    with pytest.raises(raw.RawIngestError, match="returned an empty array"):
+    with pytest.raises(raw_ingest.RawIngestError, match="returned an empty array"):
         run(lambda_aws, secrets, incremental_datasets=("statistics_pages",))
 
 
@@ -240,7 +250,7 @@ def test_backfill_from_the_workflow_input(lambda_aws, secrets, secured_api, word
 def test_bad_from_is_a_configuration_error(lambda_aws, secrets, secured_api, bad):
     store(secrets, {"username": USER, "application_password": PASSWORD})
     put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
-    with pytest.raises(raw.RawIngestError, match="configuration: event field 'from'"):
+    with pytest.raises(raw_ingest.RawIngestError, match="configuration: event field 'from'"):
         run(lambda_aws, secrets, {"ingest_date": DATE, "run_id": "r", "from": bad})
 
 
@@ -261,7 +271,8 @@ def test_rows_added_while_paging_fail_the_dataset(lambda_aws, secrets, secured_a
     )
     secured_api.add_fault("posts", Fault(status=200, body=page2, headers=headers))
     with pytest.raises(
-        raw.RawIngestError, match=r"changed while paging: X-WP-Total was \d+ on page 1 and \d+ on page 2"
+        raw_ingest.RawIngestError,
+        match=r"changed while paging: X-WP-Total was \d+ on page 1 and \d+ on page 2",
     ):
         run(lambda_aws, secrets)
     assert lambda_aws.objects(lambda_aws.raw_bucket) == {}
@@ -275,7 +286,7 @@ def test_no_wp_statistics_is_named(lambda_aws, secrets, secured_api):
     secured_api.add_fault("statistics_pages", Fault(status=501, body=body))
     put_endpoints(lambda_aws, {"statistics_pages": secured_api.url("statistics_pages", 100)})
     with pytest.raises(
-        raw.RawIngestError, match=r"has no WP Statistics \(501\): WP Statistics is not installed"
+        raw_ingest.RawIngestError, match=r"has no WP Statistics \(501\): WP Statistics is not installed"
     ):
         run(lambda_aws, secrets)
     assert len(secured_api.requests_for("statistics_pages")) == 1
@@ -283,14 +294,20 @@ def test_no_wp_statistics_is_named(lambda_aws, secrets, secured_api):
 
 def test_handler_reads_the_new_environment():
     env = {
+        "SOURCE_NAME": "wordpress_api",
+        SOURCES_DIR_ENV: str(SOURCES),
         "RAW_BUCKET": "b",
         "ENDPOINTS_PARAMETER": PARAMETER,
         "CREDENTIALS_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x",
         "INCREMENTAL_DATASETS": "statistics_pages",
         "LOOKBACK_DAYS": "3",
     }
-    loaded = raw.load_settings(env)
+    loaded = raw_ingest.load_settings(env)
     assert loaded.credentials_secret.endswith(":secret:x")
     assert loaded.incremental_datasets == ("statistics_pages",)
     assert loaded.lookback_days == 3
-    assert raw.load_settings({"RAW_BUCKET": "b", "ENDPOINTS_PARAMETER": "p"}).incremental_datasets == ()
+    # The source's hooks come with it: WordPress's secret holds an application password.
+    assert loaded.hooks.credential_fields == ("username", "application_password")
+    assert loaded.stage == "raw_wordpress_api"
+    minimal = {"SOURCE_NAME": "wordpress_api", SOURCES_DIR_ENV: str(SOURCES), "RAW_BUCKET": "b"}
+    assert raw_ingest.load_settings({**minimal, "ENDPOINTS_PARAMETER": "p"}).incremental_datasets == ()
