@@ -152,6 +152,8 @@ module "pipeline" {
   }
   # tracks merge by track_id (newest exported_at wins, removed drops the track); plays append.
   incremental = { datasets = module.contract.incremental_datasets }
+  # Drops need no credentials: no secret, and the raw function may not read one.
+  credentials = null
 
   storage = {
     bucket_names           = module.storage.bucket_names

@@ -118,7 +118,7 @@ resource "aws_ssm_parameter" "workflow_arn" {
 # Terraform state: an operator stores it with put-secret-value), or a secret the caller owns.
 # ---------------------------------------------------------------------------------------------
 resource "aws_secretsmanager_secret" "credentials" {
-  count = var.credentials.secret_arn == null ? 1 : 0
+  count = var.credentials != null && try(var.credentials.secret_arn, null) == null ? 1 : 0
   #checkov:skip=CKV2_AWS_57:A WordPress application password is issued and revoked in WordPress by a person; there is no API a rotation function could call.
 
   name                    = "${var.namespace}/${var.environment}/pipeline/${var.source_name}/credentials"
@@ -129,8 +129,24 @@ resource "aws_secretsmanager_secret" "credentials" {
 }
 
 locals {
-  credentials_secret_arn = var.credentials.secret_arn != null ? var.credentials.secret_arn : aws_secretsmanager_secret.credentials[0].arn
-  credentials_key_arn    = var.credentials.kms_key_arn != null ? var.credentials.kms_key_arn : var.storage.kms_key_arn
+  # null: the source has no credentials; its raw function gets no secret and no grant to read one.
+  credentials_secret_arn = var.credentials == null ? null : coalesce(try(var.credentials.secret_arn, null), try(aws_secretsmanager_secret.credentials[0].arn, null))
+  credentials_key_arn    = var.credentials == null ? null : coalesce(try(var.credentials.kms_key_arn, null), var.storage.kms_key_arn)
+  credentials_statements = var.credentials == null ? [] : [
+    {
+      sid        = "ReadCredentials"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [local.credentials_secret_arn]
+      conditions = []
+    },
+    {
+      # Secrets Manager decrypts the secret with the caller's permission, and only through it.
+      sid        = "DecryptCredentials"
+      actions    = ["kms:Decrypt"]
+      resources  = [local.credentials_key_arn]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${local.region}.amazonaws.com"] }]
+    },
+  ]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -174,13 +190,14 @@ module "raw_function" {
   kms_key_arn                    = var.notifications.kms_key_arn
   log_retention_days             = var.log_retention_days
   environment_variables = merge({
-    RAW_BUCKET             = local.buckets.raw
-    SOURCE_NAME            = var.source_name
-    ENDPOINTS_PARAMETER    = aws_ssm_parameter.endpoints.name
+    RAW_BUCKET           = local.buckets.raw
+    SOURCE_NAME          = var.source_name
+    ENDPOINTS_PARAMETER  = aws_ssm_parameter.endpoints.name
+    INCREMENTAL_DATASETS = join(",", var.incremental.datasets)
+    LOOKBACK_DAYS        = tostring(var.incremental.lookback_days)
+    FAILURE_TOPIC_ARN    = var.notifications.failure_topic_arn
+    }, var.credentials == null ? {} : {
     CREDENTIALS_SECRET_ARN = local.credentials_secret_arn
-    INCREMENTAL_DATASETS   = join(",", var.incremental.datasets)
-    LOOKBACK_DAYS          = tostring(var.incremental.lookback_days)
-    FAILURE_TOPIC_ARN      = var.notifications.failure_topic_arn
     }, var.landing == null ? {} : {
     LANDING_BUCKET = var.landing.bucket_name
     LANDING_PREFIX = var.landing.prefix
@@ -192,19 +209,6 @@ module "raw_function" {
         actions    = ["ssm:GetParameter"]
         resources  = [aws_ssm_parameter.endpoints.arn]
         conditions = []
-      },
-      {
-        sid        = "ReadCredentials"
-        actions    = ["secretsmanager:GetSecretValue"]
-        resources  = [local.credentials_secret_arn]
-        conditions = []
-      },
-      {
-        # Secrets Manager decrypts the secret with the caller's permission, and only through it.
-        sid        = "DecryptCredentials"
-        actions    = ["kms:Decrypt"]
-        resources  = [local.credentials_key_arn]
-        conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${local.region}.amazonaws.com"] }]
       },
       {
         sid        = "ListRawSource"
@@ -221,13 +225,15 @@ module "raw_function" {
       },
       {
         # A single-part PutObject under SSE-KMS needs a data key only; raw never reads S3
-        # objects, so kms:Decrypt on the data key is granted solely via Secrets Manager (above).
+        # objects but landing drops, so kms:Decrypt on the data key is granted only via Secrets
+        # Manager (credentials_statements) and via S3 for the landing prefixes (landing_statements).
         sid        = "LakehouseKeyEncrypt"
         actions    = ["kms:GenerateDataKey"]
         resources  = [var.storage.kms_key_arn]
         conditions = []
       },
     ],
+    local.credentials_statements,
     local.landing_statements,
     local.topic_statements,
   )

@@ -89,7 +89,7 @@ output "workflow_role_policy_json" {
 }
 
 output "credentials_secret_arn" {
-  description = "ARN of the Secrets Manager secret the raw function reads the source credentials from (created here unless credentials.secret_arn was given)."
+  description = "ARN of the Secrets Manager secret the raw function reads the source credentials from (created here unless credentials.secret_arn was given); null when credentials = null."
   value       = local.credentials_secret_arn
 }
 

@@ -82,7 +82,7 @@ variable "endpoints" {
 }
 
 variable "credentials" {
-  description = "Source credentials the raw function sends as HTTP Basic auth, read from Secrets Manager on every run (a rotated password needs no deploy). secret_arn = null: the module creates an empty secret encrypted with the data key; store its value with `aws secretsmanager put-secret-value` (README). Otherwise an existing secret's ARN, and the KMS key that encrypts it when that is not the data key."
+  description = "Source credentials the raw function sends as HTTP Basic auth, read from Secrets Manager on every run (a rotated password needs no deploy). secret_arn = null: the module creates an empty secret encrypted with the data key; store its value with `aws secretsmanager put-secret-value` (README). Otherwise an existing secret's ARN, and the KMS key that encrypts it when that is not the data key. credentials = null: the source needs none (landing drops, a public API): no secret, and the raw function may not read one."
   type = object({
     secret_arn  = optional(string)
     kms_key_arn = optional(string)
@@ -90,11 +90,11 @@ variable "credentials" {
   default = {}
 
   validation {
-    condition     = var.credentials.secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.credentials.secret_arn))
+    condition     = try(var.credentials.secret_arn, null) == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.credentials.secret_arn))
     error_message = "credentials.secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or null."
   }
   validation {
-    condition     = var.credentials.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$", var.credentials.kms_key_arn))
+    condition     = try(var.credentials.kms_key_arn, null) == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$", var.credentials.kms_key_arn))
     error_message = "credentials.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
   }
 }

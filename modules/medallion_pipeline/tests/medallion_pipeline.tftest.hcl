@@ -267,6 +267,26 @@ run "existing_secret_and_incremental_statistics" {
   }
 }
 
+run "a_source_without_credentials_gets_no_secret_and_no_grant" {
+  command = apply
+
+  variables {
+    credentials = null
+  }
+
+  assert {
+    condition     = length(aws_secretsmanager_secret.credentials) == 0 && output.credentials_secret_arn == null
+    error_message = "credentials = null: no secret is created and none is output"
+  }
+  assert {
+    condition = length([
+      for s in jsondecode(module.raw_function.role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "secretsmanager:GetSecretValue") || contains(["ReadCredentials", "DecryptCredentials"], s.Sid)
+    ]) == 0
+    error_message = "a source without credentials: the raw function may not read any secret or decrypt through Secrets Manager"
+  }
+}
+
 run "rejects_a_secret_arn_that_is_not_one" {
   command = plan
   variables {
