@@ -8,11 +8,11 @@ module "notifications" {
   environment = "dev"
 }
 
-module "raw_wordpress_api" {
+module "raw_function" {
   source = "../.."
 
   name              = "frugal-dev-raw-wordpress-api"
-  filename          = "${path.module}/../../../../dist/lambda/raw_wordpress_api.zip"
+  filename          = "${path.module}/../../../../dist/lambda/raw_ingest.zip"
   source_code_hash  = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" # filebase64sha256() of the built zip
   failure_topic_arn = module.notifications.failure_topic_arn
   kms_key_arn       = module.notifications.kms_key_arn
