@@ -42,7 +42,7 @@ module "pipeline" {
     kms_key_arn       = module.notifications.kms_key_arn
   }
   lambdas = {
-    raw    = { filename = "${local.dist}/lambda/raw_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "raw_ingest.handler.handler" }
+    raw    = { filename = "${local.dist}/lambda/raw_ingest.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "raw_ingest.handler.handler" }
     bronze = { filename = "${local.dist}/lambda/bronze_load.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", handler = "bronze_load.handler.handler" }
   }
   glue_scripts = {
