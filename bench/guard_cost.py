@@ -16,7 +16,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO_ROOT / "tools")]
 
-from asl_render import render  # noqa: E402
+from asl_render import DEFINITIONS, render  # noqa: E402
 
 PRICES = {
     "sfn_per_transition": 0.025 / 1000,  # Step Functions Standard
@@ -72,7 +72,6 @@ GUARD_VARS = {
     "price_per_dpu_hour": 0.44,
     "environment": "bench",
     "region": "eu-west-1",
-    "relay": False,
     "notice_source": "bench.glue-session-guard",
     "success_topic_arn": "arn:aws:sns:eu-west-1:123456789012:s",
     "failure_topic_arn": "arn:aws:sns:eu-west-1:123456789012:f",
@@ -87,7 +86,6 @@ SWEEPER_VARS = {
     "region": "eu-west-1",
     "account_id": "123456789012",
     "environment": "bench",
-    "relay": False,
     "notice_source": "bench.glue-session-guard",
 }
 
@@ -161,8 +159,8 @@ def session_costs(profile: Profile, transitions_per_session: int) -> dict[str, f
 
 
 def main() -> int:
-    guard = json.loads(render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", GUARD_VARS))
-    sweeper = json.loads(render(REPO_ROOT / "asl" / "glue_session_sweeper.asl.json", SWEEPER_VARS))
+    guard = json.loads(render(DEFINITIONS["glue_session_guard.asl.json"], GUARD_VARS))
+    sweeper = json.loads(render(DEFINITIONS["glue_session_sweeper.asl.json"], SWEEPER_VARS))
     stop_path = walk(guard, {"RouteOnStatus": "ListStatements", "Decide": "IsDryRun"})
     per_session = len(stop_path) + 2 * EXTRA_POLLS_PER_SESSION  # WaitBeforePoll + GetSession + Route
     sweep_path = walk(sweeper, {})  # no session due: Configure > ListSessions > GuardEach > MorePages > Done

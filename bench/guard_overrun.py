@@ -5,7 +5,7 @@ turns into code: a fixed Wait, then StopSession.)
 Runs on the local emulator (its own server on a free port) with simulated provisioning delays,
 at real time scale: lifetime 30 s as in the console build. For each delay, two sessions are created at the
 same moment; one is handled by the console build's state machine (Wait 30 s -> StopSession with
-Retry States.ALL 10 s x 3, backoff 2.0), the other by asl/glue_session_guard.asl.json with the
+Retry States.ALL 10 s x 3, backoff 2.0), the other by the guard module's glue_session_guard.asl.json with the
 module's default polling
 (back-off 2, 4, 8 s capped at 10 s, up to 40 polls). The bench polls GetSession every 0.25 s and
 records when each session was accepted for stopping (status STOPPING).
@@ -40,7 +40,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "bench")]
 
 import boto3  # noqa: E402
-from asl_render import render  # noqa: E402
+from asl_render import DEFINITIONS, render  # noqa: E402
 from guard_cost import GUARD_VARS  # noqa: E402
 from local_emulator.constants import REGION  # noqa: E402
 from local_emulator.env import client_env  # noqa: E402
@@ -116,7 +116,7 @@ def guard_definition(topic_arn: str, **overrides: Any) -> str:
         "failure_topic_arn": topic_arn,
         **overrides,
     }
-    return render(REPO_ROOT / "asl" / "glue_session_guard.asl.json", variables)
+    return render(DEFINITIONS["glue_session_guard.asl.json"], variables)
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO_ROOT / "tools"), str(REPO_ROOT / "tests" / "support")]
 
-from asl_render import render  # noqa: E402
+from asl_render import PIPELINE_DEFINITION, render  # noqa: E402
 from pipeline_template_values import DEFINITION_VARS  # noqa: E402 - the values the tests render
 
 PRICES = {
@@ -205,7 +205,7 @@ def model(scenario: Scenario, definition: dict[str, Any]) -> Scenario:
 
 
 def main() -> None:
-    definition = json.loads(render(REPO_ROOT / "asl" / "medallion_pipeline.asl.json", DEFINITION_VARS))
+    definition = json.loads(render(PIPELINE_DEFINITION, DEFINITION_VARS))
     console = model(
         Scenario(
             "console build's settings (10 x G.1X gold, 3 crawls/day, no DQ)",

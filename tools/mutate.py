@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-GUARD_ASL = "asl/glue_session_guard.asl.json"
-SWEEPER_ASL = "asl/glue_session_sweeper.asl.json"
+GUARD_ASL = "modules/glue_session_guard/modules/region/glue_session_guard.asl.json"
+SWEEPER_ASL = "modules/glue_session_guard/modules/region/glue_session_sweeper.asl.json"
 MODULE = "modules/glue_session_guard"
 ASL_TESTS = "tests/asl/test_glue_session_guard.py"
-RELAY_ASL = "asl/glue_session_guard_relay.asl.json"
+RELAY_ASL = "modules/glue_session_guard/modules/region/glue_session_guard_relay.asl.json"
 RELAY_TESTS = "tests/asl/test_glue_session_guard_relay.py"
 TF_TEST = f"tf:{MODULE}:tests/glue_session_guard.tftest.hcl"
 TF_VALIDATION = f"tf:{MODULE}:tests/validation.tftest.hcl"
@@ -369,8 +369,8 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         f"{MODULE}/modules/region/main.tf",
-        "relay                    = !local.home",
-        "relay                    = false",
+        "publish_via_event_bus = local.home ? null : {",
+        "publish_via_event_bus = true ? null : {",
         "another region's guard publishes to the home topics itself (Step Functions cannot)",
         (TF_TEST,),
     ),

@@ -504,45 +504,45 @@ locals {
     source_name                     = var.source_name
     raw_function_arn                = module.raw_function.arn
     bronze_function_arn             = module.bronze_function.arn
-    lambda_task_timeout_seconds     = tostring(var.lambdas.timeout + 30)
-    retry_interval_seconds          = tostring(var.workflow.retry_interval_seconds)
-    retry_max_attempts              = tostring(var.workflow.retry_max_attempts)
-    workflow_timeout_seconds        = tostring(var.workflow.timeout_seconds)
+    lambda_task_timeout_seconds     = var.lambdas.timeout + 30
+    retry_interval_seconds          = var.workflow.retry_interval_seconds
+    retry_max_attempts              = var.workflow.retry_max_attempts
+    workflow_timeout_seconds        = var.workflow.timeout_seconds
     bronze_database                 = local.dbs.bronze
     silver_database                 = local.dbs.silver
     gold_database                   = local.dbs.gold
     bronze_table_prefix             = local.table_prefix.bronze
     silver_table_prefix             = local.table_prefix.silver
     gold_table_prefix               = local.table_prefix.gold
-    bronze_table_count              = tostring(length(local.layer_datasets.bronze))
-    silver_table_count              = tostring(length(local.layer_datasets.silver))
-    gold_table_count                = tostring(length(local.layer_datasets.gold))
+    bronze_table_count              = length(local.layer_datasets.bronze)
+    silver_table_count              = length(local.layer_datasets.silver)
+    gold_table_count                = length(local.layer_datasets.gold)
     bronze_crawler_name             = module.crawler["bronze"].name
     silver_crawler_name             = module.crawler["silver"].name
     gold_crawler_name               = module.crawler["gold"].name
-    crawl_bronze                    = tostring(var.crawlers.every_run.bronze)
-    crawl_silver                    = tostring(var.crawlers.every_run.silver)
-    crawl_gold                      = tostring(var.crawlers.every_run.gold)
-    crawler_poll_seconds            = tostring(var.workflow.crawler_poll_seconds)
-    crawler_max_polls               = tostring(var.workflow.crawler_max_polls)
+    crawl_bronze                    = var.crawlers.every_run.bronze
+    crawl_silver                    = var.crawlers.every_run.silver
+    crawl_gold                      = var.crawlers.every_run.gold
+    crawler_poll_seconds            = var.workflow.crawler_poll_seconds
+    crawler_max_polls               = var.workflow.crawler_max_polls
     silver_job_name                 = module.silver_job.name
     gold_job_name                   = module.gold_job.name
-    silver_job_task_timeout_seconds = tostring(var.silver_job.timeout_minutes * 60 + 300)
-    gold_job_task_timeout_seconds   = tostring(var.gold_job.timeout_minutes * 60 + 900)
-    dq_gates = jsonencode([for d in local.dq_datasets : {
+    silver_job_task_timeout_seconds = var.silver_job.timeout_minutes * 60 + 300
+    gold_job_task_timeout_seconds   = var.gold_job.timeout_minutes * 60 + 900
+    dq_gates = [for d in local.dq_datasets : {
       dataset       = d
       table         = local.dq_table_names[d]
       ruleset_names = [aws_glue_data_quality_ruleset.silver[d].name]
       additional_data_sources = {
         for ref in local.dq_references[d] : ref => { GlueTable = { DatabaseName = local.dbs.silver, TableName = "${local.candidate_table_prefix}${ref}" } }
       }
-    }])
-    dq_max_concurrency   = tostring(var.data_quality.max_concurrency)
+    }]
+    dq_max_concurrency   = var.data_quality.max_concurrency
     dq_role_arn          = module.data_quality_role.arn
-    dq_number_of_workers = tostring(var.data_quality.number_of_workers)
-    dq_timeout_minutes   = tostring(var.data_quality.timeout_minutes)
-    dq_poll_seconds      = tostring(var.workflow.dq_poll_seconds)
-    dq_max_polls         = tostring(var.workflow.dq_max_polls)
+    dq_number_of_workers = var.data_quality.number_of_workers
+    dq_timeout_minutes   = var.data_quality.timeout_minutes
+    dq_poll_seconds      = var.workflow.dq_poll_seconds
+    dq_max_polls         = var.workflow.dq_max_polls
     success_topic_arn    = var.notifications.success_topic_arn
     failure_topic_arn    = var.notifications.failure_topic_arn
   }
@@ -567,7 +567,7 @@ module "workflow" {
   source = "../state_machine"
 
   name               = "${local.base}-pipeline"
-  definition_file    = "${path.module}/../../asl/medallion_pipeline.asl.json"
+  definition_file    = "${path.module}/definition.asl.json"
   definition_vars    = local.definition_vars
   policy_statements  = module.workflow_iam.statements
   log_retention_days = var.log_retention_days

@@ -19,7 +19,7 @@ output "workflow_policy_statements" {
 }
 
 output "definition_vars" {
-  description = "Values rendered into asl/medallion_pipeline.asl.json."
+  description = "Values rendered into the workflow definition (definition.asl.json)."
   value       = local.definition_vars
 }
 

@@ -4,7 +4,28 @@ data "aws_partition" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  definition = templatefile(var.definition_file, var.definition_vars)
+  # The definition file is valid JSON (jq, editors and the console open it). A placeholder that is
+  # a whole JSON string, "${name}", becomes the value's JSON (a number, list or object replaces
+  # the quotes too); one inside a longer string becomes the value's JSON-escaped text.
+  whole_placeholders  = replace(file(var.definition_file), "/\"\\$\\{([a-z_][a-z0-9_]*)\\}\"/", "$${jsonencode($1)}")
+  definition_template = replace(local.whole_placeholders, "/\\$\\{([a-z_][a-z0-9_]*)\\}/", "$${replace(jsonencode($1), \"/^\\\"|\\\"$/\", \"\")}")
+  rendered            = templatestring(local.definition_template, var.definition_vars)
+  # In a region whose notifications a relay publishes, each top-level SNS publish becomes an
+  # EventBridge event on the region's default bus carrying the same arguments as its detail.
+  relayed = {
+    for name, state in jsondecode(local.rendered).States : name => merge(state, {
+      Resource = "arn:aws:states:::events:putEvents"
+      Arguments = { Entries = [{
+        EventBusName = "default"
+        Source       = var.publish_via_event_bus.source
+        DetailType   = var.publish_via_event_bus.detail_type
+        Detail       = state.Arguments
+      }] }
+    }) if var.publish_via_event_bus != null && try(state.Resource, "") == "arn:aws:states:::sns:publish"
+  }
+  definition = length(local.relayed) == 0 ? local.rendered : jsonencode(merge(jsondecode(local.rendered), {
+    States = merge(jsondecode(local.rendered).States, local.relayed)
+  }))
 
   # Statements the caller declared, in IAM's JSON shape.
   declared_statements = [

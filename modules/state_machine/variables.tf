@@ -13,7 +13,7 @@ variable "name" {
 }
 
 variable "definition_file" {
-  description = "Path to the Amazon States Language file (asl/*.asl.json), rendered with templatefile()."
+  description = "Path to the Amazon States Language file (*.asl.json, kept in the calling module), valid JSON whose placeholders are rendered from definition_vars."
   type        = string
 
   validation {
@@ -23,9 +23,28 @@ variable "definition_file" {
 }
 
 variable "definition_vars" {
-  description = "Template variables for the ASL file ($${name} placeholders); values are strings, numbers are rendered as written."
-  type        = map(string)
+  description = "Values for the definition's placeholders, as an object: a placeholder that is a whole JSON string (\"$${name}\") takes the value's JSON (number, bool, list, object or string); one inside a longer string takes its text."
+  type        = any
   default     = {}
+
+  validation {
+    condition     = can(keys(var.definition_vars))
+    error_message = "definition_vars must be an object or map of placeholder name to value."
+  }
+}
+
+variable "publish_via_event_bus" {
+  description = "Send each top-level SNS publish of the definition as an EventBridge event on this region's default bus instead (detail = the publish's arguments), for a region whose notifications a relay elsewhere publishes. null publishes directly."
+  type = object({
+    source      = string
+    detail_type = string
+  })
+  default = null
+
+  validation {
+    condition     = var.publish_via_event_bus == null || try(length(var.publish_via_event_bus.source) > 0 && !startswith(var.publish_via_event_bus.source, "aws."), false)
+    error_message = "publish_via_event_bus.source must be a non-empty custom source (sources starting with \"aws.\" are reserved for AWS services)."
+  }
 }
 
 variable "policy_statements" {

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from asl_render import REPO_ROOT, render
+from asl_render import DEFINITIONS, render
 from iam_calls import PROBE, derive_calls
 from notifications import Inbox, subscribe_inbox
 
@@ -83,7 +83,7 @@ class AslHarness:
         return Inbox(self.sqs, self.emulator.client("sns"), topic.queue_url).drain(wait_seconds)
 
     def create_state_machine(self, name: str, asl_file: str, variables: dict[str, Any]) -> str:
-        definition = render(REPO_ROOT / "asl" / asl_file, variables)
+        definition = render(DEFINITIONS[asl_file], variables)
         grant_state_machine_role(self.emulator, name, json.loads(definition))
         return self.sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE_ARN)[
             "stateMachineArn"

@@ -45,7 +45,6 @@ def guard_vars(harness: Any, **overrides: Any) -> dict[str, Any]:
         "price_per_dpu_hour": 0.44,
         "environment": "test",
         "region": "eu-west-1",
-        "relay": False,
         "notice_source": "frugal-test.glue-session-guard",
         "success_topic_arn": success.arn,
         "failure_topic_arn": failure.arn,
@@ -93,7 +92,6 @@ def sweeper(harness: Any, name: str, guard_arn: str, *, min_age_seconds: int, pa
             "region": "eu-west-1",
             "account_id": "123456789012",
             "environment": "test",
-            "relay": False,
             "notice_source": "frugal-test.glue-session-guard",
         },
     )

@@ -1,8 +1,9 @@
 """Structure of asl/medallion_pipeline.asl.json as Terraform renders it (no emulator needed).
 
 Every Task has a timeout, retries only the transient errors of its service, and catches everything
-else into its own FailedAt<step> state, which leads to the single notify-failure state and a Fail
-(inside the quality gate's Map: to a Fail naming the dataset, which the Map catches into that path).
+else; the Catch itself records the step's name ($failed_step) on its way to the single
+notify-failure path and a Fail (inside the quality gate's Map: to a Fail naming the dataset, which
+the Map catches into that path).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from asl_render import REPO_ROOT, render
+from asl_render import PIPELINE_DEFINITION, render
 from pipeline_template_values import DEFINITION_VARS
 
 TRANSIENT = {
@@ -26,7 +27,7 @@ TRANSIENT = {
 
 @pytest.fixture(scope="module")
 def definition() -> dict[str, Any]:
-    return json.loads(render(REPO_ROOT / "asl" / "medallion_pipeline.asl.json", DEFINITION_VARS))
+    return json.loads(render(PIPELINE_DEFINITION, DEFINITION_VARS))
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,12 @@ def tasks(definition: dict[str, Any]) -> dict[str, Any]:
     return {n: s for level in levels(definition) for n, s in level["States"].items() if s["Type"] == "Task"}
 
 
+def describe_state(definition: dict[str, Any], name: str) -> str:
+    """Where a failure at `name` goes: the gate's own describe state inside the Map, else the pipeline's."""
+    gate = definition["States"]["SilverQuality"]["ItemProcessor"]["States"]
+    return "DescribeQualityFailure" if name in gate else "DescribeFailure"
+
+
 def test_every_task_has_timeout_retry_and_catch(definition):
     for name, state in tasks(definition).items():
         assert isinstance(state["TimeoutSeconds"], int) and state["TimeoutSeconds"] > 0, name
@@ -64,19 +71,29 @@ def test_every_task_has_timeout_retry_and_catch(definition):
         catch_all = state["Catch"][-1]
         assert catch_all["ErrorEquals"] == ["States.ALL"], name
         if name != "NotifyFailure":
-            assert catch_all["Next"] == f"FailedAt{name}", name
+            assert catch_all["Assign"] == {"failed_step": name}, name
+            assert catch_all["Next"] == describe_state(definition, name), name
 
 
-def test_failure_states_name_their_step_and_end_failed(states, gate):
-    failed_at = {n: s for n, s in states.items() if n.startswith("FailedAt")}
-    for name, state in failed_at.items():
-        assert state["Result"] == name.removeprefix("FailedAt") and state["Next"] == "DescribeFailure"
+def test_failure_states_name_their_step_and_end_failed(definition, states, gate):
+    # No state exists only to record a step name: the Catch (or the Pass raising a check's
+    # failure) assigns it, and every way into a describe state carries one.
+    assert not [n for level in levels(definition) for n in level["States"] if n.startswith("FailedAt")]
+    for level, describe in ((states, "DescribeFailure"), (gate, "DescribeQualityFailure")):
+        entries = [
+            (name, way)
+            for name, state in level.items()
+            for way in [state, *state.get("Catch", [])]
+            if way.get("Next") == describe
+        ]
+        assert entries, describe
+        for name, way in entries:
+            step = way.get("Assign", {}).get("failed_step")
+            assert isinstance(step, str) and step, (name, way)
+            assert step == name or level[name]["Type"] == "Pass", (name, step)
+        assert "$failed_step" in json.dumps(level[describe]), describe
     # Inside the gate a failure names its step and the dataset, then fails the iteration; the Map
     # catches that into the one notify-and-fail path.
-    inner_failed_at = {n: s for n, s in gate.items() if n.startswith("FailedAt")}
-    assert inner_failed_at
-    for name, state in inner_failed_at.items():
-        assert state["Result"] == name.removeprefix("FailedAt") and state["Next"] == "DescribeQualityFailure"
     assert "$.dataset" in gate["DescribeQualityFailure"]["Parameters"]["Cause.$"]
     assert gate["DescribeQualityFailure"]["Next"] == "GateErrorName"
     assert gate["RenameGateError"]["Parameters"]["Error"] == "DataQuality.StepFailed"
@@ -86,7 +103,12 @@ def test_failure_states_name_their_step_and_end_failed(states, gate):
         "CausePath": "$.gate_failure.Cause",
     }
     assert states["SilverQuality"]["Catch"] == [
-        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "FailedAtSilverQuality"}
+        {
+            "ErrorEquals": ["States.ALL"],
+            "ResultPath": "$.error",
+            "Assign": {"failed_step": "SilverQuality"},
+            "Next": "DescribeFailure",
+        }
     ]
     assert states["SilverQuality"]["Next"] == "PublishSilver"
     assert states["DescribeFailure"]["Next"] == "NotifyFailure"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from asl_render import REPO_ROOT, render
+from asl_render import DEFINITIONS, render
 from iam_calls import Call, derive_calls
 
 from bench.guard_cost import GUARD_VARS, SWEEPER_VARS
@@ -14,20 +14,24 @@ from bench.guard_cost import GUARD_VARS, SWEEPER_VARS
 ACCOUNT = "123456789012"
 
 
-def _calls(asl: str, variables: dict[str, object], region: str) -> set[Call]:
-    definition = json.loads(render(REPO_ROOT / "asl" / asl, variables))
+RELAYED = ("frugal-test.glue-session-guard", "Glue Session Guard Notification")
+
+
+def _calls(asl: str, variables: dict[str, object], region: str, relayed: bool = False) -> set[Call]:
+    definition = json.loads(render(DEFINITIONS[asl], variables, RELAYED if relayed else None))
     return derive_calls(definition, region, ACCOUNT)
 
 
 def test_other_region_guard_and_sweeper_put_events_on_their_regions_bus_only():
     bus = Call("events:PutEvents", f"arn:aws:events:eu-central-1:{ACCOUNT}:event-bus/default")
     guard = _calls(
-        "glue_session_guard.asl.json", {**GUARD_VARS, "relay": True, "region": "eu-central-1"}, "eu-central-1"
+        "glue_session_guard.asl.json", {**GUARD_VARS, "region": "eu-central-1"}, "eu-central-1", relayed=True
     )
     sweeper = _calls(
         "glue_session_sweeper.asl.json",
-        {**SWEEPER_VARS, "relay": True, "region": "eu-central-1"},
+        {**SWEEPER_VARS, "region": "eu-central-1"},
         "eu-central-1",
+        relayed=True,
     )
     assert bus in guard and bus in sweeper
     assert not [c for c in guard | sweeper if c.action == "sns:Publish"]

@@ -13,23 +13,22 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
 
 import pipeline_cost  # noqa: E402
-from asl_render import render  # noqa: E402
+from asl_render import DEFINITIONS, PIPELINE_DEFINITION, render  # noqa: E402
 
 RUNBOOK = (REPO / "docs" / "operations.md").read_text()
 
 
 def pipeline_steps():
-    definition = json.loads(
-        render(REPO / "asl" / "medallion_pipeline.asl.json", pipeline_cost.DEFINITION_VARS)
-    )
+    definition = json.loads(render(PIPELINE_DEFINITION, pipeline_cost.DEFINITION_VARS))
     states = definition["States"]
     caught = {name for name, state in states.items() if state.get("Catch")}
-    # A step is recorded either by the state that caught the error or by a Pass state that
-    # writes the step's name into $.failed_step.
+    # The failure path names the step its Catch (or the Pass that raises a check's failure)
+    # assigns to $failed_step.
     recorded = {
-        state["Result"]
+        assigned["Assign"]["failed_step"]
         for state in states.values()
-        if state.get("Type") == "Pass" and state.get("ResultPath") == "$.failed_step"
+        for assigned in [state, *state.get("Catch", [])]
+        if "failed_step" in assigned.get("Assign", {})
     }
     return sorted(caught | recorded)
 
@@ -37,7 +36,7 @@ def pipeline_steps():
 def guard_steps():
     steps = set()
     for name in ("glue_session_guard", "glue_session_sweeper", "glue_session_guard_relay"):
-        text = (REPO / "asl" / f"{name}.asl.json").read_text()
+        text = DEFINITIONS[f"{name}.asl.json"].read_text()
         steps |= set(re.findall(r"'step': '([A-Za-z]+)'", text))
     return sorted(steps)
 

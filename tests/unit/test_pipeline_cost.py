@@ -12,12 +12,12 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
 
 import pipeline_cost  # noqa: E402
-from asl_render import render  # noqa: E402
+from asl_render import PIPELINE_DEFINITION, render  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def definition():
-    return json.loads(render(REPO / "asl" / "medallion_pipeline.asl.json", pipeline_cost.DEFINITION_VARS))
+    return json.loads(render(PIPELINE_DEFINITION, pipeline_cost.DEFINITION_VARS))
 
 
 @pytest.mark.parametrize("crawled", [set(), {"bronze", "silver", "gold"}])

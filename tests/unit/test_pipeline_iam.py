@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asl_render import REPO_ROOT, TERRAFORM, render
+from asl_render import PIPELINE_DEFINITION, REPO_ROOT, TERRAFORM, render
 from iam_calls import Call, UnmappedTask
 from iam_checker import allowing_statements, check_applied, denied_calls, derive_calls, unused_grants
 from pipeline_template_values import (
@@ -74,7 +74,7 @@ def statements(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def definition() -> dict[str, Any]:
-    return json.loads(render(REPO_ROOT / "asl" / "medallion_pipeline.asl.json", DEFINITION_VARS))
+    return json.loads(render(PIPELINE_DEFINITION, DEFINITION_VARS))
 
 
 @pytest.fixture(scope="module")

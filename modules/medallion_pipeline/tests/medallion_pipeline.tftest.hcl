@@ -102,11 +102,11 @@ run "workflow_definition_wiring" {
   command = apply
 
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.RawIngest.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api"
+    condition     = jsondecode(output.workflow_definition).States.RawIngest.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api"
     error_message = "the raw step must invoke the raw function"
   }
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.RunSilverJob.Resource == "arn:aws:states:::glue:startJobRun.sync"
+    condition     = jsondecode(output.workflow_definition).States.RunSilverJob.Resource == "arn:aws:states:::glue:startJobRun.sync"
     error_message = "the silver job must run with .sync"
   }
   assert {
@@ -114,14 +114,14 @@ run "workflow_definition_wiring" {
     error_message = "jobs are named <namespace>-<environment>-<layer>-<source>"
   }
   assert {
-    condition     = output.definition_vars.bronze_crawler_name == "frugal-test-bronze-wordpress-api" && output.definition_vars.silver_table_count == "5" && output.definition_vars.gold_table_count == "1"
+    condition     = output.definition_vars.bronze_crawler_name == "frugal-test-bronze-wordpress-api" && output.definition_vars.silver_table_count == 5 && output.definition_vars.gold_table_count == 1
     error_message = "crawler names and expected table counts must be rendered"
   }
   assert {
-    condition = jsondecode(output.definition_vars.dq_gates) == [
+    condition = output.definition_vars.dq_gates == [
       { dataset = "posts", table = "candidate_posts", ruleset_names = ["frugal-test-silver-wordpress-api-posts-quality"], additional_data_sources = {} },
       { dataset = "statistics_pages", table = "candidate_statistics_pages", ruleset_names = ["frugal-test-silver-wordpress-api-statistics-pages-quality"], additional_data_sources = {} },
-    ] && output.definition_vars.crawl_bronze == "false"
+    ] && output.definition_vars.crawl_bronze == false
     error_message = "one quality gate per gated dataset (its candidate table and its own ruleset); crawls only when needed by default"
   }
   assert {
@@ -137,18 +137,18 @@ run "workflow_definition_wiring" {
     error_message = "one ruleset name per gated dataset"
   }
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.ItemsPath == "$.quality_gates" && jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.LoadQualityGates.Result == jsondecode(output.definition_vars.dq_gates)
+    condition     = jsondecode(output.workflow_definition).States.SilverQuality.ItemsPath == "$.quality_gates" && jsondecode(output.workflow_definition).States.LoadQualityGates.Result == output.definition_vars.dq_gates
     error_message = "the quality map iterates over every gate"
   }
   assert {
     condition = [
       for s in ["RunSilverJob", "PublishSilver"] :
-      jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States[s].Parameters.Arguments["--stage"]
+      jsondecode(output.workflow_definition).States[s].Parameters.Arguments["--stage"]
     ] == ["write", "publish"]
     error_message = "the workflow writes silver candidates, then publishes them"
   }
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.Next == "PublishSilver"
+    condition     = jsondecode(output.workflow_definition).States.SilverQuality.Next == "PublishSilver"
     error_message = "publish only after the quality gate passed"
   }
   assert {
@@ -576,7 +576,7 @@ run "referential_integrity_reads_the_referenced_candidate" {
   }
 
   assert {
-    condition = jsondecode(output.definition_vars.dq_gates) == [{
+    condition = output.definition_vars.dq_gates == [{
       dataset                 = "statistics_pages"
       table                   = "candidate_statistics_pages"
       ruleset_names           = ["frugal-test-silver-wordpress-api-statistics-pages-quality"]
@@ -591,7 +591,7 @@ run "referential_integrity_reads_the_referenced_candidate" {
     error_message = "the evaluation role reads the gated and the referenced candidates, nothing else"
   }
   assert {
-    condition     = jsondecode(templatefile("../../asl/medallion_pipeline.asl.json", output.definition_vars)).States.SilverQuality.ItemProcessor.States.StartSilverQualityRun.Parameters["AdditionalDataSources.$"] == "$.additional_data_sources"
+    condition     = jsondecode(output.workflow_definition).States.SilverQuality.ItemProcessor.States.StartSilverQualityRun.Parameters["AdditionalDataSources.$"] == "$.additional_data_sources"
     error_message = "the evaluation run must receive the gate's additional data sources"
   }
 }

@@ -175,3 +175,73 @@ run "naming_rejects_an_uppercase_name" {
   }
   expect_failures = [var.name]
 }
+
+run "placeholders_take_their_values_json" {
+  command = apply
+
+  variables {
+    definition_file = "tests/fixtures/notify.asl.json"
+    definition_vars = {
+      topic_arn       = "arn:aws:sns:eu-west-1:123456789012:frugal-test-success"
+      timeout_seconds = 30
+      label           = "unit \"quoted\""
+      config          = { waits = [5, 10], dry_run = true }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Notify.TimeoutSeconds == 30 && jsondecode(aws_sfn_state_machine.this.definition).States.Configure.Assign.cfg == { waits = [5, 10], dry_run = true }
+    error_message = "a whole-string placeholder must take the value's JSON (a number, an object), not its text"
+  }
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Notify.Arguments.TopicArn == "arn:aws:sns:eu-west-1:123456789012:frugal-test-success" && jsondecode(aws_sfn_state_machine.this.definition).States.Notify.Resource == "arn:aws:states:::sns:publish"
+    error_message = "without publish_via_event_bus the definition publishes to its topic"
+  }
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).Comment == "Test fixture for the state_machine module (unit \"quoted\"): typed placeholders and relayed notifications."
+    error_message = "a placeholder inside a string takes the value's text, escaped so the definition stays JSON"
+  }
+}
+
+run "publish_via_event_bus_sends_each_publish_as_an_event" {
+  command = apply
+
+  variables {
+    definition_file = "tests/fixtures/notify.asl.json"
+    definition_vars = {
+      topic_arn       = "arn:aws:sns:eu-west-1:123456789012:frugal-test-success"
+      timeout_seconds = 30
+      label           = "unit"
+      config          = { waits = [5] }
+    }
+    publish_via_event_bus = { source = "frugal-test.notices", detail_type = "Test Notification" }
+  }
+
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.this.definition).States.Notify.Resource == "arn:aws:states:::events:putEvents" && jsondecode(aws_sfn_state_machine.this.definition).States.Notify.Arguments == {
+      Entries = [{
+        EventBusName = "default"
+        Source       = "frugal-test.notices"
+        DetailType   = "Test Notification"
+        Detail = {
+          TopicArn = "arn:aws:sns:eu-west-1:123456789012:frugal-test-success"
+          Message  = "{% 'hello from unit after ' & $string($cfg.waits[0]) & ' s' %}"
+        }
+      }]
+    }
+    error_message = "each SNS publish must become an event on the default bus whose detail is the publish's arguments"
+  }
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Notify.TimeoutSeconds == 30 && jsondecode(aws_sfn_state_machine.this.definition).States.Configure.Assign.cfg == { waits = [5] }
+    error_message = "everything but the publish is left as rendered"
+  }
+}
+
+run "rejects_an_aws_event_source" {
+  command = plan
+
+  variables {
+    publish_via_event_bus = { source = "aws.states", detail_type = "Test Notification" }
+  }
+  expect_failures = [var.publish_via_event_bus]
+}

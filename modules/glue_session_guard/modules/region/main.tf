@@ -12,10 +12,12 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
-  asl_dir    = "${path.module}/../../../../asl"
 
-  home   = local.region == var.guard.home_region
-  frugal = var.guard.profile == "frugal"
+  home = local.region == var.guard.home_region
+  # Outside the home region the guard and sweeper send their notifications as events, which the
+  # home region's relay publishes to the topics.
+  publish_via_event_bus = local.home ? null : { source = var.guard.notice_source, detail_type = "Glue Session Guard Notification" }
+  frugal                = var.guard.profile == "frugal"
   # Regional names are per region in AWS, but IAM roles and alarm lists are read account-wide:
   # other regions carry their short code (frugal-prod-euc1-glue-session-guard). The home region
   # keeps the unqualified names it had before regions existed, so upgrades replace nothing.
@@ -113,7 +115,7 @@ module "guard" {
   source = "../../../state_machine"
 
   name            = "${local.name_prefix}-glue-session-guard"
-  definition_file = "${local.asl_dir}/glue_session_guard.asl.json"
+  definition_file = "${path.module}/glue_session_guard.asl.json"
   definition_vars = {
     stop_policy              = local.d.stop_policy
     lifetime_seconds         = local.d.lifetime_seconds
@@ -127,17 +129,17 @@ module "guard" {
     exempt_tag_value         = local.d.exempt_tag_value
     owner_tag_key            = local.d.owner_tag_key
     max_workers              = local.d.max_workers
-    allowed_worker_types     = jsonencode(local.d.allowed_worker_types)
+    allowed_worker_types     = local.d.allowed_worker_types
     max_idle_timeout_minutes = local.d.max_idle_timeout_minutes
     require_connection       = local.d.require_connection
     price_per_dpu_hour       = local.d.price_per_dpu_hour
     environment              = var.guard.environment
     region                   = local.region
-    relay                    = !local.home
     notice_source            = var.guard.notice_source
     success_topic_arn        = var.guard.topics.success_topic_arn
     failure_topic_arn        = var.guard.topics.failure_topic_arn
   }
+  publish_via_event_bus = local.publish_via_event_bus
   policy_statements = concat([
     {
       sid       = "InspectAndStopSessions"
@@ -156,7 +158,7 @@ module "sweeper" {
   source = "../../../state_machine"
 
   name            = "${local.name_prefix}-glue-session-sweeper"
-  definition_file = "${local.asl_dir}/glue_session_sweeper.asl.json"
+  definition_file = "${path.module}/glue_session_sweeper.asl.json"
   definition_vars = {
     min_age_seconds         = local.d.first_check_seconds
     page_size               = var.guard.sweeper.page_size
@@ -167,9 +169,9 @@ module "sweeper" {
     region                  = local.region
     account_id              = local.account_id
     environment             = var.guard.environment
-    relay                   = !local.home
     notice_source           = var.guard.notice_source
   }
+  publish_via_event_bus = local.publish_via_event_bus
   policy_statements = concat([
     {
       # ListSessions supports no resource-level permissions (Service Authorization Reference,
@@ -516,7 +518,7 @@ module "relay" {
   count  = local.relay ? 1 : 0
 
   name            = "${local.name_prefix}-glue-guard-relay"
-  definition_file = "${local.asl_dir}/glue_session_guard_relay.asl.json"
+  definition_file = "${path.module}/glue_session_guard_relay.asl.json"
   definition_vars = {
     notice_source     = var.guard.notice_source
     home_region       = local.region
