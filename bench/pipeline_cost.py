@@ -5,7 +5,7 @@ The console build (the same pipeline clicked together by hand in one account, wh
 repository turns into code) measured about $0.17/day ("Each ruleset now costs around $0.17 a
 day"; crawlers $0.06 of it, $0.02 each). This models one run at the console build's data volume
 (five small WordPress tables, a few MB) with its settings and with ours, and says which
-choice saved what. State transitions are counted by walking the rendered asl/medallion_pipeline
+choice saved what. State transitions are counted by walking the rendered medallion_pipeline
 definition along the path a normal run takes (each step checked against the definition's own
 Next/Default/Choices), so the count follows the definition when it changes.
 

@@ -107,7 +107,7 @@ run "rejects_wildcard_actions" {
 run "rejects_missing_definition_file" {
   command = plan
   variables {
-    definition_file = "asl/does-not-exist.asl.json"
+    definition_file = "tests/fixtures/does-not-exist.asl.json"
   }
   expect_failures = [var.definition_file]
 }
