@@ -1,4 +1,4 @@
-"""The home region's relay (asl/glue_session_guard_relay.asl.json) on the emulator's interpreter:
+"""The home region's relay (glue_session_guard_relay.asl.json in the guard module) on the emulator:
 it publishes the other regions' notices to the guard's own topics only, turns their alarms going
 into ALARM into failure notifications, ignores the home region's alarms (they have actions), and
 reports anything else as a failure."""

@@ -1,4 +1,4 @@
-"""asl/medallion_pipeline.asl.json executed on the emulator's interpreter.
+"""The pipeline workflow (modules/medallion_pipeline/definition.asl.json) on the emulator.
 
 Real Glue crawlers, jobs (.sync), catalog, data-quality runs and SNS topics on the emulator; the
 two Lambda functions are deployed as real functions whose handler echoes the payload (the workflow

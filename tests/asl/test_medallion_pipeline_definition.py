@@ -1,4 +1,4 @@
-"""Structure of asl/medallion_pipeline.asl.json as Terraform renders it (no emulator needed).
+"""Structure of modules/medallion_pipeline/definition.asl.json as the module renders it (no emulator needed).
 
 Every Task has a timeout, retries only the transient errors of its service, and catches everything
 else; the Catch itself records the step's name ($failed_step) on its way to the single
