@@ -1,7 +1,7 @@
 """The medallion workflow role allows exactly the calls its definition makes, on exactly their ARNs.
 
-The calls are derived from the definition as Terraform renders it (tools/asl_render runs
-templatefile), the statements from modules/medallion_pipeline/workflow_iam applied offline with
+The calls are derived from the definition as the state_machine module renders it (tools/asl_render
+renders it the same way), the statements from modules/medallion_pipeline/workflow_iam applied offline with
 Terraform (it has no provider). Every Task state maps to the IAM actions Step Functions performs for
 it (AWS "IAM policies for integrated services": `.sync` Glue jobs also poll GetJobRun and GetJobRuns
 and stop with BatchStopJobRun; a role without GetJobRun leaves a .sync task failing on every
