@@ -14,6 +14,10 @@ compression level, no __pycache__/*.pyc.
     dist/glue/lakehouse_common-<version>-py3-none-any.whl
                                       --extra-py-files for Glue Python shell 3.9 (wheels only; the
                                       same two packages)
+    dist/glue/silver_hooks.zip        only with --hooks-dir: the team's silver hook modules (every
+                                      *.py and package of those folders at the zip's root), the
+                                      silver job's second --extra-py-files entry (medallion_pipeline
+                                      glue_scripts.silver_hooks) so `--hooks_module <name>` imports
     dist/wordpress/lakehouse-export.zip
                                       the WordPress plugin (wordpress_plugin/lakehouse-export/),
                                       installable through Plugins > Add New > Upload Plugin; built
@@ -30,10 +34,10 @@ field.
 own folders without editing this one:
 
     python tools/package.py --sources-dir my_product/sources --lambda-dir lambda_src \
-        --glue-dir my_product/glue_jobs --out my_product/dist
+        --glue-dir my_product/glue_jobs --hooks-dir my_product/hooks --out my_product/dist
 
-(--sources-dir, --lambda-dir and --glue-dir may be repeated; a team's build leaves the WordPress
-plugin out). Other code calls `build_all(out_dir, folders)`.
+(--sources-dir, --lambda-dir, --glue-dir and --hooks-dir may be repeated; a team's build leaves the
+WordPress plugin out). Other code calls `build_all(out_dir, folders)`.
 """
 
 from __future__ import annotations
@@ -97,6 +101,13 @@ class Folders:
     lambdas: Tuple[Path, ...] = (LAMBDA_SRC,)  # <dir>/<name>/handler.py -> lambda/<name>.zip
     glue: Tuple[Path, ...] = (GLUE_JOBS,)  # <dir>/*.py -> glue/<script>.py
     wordpress_plugin: Optional[Path] = WORDPRESS_PLUGIN  # None: no plugin zip
+    hooks: Tuple[Path, ...] = ()  # <dir>/<module>.py or <dir>/<package>/ -> glue/silver_hooks.zip
+
+
+HOOKS_ZIP = "silver_hooks.zip"
+# Names the job already imports from lakehouse_common.zip: a hook module of the same name would
+# shadow them (or be shadowed), depending on the order of --extra-py-files.
+RESERVED_HOOK_NAMES = frozenset({"lakehouse_common", BUNDLE_PACKAGE})
 
 
 def package_files(package_dir: Path, arc_prefix: str) -> Entries:
@@ -240,6 +251,34 @@ def plugin_entries(plugin: Path = WORDPRESS_PLUGIN) -> Entries:
     return entries
 
 
+def hook_entries(hooks_dirs: Sequence[Path]) -> Entries:
+    """Every top-level module (*.py) and package (a folder with __init__.py) of the hook folders, at
+    the zip's root so `importlib.import_module("<name>")` finds it on --extra-py-files."""
+    entries: Entries = []
+    found: Dict[str, Path] = {}
+    for hooks_dir in map(Path, hooks_dirs):
+        if not hooks_dir.is_dir():
+            raise ValueError(f"{hooks_dir}: hooks folder not found")
+        for path in sorted(hooks_dir.iterdir()):
+            if path.name.startswith((".", "_")):  # caches, dotfiles, a stray __init__.py
+                continue
+            if path.is_file() and path.suffix == ".py":
+                name, files = path.stem, [(path.name, path.read_bytes())]
+            elif path.is_dir() and (path / "__init__.py").is_file():
+                name, files = path.name, package_files(path, path.name)
+            else:
+                continue
+            if name in RESERVED_HOOK_NAMES:
+                raise ValueError(f"{path}: hook module {name!r} would clash with the shared package's {name}")
+            if name in found:
+                raise ValueError(f"hook module {name!r} is in both {found[name]} and {hooks_dir}")
+            found[name] = hooks_dir
+            entries.extend(files)
+    if not entries:
+        raise ValueError(f"{', '.join(map(str, hooks_dirs))}: no hook module (*.py or package) found")
+    return entries
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -251,11 +290,13 @@ def build_all(out_dir: Path = REPO / "dist", folders: Folders = Folders()) -> Di
     """Build every artifact; return {path relative to out_dir: absolute path}.
 
     Keys look like "lambda/raw_ingest.zip", "glue/silver.py",
-    "glue/lakehouse_common.zip", "wordpress/lakehouse-export.zip". out_dir/lambda, out_dir/glue
+    "glue/lakehouse_common.zip", "glue/silver_hooks.zip" (with hook folders),
+    "wordpress/lakehouse-export.zip". out_dir/lambda, out_dir/glue
     and out_dir/wordpress are rebuilt from scratch so a deleted source leaves no stale artifact
-    behind. Contracts are validated before anything is written.
+    behind. Contracts and hook folders are checked before anything is written.
     """
     contracts = contract_entries(folders.sources)
+    hooks = hook_entries(folders.hooks) if folders.hooks else []
     names = lambda_dirs(folders)
     scripts: Dict[str, Path] = {}
     for glue_dir in folders.glue:
@@ -282,6 +323,8 @@ def build_all(out_dir: Path = REPO / "dist", folders: Folders = Folders()) -> Di
     built[f"glue/{wheel_name}"] = _write(
         out_dir / "glue" / wheel_name, zip_bytes(wheel_entries(version, contracts))
     )
+    if hooks:
+        built[f"glue/{HOOKS_ZIP}"] = _write(out_dir / "glue" / HOOKS_ZIP, zip_bytes(hooks))
     if folders.wordpress_plugin is not None:
         built["wordpress/lakehouse-export.zip"] = _write(
             out_dir / "wordpress" / "lakehouse-export.zip",
@@ -305,15 +348,23 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> Tuple[Path, Folders]:
     parser.add_argument("--sources-dir", action="append", type=Path, help="folder of <source>/contract.json")
     parser.add_argument("--lambda-dir", action="append", type=Path, help="folder of <name>/handler.py")
     parser.add_argument("--glue-dir", action="append", type=Path, help="folder of Glue job scripts (*.py)")
+    parser.add_argument(
+        "--hooks-dir",
+        action="append",
+        type=Path,
+        help="folder of silver hook modules (<name>.py or <name>/__init__.py) -> glue/silver_hooks.zip",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "dist", help="output folder (default: dist/)")
     args = parser.parse_args(argv)
+    hooks = tuple(args.hooks_dir or ())
     if not (args.sources_dir or args.lambda_dir or args.glue_dir):
-        return args.out, Folders()
+        return args.out, Folders(hooks=hooks)
     return args.out, Folders(
         sources=tuple(args.sources_dir or ()),
         lambdas=tuple(args.lambda_dir or ()),
         glue=tuple(args.glue_dir or ()),
         wordpress_plugin=None,
+        hooks=hooks,
     )
 
 

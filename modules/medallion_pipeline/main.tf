@@ -305,6 +305,9 @@ locals {
     kms_key_arn = var.storage.kms_key_arn
   }
   job_topic_statements = [for s in local.topic_statements : { sid = s.sid, actions = s.actions, resources = s.resources }]
+  # A team's silver hook package rides the same --extra-py-files as the shared package.
+  silver_hooks          = var.glue_scripts.silver_hooks
+  silver_extra_py_files = concat([var.glue_scripts.common_package], local.silver_hooks == null ? [] : [local.silver_hooks.package])
 }
 
 module "silver_job" {
@@ -314,7 +317,7 @@ module "silver_job" {
   description      = "Silver: bronze ${var.source_name} -> cleaned current snapshot (Python shell)"
   job_type         = "pythonshell"
   script_path      = var.glue_scripts.silver
-  extra_py_files   = [var.glue_scripts.common_package]
+  extra_py_files   = local.silver_extra_py_files
   artifacts        = local.artifacts
   capacity         = { max_capacity = var.silver_job.max_capacity }
   execution_class  = "STANDARD"
@@ -337,6 +340,7 @@ module "silver_job" {
     },
     # Incremental datasets: silver merges each increment into the previous snapshot by key.
     length(var.incremental.datasets) == 0 ? {} : { "--merge_datasets" = join(",", var.incremental.datasets) },
+    local.silver_hooks == null ? {} : { "--hooks_module" = local.silver_hooks.module },
   var.silver_job.arguments)
   data_access = {
     read = [{ bucket_arn = local.arns.bronze, prefix = local.source_prefix }]

@@ -205,12 +205,25 @@ variable "lambdas" {
 }
 
 variable "glue_scripts" {
-  description = "Built Glue artifacts: the silver and gold scripts and the shared package zip (tools/package.py -> dist/glue/)."
+  description = "Built Glue artifacts: the silver and gold scripts and the shared package zip (tools/package.py -> dist/glue/). silver_hooks: a team's silver hook package (tools/package.py --hooks-dir -> dist/glue/silver_hooks.zip) and the module in it whose silver_transform(frame, dataset) the silver job runs; the package becomes the silver job's second --extra-py-files entry and module its --hooks_module. null: no hook."
   type = object({
     silver         = string
     gold           = string
     common_package = string
+    silver_hooks = optional(object({
+      package = string
+      module  = string
+    }))
   })
+
+  validation {
+    condition     = var.glue_scripts.silver_hooks == null || try(can(regex("\\.(zip|whl)$", var.glue_scripts.silver_hooks.package)) && basename(var.glue_scripts.silver_hooks.package) != basename(var.glue_scripts.common_package), false)
+    error_message = "glue_scripts.silver_hooks.package must be a .zip or .whl (tools/package.py --hooks-dir builds glue/silver_hooks.zip) whose file name differs from common_package's (both are uploaded beside the script)."
+  }
+  validation {
+    condition     = var.glue_scripts.silver_hooks == null || try(can(regex("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$", var.glue_scripts.silver_hooks.module)) && !contains(["lakehouse_common", "lakehouse_contracts"], split(".", var.glue_scripts.silver_hooks.module)[0]), false)
+    error_message = "glue_scripts.silver_hooks.module must be an importable Python module name in the hooks package (for example music_hooks or team.hooks), not one of the shared package's (lakehouse_common, lakehouse_contracts)."
+  }
 }
 
 variable "silver_job" {
@@ -221,6 +234,11 @@ variable "silver_job" {
     arguments       = optional(map(string), {})
   })
   default = {}
+
+  validation {
+    condition     = var.glue_scripts.silver_hooks == null || !contains(keys(var.silver_job.arguments), "--hooks_module")
+    error_message = "silver_job.arguments must not set --hooks_module when glue_scripts.silver_hooks is set (silver_hooks.module is the job's --hooks_module)."
+  }
 }
 
 variable "gold_job" {

@@ -260,3 +260,67 @@ def test_a_contract_error_fails_the_build_naming_file_and_field(tmp_path, capsys
     assert "team/sources/music/contract.json: source: 'songs' must be the folder's name 'music'" in (
         capsys.readouterr().err
     )
+
+
+TEAM_HOOK = '''"""A team's silver hook: upper-cases the device names of plays."""
+
+
+def silver_transform(frame, dataset):
+    if dataset == "plays":
+        frame = frame.assign(device=frame["device"].str.upper())
+    return frame
+'''
+
+
+def test_a_teams_hook_module_reaches_the_silver_job_through_its_own_zip(tmp_path, capsys):
+    root = _product(tmp_path / "team", MUSIC)
+    (root / "hooks").mkdir()
+    (root / "hooks" / "music_hooks.py").write_text(TEAM_HOOK)
+    args = ["--sources-dir", str(root / "sources"), "--glue-dir", str(root / "glue")]
+    assert package.main([*args, "--hooks-dir", str(root / "hooks"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    hooks_zip = tmp_path / "out" / "glue" / package.HOOKS_ZIP
+    with zipfile.ZipFile(hooks_zip) as archive:
+        assert archive.namelist() == ["music_hooks.py"]
+    # The silver job on Glue: both --extra-py-files entries on sys.path, then load_hook by name.
+    code = (
+        "import sys; sys.path[:0] = sys.argv[1:3]; import pandas as pd\n"
+        "from lakehouse_common.silver_job import load_hook\n"
+        "import lakehouse_common\n"
+        "assert lakehouse_common.__file__.startswith(sys.argv[1]), lakehouse_common.__file__\n"
+        "hook = load_hook('music_hooks')\n"
+        "print(hook.__module__, sys.modules['music_hooks'].__file__.startswith(sys.argv[2]),"
+        " list(hook(pd.DataFrame({'device': ['phone']}), 'plays')['device']))"
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            code,
+            str(tmp_path / "out" / "glue" / "lakehouse_common.zip"),
+            str(hooks_zip),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.split() == ["music_hooks", "True", "['PHONE']"]
+
+
+def test_without_hook_folders_there_is_no_hooks_zip(builds):
+    first, _second = builds
+    assert f"glue/{package.HOOKS_ZIP}" not in first
+
+
+def test_a_hook_folder_without_modules_or_with_a_reserved_name_is_refused(tmp_path, capsys):
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "notes.txt").write_text("no code here")
+    assert package.main(["--hooks-dir", str(hooks), "--out", str(tmp_path / "out")]) == 1
+    assert "no hook module (*.py or package) found" in capsys.readouterr().err
+    (hooks / "lakehouse_common").mkdir()
+    (hooks / "lakehouse_common" / "__init__.py").write_text("")
+    assert package.main(["--hooks-dir", str(hooks), "--out", str(tmp_path / "out")]) == 1
+    assert "hook module 'lakehouse_common' would clash" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

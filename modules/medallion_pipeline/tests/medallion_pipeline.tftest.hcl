@@ -605,3 +605,77 @@ run "rejects_a_reference_to_an_unknown_dataset" {
 
   expect_failures = [var.data_quality]
 }
+
+# A team's silver hook (tools/package.py --hooks-dir): its zip rides --extra-py-files beside the
+# shared package and its module becomes --hooks_module; the gold job gets neither.
+run "silver_hooks_reach_the_silver_job" {
+  command = apply
+  variables {
+    glue_scripts = {
+      silver         = "tests/fixtures/silver.py"
+      gold           = "tests/fixtures/gold_statistics_postname.py"
+      common_package = "tests/fixtures/lakehouse_common.zip"
+      silver_hooks   = { package = "tests/fixtures/silver_hooks.zip", module = "team_hooks" }
+    }
+  }
+  assert {
+    condition     = module.silver_job.default_arguments["--extra-py-files"] == "s3://${module.artifacts.bucket_name}/glue/frugal-test-silver-wordpress-api/lakehouse_common.zip,s3://${module.artifacts.bucket_name}/glue/frugal-test-silver-wordpress-api/silver_hooks.zip"
+    error_message = "the silver job's --extra-py-files must carry the shared package and the hooks zip"
+  }
+  assert {
+    condition     = output.silver_job_arguments["--hooks_module"] == "team_hooks"
+    error_message = "silver_hooks.module must be the silver job's --hooks_module"
+  }
+  assert {
+    condition     = !contains(keys(module.gold_job.default_arguments), "--hooks_module") && !strcontains(module.gold_job.default_arguments["--extra-py-files"], "silver_hooks.zip")
+    error_message = "the gold job gets no silver hook"
+  }
+}
+
+run "no_silver_hooks_by_default" {
+  command = apply
+  assert {
+    condition     = !contains(keys(output.silver_job_arguments), "--hooks_module") && length(split(",", output.silver_job_arguments["--extra-py-files"])) == 1
+    error_message = "without silver_hooks the silver job gets the shared package only and no --hooks_module"
+  }
+}
+
+run "rejects_a_silver_hook_module_that_is_not_a_module_name" {
+  command = plan
+  variables {
+    glue_scripts = {
+      silver         = "tests/fixtures/silver.py"
+      gold           = "tests/fixtures/gold_statistics_postname.py"
+      common_package = "tests/fixtures/lakehouse_common.zip"
+      silver_hooks   = { package = "tests/fixtures/silver_hooks.zip", module = "team-hooks.py" }
+    }
+  }
+  expect_failures = [var.glue_scripts]
+}
+
+run "rejects_a_silver_hook_package_named_like_the_shared_one" {
+  command = plan
+  variables {
+    glue_scripts = {
+      silver         = "tests/fixtures/silver.py"
+      gold           = "tests/fixtures/gold_statistics_postname.py"
+      common_package = "tests/fixtures/lakehouse_common.zip"
+      silver_hooks   = { package = "other/lakehouse_common.zip", module = "team_hooks" }
+    }
+  }
+  expect_failures = [var.glue_scripts]
+}
+
+run "rejects_hooks_module_in_arguments_beside_silver_hooks" {
+  command = plan
+  variables {
+    glue_scripts = {
+      silver         = "tests/fixtures/silver.py"
+      gold           = "tests/fixtures/gold_statistics_postname.py"
+      common_package = "tests/fixtures/lakehouse_common.zip"
+      silver_hooks   = { package = "tests/fixtures/silver_hooks.zip", module = "team_hooks" }
+    }
+    silver_job = { arguments = { "--hooks_module" = "other_hooks" } }
+  }
+  expect_failures = [var.silver_job]
+}
