@@ -126,6 +126,12 @@ variable "dist_dir" {
   default     = ""
 }
 
+variable "music_library" {
+  description = "Also run Project Wolfie, the music-library product, on this environment's storage, topics and guard (a pipeline of its own; landing bucket created). Needs its artifacts: the packaging command in docs/build-your-own-product.md (dist/music_library). Off by default: every e2e test and make demo apply this root, and the product adds its pipeline to each apply."
+  type        = bool
+  default     = false
+}
+
 locals {
   tags = {
     project     = "frugal-lakehouse"
@@ -177,6 +183,20 @@ module "lakehouse" {
     lambda_reserved        = -1
     workflow               = { crawler_poll_seconds = 2, dq_poll_seconds = 2, retry_interval_seconds = 1, timeout_seconds = 900 }
   }
+
+  # One storage, two pipelines: the music library's files land in this environment's landing
+  # bucket and its reports in the same gold bucket, under music_library/.
+  products = var.music_library ? {
+    music_library = {
+      contract_path = "${path.root}/../../sources/music_library/contract.json"
+      dist_dir      = var.dist_dir != "" ? "${var.dist_dir}/music_library" : "${path.root}/../../dist/music_library"
+      gold = {
+        script   = "gold_music_library.py"
+        datasets = ["genre_bpm_band", "key_distribution", "plays_by_track_month", "rarely_played"]
+      }
+      schedule = { enabled = false }
+    }
+  } : {}
   tags = {}
 }
 

@@ -1,6 +1,8 @@
 # Project Wolfie, the music-library data product, in an environment of its own: built only from
-# the repository's modules and generic engines, configured by its contract
-# (sources/music_library/contract.json) and its gold job (sources/music_library/glue/).
+# the repository's modules and generic engines (notifications, lakehouse_storage with a landing
+# bucket, data_product), configured by its contract (sources/music_library/contract.json) and its
+# gold job (sources/music_library/glue/). The same data_product call runs it beside WordPress in
+# one environment (modules/lakehouse_environment's products; envs/local with music_library=true).
 #
 # Files are dropped in the landing bucket under music_library/<dataset>/; the workflow copies new
 # drops into raw, loads bronze, merges silver (tracks by track_id and exported_at with the removed
@@ -93,23 +95,6 @@ provider "aws" {
 
 locals {
   dist = var.dist_dir != "" ? var.dist_dir : "${path.root}/../../dist/music_library"
-  zips = {
-    raw    = "${local.dist}/lambda/raw_ingest.zip"
-    bronze = "${local.dist}/lambda/bronze_load.zip"
-  }
-  # Before the artifacts are built the pipeline's precondition stops the plan with "build the
-  # artifacts first"; validate still works.
-  missing_hash = "0000000000000000000000000000000000000000000="
-  # The reports the gold job (sources/music_library/glue/gold_music_library.py) writes.
-  gold_datasets = ["genre_bpm_band", "key_distribution", "plays_by_track_month", "rarely_played"]
-}
-
-# The one list of datasets, keys, landing datasets and quality rules: a mistake in the contract
-# fails the plan here, naming the file and the field.
-module "contract" {
-  source = "../../modules/source_contract"
-
-  path = "${path.root}/../../sources/music_library/contract.json"
 }
 
 module "notifications" {
@@ -133,27 +118,26 @@ module "storage" {
   # The player's exports and logs are dropped here; raw keeps its own copy, so a week is enough.
   landing = { expiration_days = 7 }
   # The gold job (Spark) writes these; their .spark-staging* leftovers expire after a day.
-  spark_staging_dataset_prefixes = { gold = [for d in local.gold_datasets : "${module.contract.source}/${d}/"] }
+  spark_staging_dataset_prefixes = { gold = module.product.spark_staging_prefixes }
 }
 
-module "pipeline" {
-  source = "../../modules/medallion_pipeline"
+module "product" {
+  source = "../../modules/data_product"
 
-  namespace     = var.namespace
-  environment   = var.environment
-  source_name   = module.contract.source
-  datasets      = module.contract.datasets
-  gold_datasets = local.gold_datasets
-  # Every dataset arrives as file drops: no HTTP endpoint at all.
-  landing = {
-    bucket_name = module.storage.landing_bucket.name
-    bucket_arn  = module.storage.landing_bucket.arn
-    datasets    = keys(module.contract.landing_datasets)
+  namespace   = var.namespace
+  environment = var.environment
+  # The one list of datasets, keys, landing datasets and quality rules: a mistake in the contract
+  # fails the plan, naming the file and the field. Every dataset arrives as file drops; tracks
+  # merge by track_id (newest exported_at wins, removed drops the track), plays append; each
+  # dataset is gated by its contract rules (BPM 40-250, rating 0-5, the 24 keys, no future
+  # played_at, every play's track known).
+  contract_path = "${path.root}/../../sources/music_library/contract.json"
+  dist_dir      = local.dist
+  # The reports sources/music_library/glue/gold_music_library.py writes.
+  gold = {
+    script   = "gold_music_library.py"
+    datasets = ["genre_bpm_band", "key_distribution", "plays_by_track_month", "rarely_played"]
   }
-  # tracks merge by track_id (newest exported_at wins, removed drops the track); plays append.
-  incremental = { datasets = module.contract.incremental_datasets }
-  # Drops need no credentials: no secret, and the raw function may not read one.
-  credentials = null
 
   storage = {
     bucket_names           = module.storage.bucket_names
@@ -161,35 +145,13 @@ module "pipeline" {
     database_names         = module.storage.database_names
     kms_key_arn            = module.storage.kms_key_arn
     access_log_bucket_name = module.storage.access_log_bucket_name
+    landing_bucket         = module.storage.landing_bucket
   }
   notifications = {
     success_topic_arn = module.notifications.success_topic_arn
     failure_topic_arn = module.notifications.failure_topic_arn
     kms_key_arn       = module.notifications.kms_key_arn
   }
-
-  lambdas = {
-    raw = {
-      filename         = local.zips.raw
-      handler          = "raw_ingest.handler.handler"
-      source_code_hash = fileexists(local.zips.raw) ? filebase64sha256(local.zips.raw) : local.missing_hash
-    }
-    bronze = {
-      filename         = local.zips.bronze
-      handler          = "bronze_load.handler.handler"
-      source_code_hash = fileexists(local.zips.bronze) ? filebase64sha256(local.zips.bronze) : local.missing_hash
-    }
-    reserved = -1
-  }
-  glue_scripts = {
-    silver         = "${local.dist}/glue/silver.py"
-    gold           = "${local.dist}/glue/gold_music_library.py"
-    common_package = "${local.dist}/glue/lakehouse_common.zip"
-  }
-
-  # Each dataset's rules come from its contract (BPM 40-250, rating 0-5, the 24 keys, no future
-  # played_at, every play's track known); one failing dataset blocks the publish.
-  data_quality = { rules = module.contract.quality_rules }
 
   # The daily run starts itself; the emulator runs it on demand in tests and the demo.
   schedule           = { enabled = false }
@@ -201,10 +163,10 @@ module "pipeline" {
 output "contract" {
   description = "What the plan read from the contract: source, datasets, landing datasets and quality rules."
   value = {
-    source           = module.contract.source
-    datasets         = module.contract.datasets
-    landing_datasets = module.contract.landing_datasets
-    quality_rules    = module.contract.quality_rules
+    source           = module.product.source_name
+    datasets         = module.product.contract.datasets
+    landing_datasets = module.product.contract.landing_datasets
+    quality_rules    = module.product.contract.quality_rules
   }
 }
 
@@ -220,5 +182,17 @@ output "storage" {
 
 output "pipeline" {
   description = "The music-library workflow, functions, jobs, tables and quality rulesets (modules/medallion_pipeline outputs)."
-  value       = module.pipeline
+  value       = module.product.pipeline
+}
+
+# The product's pipeline and contract moved into modules/data_product (the mechanism an existing
+# environment uses too): an environment applied before keeps its resources.
+moved {
+  from = module.pipeline
+  to   = module.product.module.pipeline
+}
+
+moved {
+  from = module.contract
+  to   = module.product.module.contract
 }

@@ -1,5 +1,6 @@
-# Everything one environment runs for the WordPress source: shared topics, the lakehouse storage,
-# the Glue session guard and the medallion pipeline, wired together. envs/<env> only chooses values.
+# Everything one environment runs: shared topics, the lakehouse storage, the Glue session guard, the
+# WordPress source's medallion pipeline and, for each entry of var.products, another team's data
+# product with a pipeline of its own on the same storage. envs/<env> only chooses values.
 
 locals {
   # The source's contract is the one dataset list (modules/source_contract reads it and fails the
@@ -41,6 +42,21 @@ locals {
   }
 }
 
+# Further products on the same storage, topics and guard: one pipeline each (modules/data_product).
+# Storage needs to know before the products exist whether any product drops files (landing bucket)
+# and which gold prefixes Spark writes: both come from each product's contract, read here too.
+module "product_contract" {
+  source   = "../source_contract"
+  for_each = var.products
+
+  path = each.value.contract_path
+}
+
+locals {
+  landing_needed         = anytrue([for name, contract in module.product_contract : length(contract.landing_datasets) > 0])
+  product_spark_prefixes = flatten([for name, product in var.products : [for d in product.gold.datasets : "${name}/${d}/"]])
+}
+
 module "contract" {
   source = "../source_contract"
 
@@ -70,7 +86,8 @@ module "storage" {
   access_log_retention_days          = var.storage.access_log_retention_days
   kms_deletion_window_days           = var.kms_deletion_window_days
   # The gold job (Spark) writes this dataset; its .spark-staging* leftovers expire after a day.
-  spark_staging_dataset_prefixes = { gold = ["${local.source_name}/statistics_postname/"] }
+  spark_staging_dataset_prefixes = { gold = concat(["${local.source_name}/statistics_postname/"], local.product_spark_prefixes) }
+  landing                        = local.landing_needed ? { expiration_days = var.storage.landing_expiration_days } : null
   tags                           = var.tags
 }
 
@@ -163,6 +180,44 @@ module "pipeline" {
   crawlers           = { every_run = var.pipeline.crawl_every_run }
   workflow           = var.pipeline.workflow
   schedule           = var.pipeline.schedule
+  log_retention_days = var.log_retention_days
+  force_destroy      = var.force_destroy
+  tags               = var.tags
+}
+
+module "product" {
+  source   = "../data_product"
+  for_each = var.products
+
+  namespace           = var.namespace
+  environment         = var.environment
+  contract_path       = each.value.contract_path
+  dist_dir            = each.value.dist_dir
+  gold                = each.value.gold
+  lambdas             = { raw = each.value.lambdas.raw, bronze = each.value.lambdas.bronze, reserved = var.pipeline.lambda_reserved, layer_enabled = var.pipeline.lambda_layer_enabled }
+  silver_hooks_module = each.value.silver_hooks_module
+  http                = each.value.http
+
+  incremental_lookback_days = each.value.incremental_lookback_days
+  extra_quality_rules       = each.value.extra_quality_rules
+
+  storage = {
+    bucket_names           = module.storage.bucket_names
+    bucket_arns            = module.storage.bucket_arns
+    database_names         = module.storage.database_names
+    kms_key_arn            = module.storage.kms_key_arn
+    access_log_bucket_name = module.storage.access_log_bucket_name
+    landing_bucket         = module.storage.landing_bucket
+  }
+  notifications = {
+    success_topic_arn = module.notifications.success_topic_arn
+    failure_topic_arn = module.notifications.failure_topic_arn
+    kms_key_arn       = module.notifications.kms_key_arn
+  }
+
+  schedule           = each.value.schedule
+  crawl_every_run    = each.value.crawl_every_run
+  workflow           = var.pipeline.workflow
   log_retention_days = var.log_retention_days
   force_destroy      = var.force_destroy
   tags               = var.tags

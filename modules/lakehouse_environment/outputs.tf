@@ -172,3 +172,13 @@ output "pipeline_credentials_secret_arn" {
   description = "Secrets Manager secret the raw function reads the WordPress username and application password from (store its value with put-secret-value)."
   value       = module.pipeline.credentials_secret_arn
 }
+
+output "storage_landing_bucket" {
+  description = "The landing bucket ({ name, arn }) products drop files in under <source>/<dataset>/, or null when no product has landing datasets."
+  value       = module.storage.landing_bucket
+}
+
+output "products" {
+  description = "Each product of var.products (source => modules/data_product outputs: source_name, contract, landing_prefixes, workflow_arn, pipeline)."
+  value       = module.product
+}

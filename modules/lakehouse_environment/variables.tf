@@ -46,7 +46,7 @@ variable "log_retention_days" {
 }
 
 variable "storage" {
-  description = "Lakehouse storage ageing (modules/lakehouse_storage): raw/bronze expiry, per-layer overrides, noncurrent versions, access logs."
+  description = "Lakehouse storage ageing (modules/lakehouse_storage): raw/bronze expiry, per-layer overrides, noncurrent versions, access logs, and how long drops stay in the landing bucket (created when a product in var.products has landing datasets; 0 keeps them)."
   type = object({
     retention_days = optional(number, 730)
     layer_lifecycle = optional(map(object({
@@ -59,6 +59,7 @@ variable "storage" {
     })), {})
     noncurrent_version_expiration_days = optional(number, 30)
     access_log_retention_days          = optional(number, 365)
+    landing_expiration_days            = optional(number, 7)
   })
   default = {}
 }
@@ -136,6 +137,61 @@ variable "pipeline" {
   validation {
     condition     = can(regex("^(https://[A-Za-z0-9.-]+(:[0-9]+)?|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?)(/[^\\s?#]*[^/\\s?#])?$", var.pipeline.wordpress_site))
     error_message = "pipeline.wordpress_site must be the site's https:// address without a trailing slash, query or user:password@ (for example https://blog.example.com); plain http only for 127.0.0.1/localhost (the local test sites)."
+  }
+}
+
+variable "products" {
+  description = <<-EOT
+    Further data products on this environment's storage, topics and guard, each with a medallion
+    pipeline of its own (modules/data_product), keyed by the source its contract declares. The
+    landing bucket is created when any product has landing datasets; drops go under
+    <source>/<dataset>/. Per product: contract_path (sources/<source>/contract.json), dist_dir (its
+    tools/package.py --out), gold ({ script, datasets }), lambdas (packaged raw/bronze names, default
+    the generic raw_ingest and bronze_load), silver_hooks_module (in dist_dir/glue/silver_hooks.zip),
+    http ({ endpoints, credentials_secret_arn } for the contract's HTTP datasets), extra_quality_rules,
+    schedule and crawl_every_run. Workflow timings, function settings, log retention, force_destroy
+    and tags are the environment's (var.pipeline, var.log_retention_days, ...).
+  EOT
+  type = map(object({
+    contract_path = string
+    dist_dir      = string
+    gold = object({
+      script   = string
+      datasets = list(string)
+    })
+    lambdas = optional(object({
+      raw    = optional(string, "raw_ingest")
+      bronze = optional(string, "bronze_load")
+    }), {})
+    silver_hooks_module = optional(string)
+    http = optional(object({
+      endpoints              = map(string)
+      credentials_secret_arn = optional(string)
+    }))
+    incremental_lookback_days = optional(number, 2)
+    extra_quality_rules       = optional(map(list(string)), {})
+    schedule = optional(object({
+      expression = optional(string, "cron(0 7 * * ? *)")
+      timezone   = optional(string, "Europe/London")
+      enabled    = optional(bool, true)
+    }), {})
+    crawl_every_run = optional(object({
+      bronze = optional(bool, false)
+      silver = optional(bool, false)
+      gold   = optional(bool, false)
+    }), {})
+  }))
+  default = {}
+
+  # The key names the product everywhere (S3 prefixes, functions, jobs, workflow): it must be the
+  # source its contract declares, so two products can never share a prefix.
+  validation {
+    condition     = alltrue([for name, p in var.products : try(jsondecode(file(p.contract_path)).source == name, false)])
+    error_message = "products: each key must be the source its contract declares (\"source\" in the file at contract_path), for example music_library = { contract_path = \".../sources/music_library/contract.json\", ... }."
+  }
+  validation {
+    condition     = !contains(keys(var.products), try(jsondecode(file(coalesce(var.pipeline.contract_path, "${path.module}/../../sources/wordpress_api/contract.json"))).source, "wordpress_api"))
+    error_message = "products: the environment's own WordPress source is var.pipeline; a product must be another source."
   }
 }
 

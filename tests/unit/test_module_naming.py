@@ -13,6 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.parent for p in (REPO / "modules").glob("*/variables.tf"))
 COMPOSITE = {
+    "data_product",
     "glue_session_guard",
     "lakehouse_environment",
     "lakehouse_storage",

@@ -229,3 +229,87 @@ run "naming_rejects_a_hyphenated_environment" {
   }
   expect_failures = [var.environment]
 }
+
+# A second product on the same environment: its own pipeline, the environment's storage (with a
+# landing bucket, since its files are dropped), topics and guard; WordPress stays as it was.
+run "a_second_product_shares_storage_topics_and_guard" {
+  command = apply
+  # The mock provider's bucket ARN is WordPress's; the product's artifacts bucket is named for its source.
+  override_resource {
+    target = module.product["music_library"].module.pipeline.module.artifacts.aws_s3_bucket.this
+    values = { arn = "arn:aws:s3:::frugal-test-music-library-artifacts-123456789012" }
+  }
+  override_resource {
+    target = module.storage.module.landing_bucket[0].aws_s3_bucket.this
+    values = { arn = "arn:aws:s3:::frugal-test-landing-123456789012" }
+  }
+  variables {
+    products = {
+      music_library = {
+        contract_path = "../../sources/music_library/contract.json"
+        dist_dir      = "tests/fixtures/music_artifacts"
+        gold          = { script = "gold_music_library.py", datasets = ["genre_bpm_band", "rarely_played"] }
+      }
+    }
+  }
+  assert {
+    condition     = output.storage_landing_bucket.name == "frugal-test-landing-123456789012" && output.products["music_library"].landing_prefixes["plays"] == "music_library/plays/"
+    error_message = "a product that drops files gets the environment's landing bucket, under <source>/<dataset>/"
+  }
+  assert {
+    condition     = output.products["music_library"].pipeline.job_names.silver == "frugal-test-silver-music-library" && output.pipeline_job_names.silver == "frugal-test-silver-wordpress-api" && output.products["music_library"].workflow_arn != null
+    error_message = "each product has its own pipeline next to WordPress's"
+  }
+  assert {
+    condition     = output.products["music_library"].pipeline.silver_job_arguments["--silver_bucket"] == output.storage_bucket_names.silver && output.products["music_library"].pipeline.definition_vars.gold_database == output.storage_database_names.gold
+    error_message = "the product writes the environment's layer buckets and catalog databases"
+  }
+  assert {
+    condition     = output.products["music_library"].pipeline.definition_vars.failure_topic_arn == output.failure_topic_arn && output.products["music_library"].pipeline.definition_vars.success_topic_arn == output.success_topic_arn
+    error_message = "one pair of topics serves every product"
+  }
+  assert {
+    condition     = contains([for r in output.storage_lifecycle_rules.gold : r.prefix], "music_library/rarely_played/.spark-staging") && contains([for r in output.storage_lifecycle_rules.gold : r.prefix], "wordpress_api/statistics_postname/.spark-staging")
+    error_message = "the Spark staging cleanup covers every product's gold datasets"
+  }
+  assert {
+    condition     = keys(output.products["music_library"].pipeline.data_quality_ruleset_names) == ["plays", "tracks"] && keys(output.pipeline_data_quality_ruleset_names) == ["posts", "statistics_pages"]
+    error_message = "each product is gated by its own contract's rules"
+  }
+}
+
+run "no_products_no_landing_bucket" {
+  command = apply
+  assert {
+    condition     = output.storage_landing_bucket == null && length(output.products) == 0
+    error_message = "without products there is no landing bucket and no second pipeline"
+  }
+}
+
+run "rejects_a_product_not_keyed_by_its_source" {
+  command = plan
+  variables {
+    products = {
+      music = {
+        contract_path = "../../sources/music_library/contract.json"
+        dist_dir      = "tests/fixtures/music_artifacts"
+        gold          = { script = "gold_music_library.py", datasets = ["rarely_played"] }
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "rejects_wordpress_as_a_second_product" {
+  command = plan
+  variables {
+    products = {
+      wordpress_api = {
+        contract_path = "../../sources/wordpress_api/contract.json"
+        dist_dir      = "tests/fixtures/artifacts"
+        gold          = { script = "gold_statistics_postname.py", datasets = ["statistics_postname"] }
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
