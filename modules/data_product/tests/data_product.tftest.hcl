@@ -63,7 +63,7 @@ variables {
   namespace     = "frugal"
   environment   = "test"
   contract_path = "../../sources/music_library/contract.json"
-  dist_dir      = "tests/fixtures/dist"
+  dist_dir      = "tests/fixtures/artifacts"
   gold = {
     script   = "gold_music_library.py"
     datasets = ["genre_bpm_band", "key_distribution", "plays_by_track_month", "rarely_played"]
