@@ -37,7 +37,7 @@ module "pipeline" {
   datasets      = module.contract.datasets
   gold_datasets = var.gold.datasets
   # medallion_pipeline refuses a plan where the contract's HTTP datasets and these endpoints differ.
-  endpoints   = var.http == null ? {} : var.http.endpoints
+  endpoints = var.http == null ? {} : var.http.endpoints
   # Landing drops need no credentials: without HTTP datasets no secret, and the raw function may
   # not read one.
   credentials = var.http == null ? null : { secret_arn = var.http.credentials_secret_arn }
