@@ -74,7 +74,7 @@ variable "http" {
   # The raw function fetches exactly the datasets with an endpoint: one for each HTTP dataset of
   # the contract, none for a landing dataset.
   validation {
-    condition     = length(setsymmetricdifference(try(keys(var.http.endpoints), []), [for name, d in try(jsondecode(file(var.contract_path)).datasets, {}) : name if try(d.raw.kind, "http") == "http"])) == 0
+    condition     = length(setsubtract(try(keys(var.http.endpoints), []), [for name, d in try(jsondecode(file(var.contract_path)).datasets, {}) : name if try(d.raw.kind, "http") == "http"])) + length(setsubtract([for name, d in try(jsondecode(file(var.contract_path)).datasets, {}) : name if try(d.raw.kind, "http") == "http"], try(keys(var.http.endpoints), []))) == 0
     error_message = "http.endpoints must have exactly one URL for each HTTP dataset (raw.kind http) of ${var.contract_path} and none for its landing datasets (http = null when every dataset arrives in the landing bucket)."
   }
 }
