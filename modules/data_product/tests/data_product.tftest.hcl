@@ -157,7 +157,12 @@ run "rejects_endpoints_for_landing_datasets" {
 }
 
 run "rejects_missing_endpoints_of_an_http_contract" {
-  command = plan
+  command   = plan
+  state_key = "http_product"
+  override_resource {
+    target = module.pipeline.module.artifacts.aws_s3_bucket.this
+    values = { arn = "arn:aws:s3:::frugal-test-wordpress-api-artifacts-123456789012" }
+  }
   variables {
     contract_path = "../../sources/wordpress_api/contract.json"
     http          = { endpoints = { posts = "https://blog.example.com/wp-json/lakehouse/v1/posts" } }
