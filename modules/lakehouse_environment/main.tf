@@ -57,6 +57,24 @@ locals {
   product_spark_prefixes = flatten([for name, product in var.products : [for d in product.gold.datasets : "${name}/${d}/"]])
 }
 
+# What every product's pipeline shares: the environment's storage (the landing bucket only matters
+# to products that land files) and its topics.
+locals {
+  shared_storage = {
+    bucket_names           = module.storage.bucket_names
+    bucket_arns            = module.storage.bucket_arns
+    database_names         = module.storage.database_names
+    kms_key_arn            = module.storage.kms_key_arn
+    access_log_bucket_name = module.storage.access_log_bucket_name
+    landing_bucket         = module.storage.landing_bucket
+  }
+  shared_topics = {
+    success_topic_arn = module.notifications.success_topic_arn
+    failure_topic_arn = module.notifications.failure_topic_arn
+    kms_key_arn       = module.notifications.kms_key_arn
+  }
+}
+
 module "contract" {
   source = "../source_contract"
 
@@ -140,18 +158,8 @@ module "pipeline" {
   credentials = { secret_arn = var.pipeline.wordpress_credentials_secret_arn }
   incremental = { datasets = local.incremental_datasets, lookback_days = var.pipeline.statistics_lookback_days }
 
-  storage = {
-    bucket_names           = module.storage.bucket_names
-    bucket_arns            = module.storage.bucket_arns
-    database_names         = module.storage.database_names
-    kms_key_arn            = module.storage.kms_key_arn
-    access_log_bucket_name = module.storage.access_log_bucket_name
-  }
-  notifications = {
-    success_topic_arn = module.notifications.success_topic_arn
-    failure_topic_arn = module.notifications.failure_topic_arn
-    kms_key_arn       = module.notifications.kms_key_arn
-  }
+  storage       = local.shared_storage
+  notifications = local.shared_topics
 
   lambdas = {
     raw = {
@@ -201,19 +209,8 @@ module "product" {
   incremental_lookback_days = each.value.incremental_lookback_days
   extra_quality_rules       = each.value.extra_quality_rules
 
-  storage = {
-    bucket_names           = module.storage.bucket_names
-    bucket_arns            = module.storage.bucket_arns
-    database_names         = module.storage.database_names
-    kms_key_arn            = module.storage.kms_key_arn
-    access_log_bucket_name = module.storage.access_log_bucket_name
-    landing_bucket         = module.storage.landing_bucket
-  }
-  notifications = {
-    success_topic_arn = module.notifications.success_topic_arn
-    failure_topic_arn = module.notifications.failure_topic_arn
-    kms_key_arn       = module.notifications.kms_key_arn
-  }
+  storage       = local.shared_storage
+  notifications = local.shared_topics
 
   schedule           = each.value.schedule
   crawl_every_run    = each.value.crawl_every_run
