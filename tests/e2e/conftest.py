@@ -16,6 +16,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,40 +94,51 @@ def e2e_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]
         yield running
 
 
-@pytest.fixture(scope="package")
-def applied_local_env(
-    e2e_emulator: Emulator, local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def applied_local(
+    emulator: Emulator, work_dir: Path, local_site: WordPressApi, **tf_vars: str
 ) -> Iterator[AppliedEnv]:
-    emulator = e2e_emulator
-    work_dir = tmp_path_factory.mktemp("envs-local")
+    """envs/local applied on `emulator` against `local_site` (extra `tf_vars` as TF_VAR_*), the
+    site's credentials stored; on exit destroyed, and nothing may be left or have been denied."""
     env = {
         **os.environ,
         **emulator.env,
         "TF_VAR_emulator_endpoint": emulator.endpoint,
         "TF_VAR_wordpress_site_port": str(local_site.port),
+        **{f"TF_VAR_{name}": value for name, value in tf_vars.items()},
         "TF_DATA_DIR": str(work_dir / ".terraform"),
         "TF_IN_AUTOMATION": "1",
     }
     applied = AppliedEnv(emulator, work_dir, env, {}, 0.0, local_site)
-    _build_artifacts()
     applied.terraform(
         "init", "-input=false", "-no-color", f"-backend-config=path={work_dir / 'terraform.tfstate'}"
     )
-    started = time.monotonic()
-    applied.terraform("apply", "-input=false", "-no-color", "-auto-approve")
-    applied.apply_seconds = time.monotonic() - started
-    raw = json.loads(applied.terraform("output", "-json", "-no-color").stdout)
-    applied.outputs = flatten_outputs(raw)
-    # As an operator does once after the first apply (README): the value never enters state.
-    store_site_credentials(emulator, applied.output("pipeline_credentials_secret_arn"), *SAMPLE_CREDENTIALS)
     try:
+        started = time.monotonic()
+        applied.terraform("apply", "-input=false", "-no-color", "-auto-approve")
+        applied.apply_seconds = time.monotonic() - started
+        raw = json.loads(applied.terraform("output", "-json", "-no-color").stdout)
+        applied.outputs = flatten_outputs(raw)
+        # As an operator does once after the first apply (README): the value never enters state.
+        store_site_credentials(
+            emulator, applied.output("pipeline_credentials_secret_arn"), *SAMPLE_CREDENTIALS
+        )
         yield applied
         denials = unexpected_denials(emulator)
     finally:
         applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
-        leftovers = _leftovers(emulator)
-        assert leftovers == {}, f"destroy left resources behind: {leftovers}"
+    leftovers = _leftovers(emulator)
+    assert leftovers == {}, f"destroy left resources behind: {leftovers}"
     assert denials == [], "the emulator denied calls of the deployed stack:\n" + format_table(denials)
+
+
+@pytest.fixture(scope="package")
+def applied_local_env(
+    e2e_emulator: Emulator, local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppliedEnv]:
+    _build_artifacts()
+    with applied_local(e2e_emulator, tmp_path_factory.mktemp("envs-local"), local_site) as applied:
+        yield applied
 
 
 def unexpected_denials(emulator: Any) -> list[dict[str, Any]]:

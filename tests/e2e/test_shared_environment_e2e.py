@@ -11,28 +11,18 @@ one gold bucket under their own source prefix. Exact numbers stay with each prod
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from demo_music_library import package as package_music_library
-from envctl import flatten_outputs
 from local_emulator.handle import running_emulator
-from local_emulator.iam.audit import format_table
 from music_library_sample.generate import day_files, generate_library
 from run_schedule import follow
-from wordpress_sample.server import SAMPLE_CREDENTIALS, WordPressApi
+from wordpress_sample.server import WordPressApi
 
-from tests.e2e.conftest import (
-    AppliedEnv,
-    _build_artifacts,
-    _leftovers,
-    store_site_credentials,
-    unexpected_denials,
-)
+from tests.e2e.conftest import AppliedEnv, _build_artifacts, applied_local
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -50,37 +40,12 @@ def shared_env(local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactor
     work_dir = tmp_path_factory.mktemp("envs-local-shared")
     _build_artifacts()  # make package: WordPress's dist/
     package_music_library()  # the music product's own build: dist/music_library
-    with running_emulator(tmp_path_factory.mktemp("shared-emulator")) as emulator:
-        env = {
-            **os.environ,
-            **emulator.env,
-            "TF_VAR_emulator_endpoint": emulator.endpoint,
-            "TF_VAR_wordpress_site_port": str(local_site.port),
-            "TF_VAR_music_library": "true",
-            "TF_DATA_DIR": str(work_dir / ".terraform"),
-            "TF_IN_AUTOMATION": "1",
-        }
-        applied = AppliedEnv(emulator, work_dir, env, {}, 0.0, local_site)
-        applied.terraform(
-            "init", "-input=false", "-no-color", f"-backend-config=path={work_dir / 'terraform.tfstate'}"
-        )
-        try:
-            started = time.monotonic()
-            applied.terraform("apply", "-input=false", "-no-color", "-auto-approve")
-            applied.apply_seconds = time.monotonic() - started
-            print(f"envs/local with music_library=true applied in {applied.apply_seconds:.1f} s")
-            raw = json.loads(applied.terraform("output", "-json", "-no-color").stdout)
-            applied.outputs = flatten_outputs(raw)
-            store_site_credentials(
-                emulator, applied.output("pipeline_credentials_secret_arn"), *SAMPLE_CREDENTIALS
-            )
-            yield applied
-            denials = unexpected_denials(emulator)
-        finally:
-            applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
-        leftovers = _leftovers(emulator)
-        assert leftovers == {}, f"destroy left resources behind: {leftovers}"
-        assert denials == [], "the emulator denied calls of the deployed stack:\n" + format_table(denials)
+    with (
+        running_emulator(tmp_path_factory.mktemp("shared-emulator")) as emulator,
+        applied_local(emulator, work_dir, local_site, music_library="true") as applied,
+    ):
+        print(f"envs/local with music_library=true applied in {applied.apply_seconds:.1f} s")
+        yield applied
 
 
 @dataclass
