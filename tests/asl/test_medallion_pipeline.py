@@ -557,11 +557,18 @@ def test_failed_success_notification_still_fails_the_run(pipeline):
 
 def test_crawler_already_running_is_waited_for_then_started(pipeline):
     pipeline.deploy()
-    pipeline.asl.emulator.configure(glue_crawl={"seconds": 3.0})
+    # Someone else's crawl is running before the run reaches its own start, and keeps running
+    # until the run has seen it busy: the order is fixed by the test, not by how fast the
+    # emulator gets from BronzeLoad to StartBronzeCrawler (starting the other crawl on entering
+    # BronzeLoad lost that race under load). Crawl time is read when a crawl's state is read,
+    # so shortening it ends the other crawl.
+    pipeline.asl.emulator.configure(glue_crawl={"seconds": 600.0})
+    pipeline.glue.start_crawler(Name=CRAWLERS["bronze"])
     arn = pipeline.state_machine()
     execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE, "crawl": {"bronze": True}})
-    pipeline.asl.wait_for_state(execution, "BronzeLoad")
-    pipeline.glue.start_crawler(Name=CRAWLERS["bronze"])  # someone else's crawl starts meanwhile
+    pipeline.asl.wait_for_state(execution, "BronzeCrawlerBusy", timeout=60)
+    assert pipeline.glue.get_crawler(Name=CRAWLERS["bronze"])["Crawler"]["State"] == "RUNNING"
+    pipeline.asl.emulator.configure(glue_crawl={"seconds": 1.0})
     described = pipeline.asl.wait(execution, timeout=90)
     entered = pipeline.asl.entered_states(execution)
     assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"), entered)
