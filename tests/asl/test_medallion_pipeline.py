@@ -536,11 +536,13 @@ def test_failure_at_each_step_notifies_once_and_fails(pipeline, step, last, depl
 
 
 def test_failure_at_check_silver_catalog_notifies_once_and_fails(pipeline):
-    # CheckBronzeCatalog makes the same call earlier, so the fault is injected once publish runs.
+    # CheckBronzeCatalog makes the same call earlier, so the fault is injected once it is done:
+    # entering RunSilverJob proves that, and leaves the silver job, the gate and publish (several
+    # seconds) before CheckSilverCatalog, where entering PublishSilver left one job's second.
     pipeline.deploy()
     arn = pipeline.state_machine()
     execution = pipeline.asl.start(arn, {"ingest_date": INGEST_DATE})
-    pipeline.asl.wait_for_state(execution, "PublishSilver")
+    pipeline.asl.wait_for_state(execution, "RunSilverJob")
     pipeline.asl.emulator.inject_fault("glue", "GetTables", "AccessDeniedException", "injected", 400, 1)
     described = pipeline.asl.wait(execution, timeout=90)
     entered = pipeline.asl.entered_states(execution)
