@@ -24,7 +24,7 @@ ENVS    := $(sort $(dir $(wildcard envs/*/main.tf)))
         plan apply destroy verify demo demo-failure package bench run flakes clean mutate wordpress-up wordpress-down wordpress-packages
 
 help: ## list the verbs
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z][a-z0-9 -]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -40,7 +40,7 @@ $(CHECKOV_VENV)/.installed: Makefile
 	$(CHECKOV_VENV)/bin/pip install --quiet "$(CHECKOV_PIN)"
 	touch $@
 
-test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform validate/test, checkov, pytest
+test: venv $(CHECKOV_VENV)/.installed ## everything CI runs: lint, terraform validate + test for every module and env, checkov (zero failed), py39, pytest (unit, ASL, e2e)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory tf-validate
 	$(MAKE) --no-print-directory tf-test
@@ -55,7 +55,7 @@ lint: venv ## ruff + terraform fmt -check + generated docs current (make docs) +
 	$(PY) tools/gendocs.py --check
 	$(PY) tools/check_links.py
 
-docs: venv ## regenerate every generated doc: module README tables, the decision index (tools/gendocs.py)
+docs: venv ## regenerate every generated doc: module README tables, the decision index, the README's make-verbs table (tools/gendocs.py)
 	$(PY) tools/gendocs.py
 
 fmt: venv ## format Python and Terraform in place
@@ -78,7 +78,7 @@ py39: ## the silver job's tests on Python 3.9 (Glue Python shell), in .venv39 an
 pytest: venv ## pytest: unit, ASL-on-emulator and e2e suites
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-emulator-up: venv ## start the local AWS emulator on 127.0.0.1:$(EMULATOR_PORT) and the sample WordPress site on +2
+emulator-up: venv ## start the local AWS emulator on 127.0.0.1 port EMULATOR_PORT (default 4566) and the sample WordPress site on port +2
 	$(PY) -m local_emulator up --port $(EMULATOR_PORT)
 	$(PY) tools/local_site.py up
 
@@ -95,13 +95,13 @@ wordpress-up: venv ## a real local WordPress (Debian packages) with the plugin a
 wordpress-down: venv ## stop the local WordPress started by wordpress-up
 	$(PY) tools/wordpress_local/site.py down $(if $(WORDPRESS_PORT),--port $(WORDPRESS_PORT),)
 
-plan apply destroy: venv ## terraform plan|apply|destroy ENV=<local|dev|prod>
+plan apply destroy: venv ## terraform plan|apply|destroy of one environment, ENV=local|dev|prod (local needs the emulator up)
 	$(PY) tools/envctl.py $@ --env $(ENV) --port $(EMULATOR_PORT)
 
 verify: venv ## ask the account (ENV=dev|prod) or the emulator (ENV=local) whether every deployed role may make every call it makes
 	$(PY) tools/verify.py --env $(ENV) --port $(EMULATOR_PORT)
 
-package: venv ## build deterministic Lambda zips and the Glue bundle into dist/
+package: venv ## build deterministic Lambda zips, the Glue bundle and the WordPress plugin zip into dist/
 	$(PY) tools/package.py
 
 flakes: venv ## run each emulator-backed suite RUNS times in a row (default 5) and print every run's counts
@@ -113,7 +113,7 @@ mutate: venv ## plant each of the guard's listed bugs in a copy of the repo, run
 bench: venv ## run the bench/ scripts and write what they print to bench/RESULTS.md (BENCH="a b": only these)
 	$(PY) tools/bench_results.py $(BENCH)
 
-demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress; PRODUCT=music_library: envs/music_library on generated drops), tear down
+demo: venv ## start the emulator, apply envs/local, run the workflows on sample data (WORDPRESS=real: a real WordPress; PRODUCT=music_library: envs/music_library on generated drops), tear down (KEEP=1: leave it up)
 	WORDPRESS=$(WORDPRESS) $(PY) tools/demo.py --product $(PRODUCT)
 
 demo-failure: venv ## the demo's failure scene: bad source data stopped by the data-quality gate

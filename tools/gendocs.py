@@ -5,7 +5,9 @@
 
 Generated parts, each between markers so the prose around them stays hand-written:
 - module READMEs: the inputs/outputs tables, from variables.tf / outputs.tf (tools/tfdocs.py);
-- docs/decisions/README.md: the index of decision records, from each record's title line.
+- docs/decisions/README.md: the index of decision records, from each record's title line;
+- README.md: the make-verbs table, from the `## ` help text of each Makefile target (the text
+  `make help` prints), so the two never disagree.
 
 bench/RESULTS.md is generated too, but by running the benches (`make bench`): it records
 measurements, so it is not rebuilt or checked here.
@@ -25,6 +27,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIX_COMMAND = "make docs"
 
 DECISIONS_BEGIN, DECISIONS_END = "<!-- BEGIN_DECISIONS -->", "<!-- END_DECISIONS -->"
+VERBS_BEGIN, VERBS_END = "<!-- BEGIN_MAKE_VERBS -->", "<!-- END_MAKE_VERBS -->"
+# "name [name ...]: prerequisites ## help", the lines `make help` lists.
+MAKE_TARGET = re.compile(r"^([a-z][a-z0-9 -]*):[^#]*## (.+)$")
+# Plumbing a reader never types; `make help` lists them, the README does not.
+UNLISTED_VERBS = frozenset({"help", "venv"})
 # "# 0001 — Silver is written, audited, then published" (an em dash or a hyphen).
 TITLE = re.compile(r"^#\s+(\d{4})\s+[—-]\s+(.+?)\s*$")
 
@@ -53,9 +60,29 @@ def decision_index(root: Path) -> dict[Path, str]:
     return {index: between(text, DECISIONS_BEGIN, DECISIONS_END, "\n".join(rows), index)}
 
 
+def table_cell(text: str) -> str:
+    """`text` safe inside a Markdown table cell (GitHub reads `\\|` as a pipe, in code spans too)."""
+    return text.replace("|", "\\|")
+
+
+def make_verbs(root: Path) -> dict[Path, str]:
+    """README.md's make-verbs table: one row per documented Makefile target, in Makefile order."""
+    rows = ["| verb | does |", "|---|---|"]
+    for line in (root / "Makefile").read_text(encoding="utf-8").splitlines():
+        match = MAKE_TARGET.match(line)
+        if not match or match.group(1) in UNLISTED_VERBS:
+            continue
+        verb = "|".join(match.group(1).split())  # "plan apply destroy" -> plan|apply|destroy
+        rows.append(f"| {table_cell(f'`make {verb}`')} | {table_cell(match.group(2).strip())} |")
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    return {readme: between(text, VERBS_BEGIN, VERBS_END, "\n".join(rows), readme)}
+
+
 GENERATORS: dict[str, Callable[[Path], dict[Path, str]]] = {
     "module README tables (tools/tfdocs.py)": tfdocs.module_readmes,
     "decision record index": decision_index,
+    "make-verbs table (Makefile help)": make_verbs,
 }
 
 

@@ -29,6 +29,8 @@ def copy(tmp_path: Path) -> Path:
             ignore=shutil.ignore_patterns(".terraform*"),
         )
     shutil.copytree(REPO / "docs" / "decisions", tmp_path / "docs" / "decisions")
+    for name in ("README.md", "Makefile"):
+        shutil.copy2(REPO / name, tmp_path / name)
     return tmp_path
 
 
@@ -104,3 +106,34 @@ def test_a_record_without_a_title_line_is_refused(copy, gendocs):
     result = gendocs(copy, "--check")
     assert result.returncode != 0
     assert "0099-untitled.md: the first line must be '# NNNN — title'" in result.stderr
+
+
+def test_a_new_make_verb_makes_the_readme_table_stale_until_make_docs(copy, gendocs):
+    makefile = copy / "Makefile"
+    makefile.write_text(
+        makefile.read_text()
+        + "\nsnapshot restore: venv ## save|load the emulator's state (NAME=<name>)\n"
+        + "\t@true\n"
+    )
+
+    stale = gendocs(copy, "--check")
+    assert stale.returncode == 1
+    assert stale.stdout.splitlines() == [
+        "README.md is stale (make-verbs table (Makefile help)): run `make docs` and commit the result"
+    ]
+
+    gendocs(copy)
+    readme = (copy / "README.md").read_text()
+    # Several targets on one line become one row; pipes are escaped so the row keeps two cells.
+    assert "| `make snapshot\\|restore` | save\\|load the emulator's state (NAME=<name>) |" in readme
+    assert "| `make help` |" not in readme and "| `make venv` |" not in readme
+    assert gendocs(copy, "--check").returncode == 0
+
+
+def test_a_readme_without_the_verbs_markers_is_refused_by_name(copy, gendocs):
+    readme = copy / "README.md"
+    readme.write_text(readme.read_text().replace("<!-- BEGIN_MAKE_VERBS -->\n", ""))
+    result = gendocs(copy, "--check")
+    assert result.returncode == 2
+    markers = "<!-- BEGIN_MAKE_VERBS --> / <!-- END_MAKE_VERBS -->"
+    assert f"README.md: the markers {markers} are missing" in result.stderr
