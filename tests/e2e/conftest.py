@@ -25,6 +25,7 @@ import pytest
 from envctl import flatten_outputs
 from local_emulator.handle import Emulator, running_emulator
 from local_emulator.iam.audit import format_table
+from notifications import Inbox, subscribe_inbox
 from wordpress_sample.server import SAMPLE_CREDENTIALS, WordPressApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +69,13 @@ class AppliedEnv:
     def output(self, name: str) -> Any:
         return self.outputs[name]
 
+    def inbox(self, topic_output: str, name: str) -> Inbox:
+        """An SQS inbox subscribed to the topic the environment outputs as `topic_output`."""
+        sqs, sns = self.emulator.client("sqs"), self.emulator.client("sns")
+        return subscribe_inbox(sns, sqs, self.output(topic_output), name)
 
-def _build_artifacts() -> None:
+
+def build_artifacts() -> None:
     package = REPO_ROOT / "tools" / "package.py"
     if package.exists():
         subprocess.run(["python", str(package)], check=True, stdout=subprocess.DEVNULL, cwd=REPO_ROOT)
@@ -127,7 +133,7 @@ def applied_local(
         denials = unexpected_denials(emulator)
     finally:
         applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
-    leftovers = _leftovers(emulator)
+    leftovers = leftovers_of(emulator)
     assert leftovers == {}, f"destroy left resources behind: {leftovers}"
     assert denials == [], "the emulator denied calls of the deployed stack:\n" + format_table(denials)
 
@@ -136,7 +142,7 @@ def applied_local(
 def applied_local_env(
     e2e_emulator: Emulator, local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppliedEnv]:
-    _build_artifacts()
+    build_artifacts()
     with applied_local(e2e_emulator, tmp_path_factory.mktemp("envs-local"), local_site) as applied:
         yield applied
 
@@ -157,7 +163,22 @@ def store_site_credentials(emulator: Any, secret_arn: str, username: str, passwo
 LOCAL_REGIONS = ("eu-west-1", "eu-central-1")
 
 
-def _leftovers(emulator: Any) -> dict[str, list[str]]:
+def executions(sfn: Any, arn: str) -> list[dict[str, Any]]:
+    """The state machine's executions, newest first (one page is enough for a test's few runs)."""
+    return sfn.list_executions(stateMachineArn=arn)["executions"]
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.25) -> Any:
+    """`predicate()` once it is truthy, or its last (falsy) value when `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def leftovers_of(emulator: Any) -> dict[str, list[str]]:
     """What Terraform-managed kinds still exist on the emulator (test inbox queues excluded)."""
     found = _regional_leftovers(emulator, LOCAL_REGIONS[0])
     for region in LOCAL_REGIONS[1:]:

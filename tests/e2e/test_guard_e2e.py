@@ -12,20 +12,9 @@ from botocore.exceptions import ClientError
 from glue_events import IDENTITIES, cloudtrail_create_session_event
 from notifications import subscribe_inbox
 
+from tests.e2e.conftest import executions, wait_for
+
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
-
-
-def executions(sfn: Any, arn: str) -> list[dict[str, Any]]:
-    return sfn.list_executions(stateMachineArn=arn)["executions"]
-
-
-def wait_for(predicate: Any, timeout: float, interval: float = 0.25) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 def test_outputs_name_the_guard_pieces(applied_local_env):

@@ -18,8 +18,7 @@ from local_emulator.handle import running_emulator
 from local_emulator.iam.audit import format_table
 from notifications import subscribe_inbox
 
-from tests.e2e.conftest import TERRAFORM
-from tests.e2e.test_guard_e2e import executions, wait_for
+from tests.e2e.conftest import TERRAFORM, executions, wait_for
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 

@@ -38,7 +38,7 @@ from music_library_sample.generate import day_files, export_rows, generate_libra
 from notifications import Inbox, subscribe_inbox
 from run_schedule import follow
 
-from tests.e2e.conftest import _leftovers, unexpected_denials
+from tests.e2e.conftest import leftovers_of, unexpected_denials
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -163,7 +163,7 @@ def music_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MusicEnv]:
             denials = unexpected_denials(emulator)
         finally:
             _terraform(env, "destroy", "-input=false", "-no-color", "-auto-approve")
-        leftovers = _leftovers(emulator)
+        leftovers = leftovers_of(emulator)
         assert leftovers == {}, f"destroy left resources behind: {leftovers}"
         assert denials == [], "the emulator denied calls of the deployed stack:\n" + format_table(denials)
 

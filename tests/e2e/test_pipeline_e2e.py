@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from notifications import Inbox, subscribe_inbox
+from notifications import Inbox
 from run_schedule import follow
 from wordpress_sample.server import CORRUPT_POST_STATUS, exported_site
 
@@ -145,11 +145,6 @@ class Run:
     notifications: list[dict[str, Any]]
 
 
-def _inbox(applied: AppliedEnv, topic_output: str, name: str) -> Inbox:
-    sqs, sns = applied.emulator.client("sqs"), applied.emulator.client("sns")
-    return subscribe_inbox(sns, sqs, applied.output(topic_output), name)
-
-
 def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, Inbox]) -> Run:
     emulator = applied.emulator
     sfn = emulator.client("stepfunctions")
@@ -181,8 +176,8 @@ class Scenes:
 def run_scenes(applied: AppliedEnv) -> Scenes:
     """Good run, identical second run, run on corrupted source data (the site is restored after)."""
     inboxes = {
-        "success": _inbox(applied, "success_topic_arn", "e2e-pipeline-success-inbox"),
-        "failure": _inbox(applied, "failure_topic_arn", "e2e-pipeline-failure-inbox"),
+        "success": applied.inbox("success_topic_arn", "e2e-pipeline-success-inbox"),
+        "failure": applied.inbox("failure_topic_arn", "e2e-pipeline-failure-inbox"),
     }
     schedule = applied.emulator.client("scheduler").get_schedule(
         Name=applied.output("pipeline_schedule_name")

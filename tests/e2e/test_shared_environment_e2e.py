@@ -22,7 +22,7 @@ from music_library_sample.generate import day_files, generate_library
 from run_schedule import follow
 from wordpress_sample.server import WordPressApi
 
-from tests.e2e.conftest import AppliedEnv, _build_artifacts, applied_local
+from tests.e2e.conftest import AppliedEnv, applied_local, build_artifacts
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
 
@@ -38,7 +38,7 @@ LIBRARY = generate_library(seed=7, tracks=12, days=1)
 @pytest.fixture(scope="module")
 def shared_env(local_site: WordPressApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppliedEnv]:
     work_dir = tmp_path_factory.mktemp("envs-local-shared")
-    _build_artifacts()  # make package: WordPress's dist/
+    build_artifacts()  # make package: WordPress's dist/
     package_music_library()  # the music product's own build: dist/music_library
     with (
         running_emulator(tmp_path_factory.mktemp("shared-emulator")) as emulator,

@@ -13,7 +13,7 @@ from envctl import flatten_outputs
 from local_emulator.handle import running_emulator
 from wordpress_local import site as wordpress
 
-from tests.e2e.conftest import AppliedEnv, _build_artifacts, _leftovers, store_site_credentials
+from tests.e2e.conftest import AppliedEnv, build_artifacts, leftovers_of, store_site_credentials
 
 
 @pytest.fixture(scope="package")
@@ -38,7 +38,7 @@ def applied_real_env(
             "TF_IN_AUTOMATION": "1",
         }
         applied = AppliedEnv(emulator, work_dir, env, {}, 0.0, None)  # type: ignore[arg-type]
-        _build_artifacts()
+        build_artifacts()
         applied.terraform(
             "init", "-input=false", "-no-color", f"-backend-config=path={work_dir / 'terraform.tfstate'}"
         )
@@ -59,4 +59,4 @@ def applied_real_env(
             yield applied
         finally:
             applied.terraform("destroy", "-input=false", "-no-color", "-auto-approve")
-            assert _leftovers(emulator) == {}
+            assert leftovers_of(emulator) == {}

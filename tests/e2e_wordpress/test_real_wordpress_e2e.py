@@ -28,7 +28,6 @@ from run_schedule import follow
 from wordpress_local.site import free_port
 
 from tests.e2e.conftest import AppliedEnv, store_site_credentials
-from tests.e2e.test_pipeline_e2e import _inbox
 from tests.e2e_wordpress.fault_proxy import Fault, FaultProxy
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e, pytest.mark.wordpress]
@@ -137,7 +136,7 @@ def etags(applied: AppliedEnv, layer: str) -> dict[str, str]:
 
 def failure_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
     """Day 3 twice: WP Statistics gone, then a rejected password; what each run left behind."""
-    inbox = _inbox(applied, "failure_topic_arn", "e2e-wp-failure-inbox")
+    inbox = applied.inbox("failure_topic_arn", "e2e-wp-failure-inbox")
     before = {"raw": etags(applied, "raw"), "silver": etags(applied, "silver")}
     scenes: dict[str, Any] = {"before": before}
     site.sql("RENAME TABLE wp_statistics_pages TO wp_statistics_pages_away")
@@ -265,7 +264,7 @@ def fault_scene(applied: AppliedEnv, inbox: Inbox, endpoints: dict[str, str] | N
 
 
 def fault_scenes(applied: AppliedEnv, site: Any) -> dict[str, Any]:
-    inbox = _inbox(applied, "failure_topic_arn", "e2e-wp-fault-inbox")
+    inbox = applied.inbox("failure_topic_arn", "e2e-wp-fault-inbox")
     scenes: dict[str, Any] = {}
     down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     scenes["down"] = fault_scene(

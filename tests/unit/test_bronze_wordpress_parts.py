@@ -6,11 +6,11 @@ import json
 
 import awswrangler as wr
 import pytest
+from fixtures_wordpress_bronze import CONTRACT, DATE, etags, put_fixture, run
+from fixtures_wordpress_raw import HOOKS
 from raw_ingest import handler as raw_ingest
 
 from lakehouse_common import bronze, raw_http
-from tests.unit.test_bronze_wordpress_api import CONTRACT, DATE, etags, put_fixture, run
-from tests.unit.test_raw_wordpress_api import HOOKS
 
 PARAMETER = "/lake-test/wordpress/endpoints"
 

@@ -8,9 +8,9 @@ from typing import List
 
 import pyarrow.parquet as pq
 import pytest
+from fixtures_music_gold import HAND_PLAYS, HAND_TRACKS, PLAY_SCHEMA, TRACK_SCHEMA
 
 from sources.music_library.glue import gold_music_library as gold
-from tests.unit.test_music_library_gold import HAND_PLAYS, HAND_TRACKS, PLAY_SCHEMA, TRACK_SCHEMA
 
 REPORTS = ("genre_bpm_band", "key_distribution", "plays_by_track_month", "rarely_played")
 

@@ -4,11 +4,11 @@ the invocation runs out of time (in-process moto, the sample WordPress API on a 
 import json
 
 import pytest
+from fixtures_wordpress_raw import DATE, build_http, put_endpoints, settings
 from raw_ingest import handler as raw_ingest
 from wordpress_sample.server import Fault
 
 from lakehouse_common import raw_http
-from tests.unit.test_raw_wordpress_api import DATE, build_http, put_endpoints, settings
 
 PART = "wordpress_api/{dataset}/ingest_date=" + DATE + "/run-1.part-{part:05d}.json"
 

@@ -5,12 +5,12 @@ import json
 
 import boto3
 import pytest
+from fixtures_wordpress_raw import DATE, PARAMETER, SOURCES, build_http, put_endpoints, settings
 from raw_ingest import handler as raw_ingest
 from wordpress_sample.server import Fault, WordPressApi
 
 from lakehouse_common import raw, raw_http
 from lakehouse_common.contract import SOURCES_DIR_ENV
-from tests.unit.test_raw_wordpress_api import DATE, PARAMETER, SOURCES, build_http, put_endpoints, settings
 
 USER, PASSWORD = "lakehouse", "abcd EFGH 1234 ijkl MNOP 5678"
 SECRET = "lake-test/wordpress/credentials"

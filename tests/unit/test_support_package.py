@@ -56,8 +56,10 @@ def test_no_local_spark_session_built_outside_glue_testing():
     )
 
 
-@pytest.mark.parametrize("top", ["bench", "tools"])
-def test_bench_and_tools_import_no_test_module(top):
+@pytest.mark.parametrize("top", ["bench", "tools", "tests"])
+def test_nothing_imports_a_test_module(top):
+    # A test file is a suite, not a library: what two files share goes in a fixtures_*.py beside
+    # them or in tests/support, so running (or deleting) one file never depends on another.
     imports = [
         line
         for line in offenders(r"^\s*(from|import)\s+(tests\.[\w.]*\.)?test_\w+")
