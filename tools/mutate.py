@@ -74,8 +74,8 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         GUARD_ASL,
-        "'idleTimeoutMinutes': $type($s.idleTimeoutMinutes) = 'number' ? $s.idleTimeoutMinutes : 2880",
-        "'idleTimeoutMinutes': $type($s.idleTimeoutMinutes) = 'number' ? $s.idleTimeoutMinutes : 0",
+        "$type($i) = 'number' ? $i : 2880",
+        "$type($i) = 'number' ? $i : 0",
         "a session relying on Glue's default idle timeout escapes the idle-timeout boundary",
         asl("test_boundary_violation_stops_at_once_with_every_reason"),
     ),
@@ -148,8 +148,8 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         GUARD_ASL,
-        "$dpu * ($ranSeconds < 60 ? 60 : $ranSeconds)",
-        "$dpu * $ranSeconds",
+        "$dpu * $max([$ran, 60])",
+        "$dpu * $ran",
         "the 1-minute billing minimum is forgotten in the cost estimate",
         asl("test_ready_session_is_stopped_after_lifetime_and_owner_notified"),
     ),
@@ -170,8 +170,8 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         GUARD_ASL,
-        "$append($statements.($type(CompletedOn) = 'number' ? CompletedOn : 0), ",
-        "$append([], ",
+        "$statements.($type(CompletedOn) = 'number' ? CompletedOn : 0), ",
+        "",
         "the last statement's end is ignored (only starts count)",
         asl("test_idle_policy_waits_for_the_window_after_the_last_statement"),
     ),
