@@ -55,6 +55,17 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)
 _STRICT_TIMESTAMP_TZ = (
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 )
+# Fixed-width shapes of _STRICT_TIMESTAMP_TZ checked byte by byte by numpy (d: a digit, T: "T"
+# or a space, +: "+" or "-", anything else itself); every one is a case of that pattern.
+_FIXED_TIMESTAMP_SHAPES = (
+    "dddd-dd-ddTdd:dd:ddZ",
+    "dddd-dd-ddTdd:ddZ",
+    "dddd-dd-ddTdd:dd:dd.dddZ",
+    "dddd-dd-ddTdd:dd:dd.ddddddZ",
+    "dddd-dd-ddTdd:dd:dd+dd:dd",
+)
+_ALTERNATIVES = {"T": b"T ", "+": b"+-"}
+_FOLD_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it loses no bit
 # pandas' datetime64[ns] range in microseconds: outside it pandas says NaT (a malformed value).
 _NS_MIN_US = -(2**63 - 1) // 1000 + 1
 _NS_MAX_US = (2**63 - 1) // 1000
@@ -103,15 +114,60 @@ def _arrow(values: "pd.Series") -> Any:
     return array
 
 
+def _is_text(array: Any) -> bool:
+    return array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
+
+
+def fixed_width_bytes(strings: Any) -> Optional[np.ndarray]:
+    """A text array whose values all have one length (in bytes) and no nulls, as an (n, width)
+    uint8 view of its data buffer (no copy); None for anything else. Identifiers and timestamps
+    of one shape are like this, and numpy can then judge them column by column."""
+    count = len(strings)
+    if not count or strings.null_count or not _is_text(strings):
+        return None
+    _validity, offsets_buffer, data = strings.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[strings.offset : strings.offset + count + 1]
+    width = int(offsets[1] - offsets[0])
+    if not width or int(offsets[-1] - offsets[0]) != width * count or (np.diff(offsets) != width).any():
+        return None
+    start = int(offsets[0])
+    return np.frombuffer(data, dtype=np.uint8)[start : start + width * count].reshape(count, width)
+
+
+def fixed_width_distinct(rows: np.ndarray) -> bool:
+    """True when the rows of `fixed_width_bytes` are all different; False means "not proven".
+
+    Each row folds into one 64-bit number (exact up to 8 bytes, a hash beyond): distinct numbers
+    prove distinct rows, while equal numbers may be a hash collision, which the caller's exact
+    check settles. One pass over the bytes and a hash set of integers instead of a hash set of
+    strings (bench/silver_transform.py, music plays)."""
+    count, width = rows.shape
+    words = -(-width // 8)
+    padded = np.zeros((count, words * 8), dtype=np.uint8)
+    padded[:, :width] = rows
+    folded = padded.view("<u8")
+    numbers = np.zeros(count, dtype=np.uint64)
+    for word in range(words):
+        numbers ^= folded[:, word]
+        numbers *= _FOLD_MULTIPLIER
+    return bool(pd.Index(numbers).is_unique)
+
+
 def _single_key_unique(df: pd.DataFrame, keys: List[str]) -> bool:
     """True when a one-column text key holds no repeated value (one null at most), decided by
-    Arrow's hash kernel: pandas' duplicated on a million distinct Arrow strings took seconds.
-    False means "not known": the pandas check decides (and is the faster one on numbers)."""
+    Arrow's hash kernel, or by `fixed_width_distinct` when every key has one length: pandas'
+    duplicated on a million distinct Arrow strings took seconds. False means "not known": the
+    pandas check decides (and is the faster one on numbers)."""
     if len(keys) != 1 or not len(df) or not pd.api.types.is_string_dtype(df[keys[0]].dtype):
         return False
     values = _arrow(df[keys[0]])
-    text = values is not None and (pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
-    return text and len(pc.unique(values)) == len(df)
+    if not _is_text(values):
+        return False
+    rows = fixed_width_bytes(values)
+    if rows is not None and fixed_width_distinct(rows):
+        return True
+    return len(pc.unique(values)) == len(df)
 
 
 def drop_exact_duplicates(df: pd.DataFrame, dataset: Dataset, object_name: str) -> pd.DataFrame:
@@ -317,6 +373,37 @@ def _parse_timestamps_tz(uniques: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(parsed).tz_localize(None)
 
 
+def _fixed_shape(rows: np.ndarray, shape: str) -> bool:
+    """Every row of `fixed_width_bytes` has `shape` (see _FIXED_TIMESTAMP_SHAPES)."""
+    allowed = [b"09" if char == "d" else _ALTERNATIVES.get(char, char.encode()) for char in shape]
+    low = np.array([min(chars) for chars in allowed], dtype=np.uint8)
+    span = np.array([max(chars) - min(chars) for chars in allowed], dtype=np.uint8)
+    # One unsigned compare per byte: (byte - low) wraps around below low.
+    if not ((rows - low) <= span).all():
+        return False
+    for position, char in enumerate(shape):  # a range admits more than the two alternatives
+        if char in _ALTERNATIVES:
+            column = rows[:, position]
+            first, second = _ALTERNATIVES[char]
+            if not ((column == first) | (column == second)).all():
+                return False
+    return True
+
+
+def strict_timestamp_shape(strings: Any) -> bool:
+    """Every non-null value of an Arrow text array matches _STRICT_TIMESTAMP_TZ. Values of one
+    length are checked byte by byte against the fixed shapes first (a regular expression over a
+    million timestamps was the second costliest step of the plays transform); the expression
+    decides everything else, including a fixed width that none of those shapes covers."""
+    rows = fixed_width_bytes(strings)
+    if rows is not None and any(
+        _fixed_shape(rows, shape) for shape in _FIXED_TIMESTAMP_SHAPES if len(shape) == rows.shape[1]
+    ):
+        return True
+    shaped = pc.match_substring_regex(strings, _STRICT_TIMESTAMP_TZ)
+    return (pc.sum(shaped).as_py() or 0) == len(strings) - strings.null_count
+
+
 def _arrow_timestamps_tz(values: "pd.Series", column: Column) -> Optional[np.ndarray]:
     """datetime64[ns] (UTC) of a timestamp_tz column parsed by Arrow's ISO 8601 cast, or None when
     any value needs the general path. Only a subset of what that path accepts is taken here:
@@ -331,8 +418,7 @@ def _arrow_timestamps_tz(values: "pd.Series", column: Column) -> Optional[np.nda
         return None
     if strings.null_count and not column.nullable:
         return None
-    shaped = pc.match_substring_regex(strings, _STRICT_TIMESTAMP_TZ)
-    if (pc.sum(shaped).as_py() or 0) != len(strings) - strings.null_count:
+    if not strict_timestamp_shape(strings):
         return None
     try:
         micros = pc.cast(pc.cast(strings, pa.timestamp("us", tz="UTC")), pa.int64())

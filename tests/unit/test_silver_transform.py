@@ -8,10 +8,12 @@ import dataclasses
 import datetime as dt
 import decimal
 import logging
+import re
 import sys
 import types
 from typing import Any, Dict, List
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -278,6 +280,151 @@ def test_arrow_timestamp_parse_keeps_nulls_of_a_nullable_column(monkeypatch):
     assert pd.isna(fast[1]) and fast[2] == pd.Timestamp("2026-11-18 09:22:22", tz="UTC")
     with pytest.raises(SilverInputError, match="field 'modified_at' has 1 null and 0 malformed"):
         silver_transform.to_utc_timestamp(values, TRACKS.column("modified_at"), OBJECT)
+
+
+# Columns whose values all have one width take numpy byte checks instead of Arrow's regular
+# expression and hash set (fixed_width_bytes); each must decide exactly as those do.
+def _every_byte_changed(value: str) -> List[str]:
+    return [value[:at] + char + value[at + 1 :] for at in range(len(value)) for char in "0 9:-+.,TtZz/a"]
+
+
+@pytest.mark.parametrize("value", [*STRICT_SHAPES, *GENERAL_ONLY, "2026-11-17T10:22:22.123Z"])
+def test_fixed_width_timestamp_shape_check_equals_the_regular_expression(value):
+    regex = re.compile(silver_transform._STRICT_TIMESTAMP_TZ)
+    for candidate in [value, *_every_byte_changed(value)]:
+        for arrow_type in (pa.string(), pa.large_string()):
+            column = pa.array([candidate] * 3, type=arrow_type)
+            assert silver_transform.fixed_width_bytes(column) is not None
+            assert silver_transform.strict_timestamp_shape(column) == bool(regex.match(candidate)), candidate
+
+
+def _timestamps_three_ways(monkeypatch, values: pd.Series, column_name: str = "modified_at"):
+    """(fixed-width fast path, Arrow fast path with the regular expression, pandas path)."""
+    column = TRACKS.column(column_name)
+    fixed = silver_transform.to_utc_timestamp(values, column, OBJECT)
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "fixed_width_bytes", lambda *_args: None)
+        regex = silver_transform.to_utc_timestamp(values, column, OBJECT)
+        patched.setattr(silver_transform, "_arrow_timestamps_tz", lambda *_args: None)
+        general = silver_transform.to_utc_timestamp(values, column, OBJECT)
+    return fixed, regex, general
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "2026-11-{day:02d}T{hour:02d}:22:22Z",
+        "2026-11-{day:02d} {hour:02d}:22Z",
+        "2026-11-{day:02d}T{hour:02d}:22:22.125Z",
+        "2026-11-{day:02d}T{hour:02d}:22:22.123456Z",
+        "2026-11-{day:02d}T{hour:02d}:22:22-05:30",
+    ],
+)
+@pytest.mark.parametrize("dtype", [object, pd.StringDtype("pyarrow")])
+def test_fixed_width_timestamps_equal_the_pandas_parse(monkeypatch, shape, dtype):
+    texts = [shape.format(day=day, hour=hour) for day in range(1, 29) for hour in range(24)]
+    values = pd.Series(texts, dtype=dtype)
+    assert silver_transform.fixed_width_bytes(silver_transform._arrow(values)) is not None
+    assert silver_transform._arrow_timestamps_tz(values, TRACKS.column("modified_at")) is not None
+    fixed, regex, general = _timestamps_three_ways(monkeypatch, values)
+    pd.testing.assert_series_equal(fixed, general)
+    pd.testing.assert_series_equal(regex, general)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "2026-02-30T10:22:22Z",  # the right shape, an impossible day: Arrow's cast refuses it
+        "2026-11-17T24:00:00Z",
+        "2026-11-17T10:22:22X",  # the width of the others, not their shape
+        "2026-11-17T10:22:22",  # no zone, shorter
+    ],
+)
+def test_malformed_timestamps_in_a_fixed_width_column_name_the_object_and_field(monkeypatch, odd):
+    texts = ["2026-11-17T10:22:22Z"] * 5 + [odd]
+    values = pd.Series(texts, dtype=pd.StringDtype("pyarrow"))
+    messages = []
+    for fast_shapes in (True, False):
+        with monkeypatch.context() as patched:
+            if not fast_shapes:
+                patched.setattr(silver_transform, "fixed_width_bytes", lambda *_args: None)
+            with pytest.raises(SilverInputError) as error:
+                silver_transform.to_utc_timestamp(values, TRACKS.column("modified_at"), OBJECT)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(OBJECT)
+    assert "field 'modified_at' has 0 null and 1 malformed value(s)" in messages[0]
+    assert f"row 5: {odd!r}" in messages[0]
+
+
+def test_fixed_width_bytes_takes_only_one_width_without_nulls():
+    assert silver_transform.fixed_width_bytes(pa.array(["ab", "c"])) is None
+    assert silver_transform.fixed_width_bytes(pa.array(["ab", None])) is None
+    assert silver_transform.fixed_width_bytes(pa.array([], type=pa.string())) is None
+    assert silver_transform.fixed_width_bytes(pa.array([1, 2])) is None
+    sliced = pa.array(["x", "ab", "cd"]).slice(1)  # offsets not starting at 0
+    assert silver_transform.fixed_width_bytes(sliced).tobytes() == b"abcd"
+
+
+def _plays_frame(ids: List[str], track_ids: List[int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "play_id": pd.array(ids, dtype=pd.StringDtype("pyarrow")),
+            "track_id": track_ids,
+            "played_at": pd.array(["2026-11-17T10:00:00Z"] * len(ids), dtype=pd.StringDtype("pyarrow")),
+        }
+    )
+
+
+def _plays_three_ways(monkeypatch, rows: pd.DataFrame):
+    """transform_dataset with the fixed-width key check, with Arrow's hash set, with pandas alone
+    (each an outcome: the frame, or the error message)."""
+    plays = CONTRACT.dataset("plays")
+
+    def outcome():
+        try:
+            return transform_dataset(rows, plays, OBJECT)
+        except SilverInputError as error:
+            return str(error)
+
+    results = [outcome()]
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "fixed_width_bytes", lambda *_args: None)
+        results.append(outcome())
+        patched.setattr(silver_transform, "_single_key_unique", lambda *_args: False)
+        results.append(outcome())
+    return results
+
+
+@pytest.mark.parametrize("width", [3, 8, 12, 36])
+def test_fixed_width_keys_judge_duplicates_as_pandas_does(monkeypatch, caplog, width):
+    ids = [f"{number:0{width}d}" for number in range(500)]
+    unique = _plays_three_ways(monkeypatch, _plays_frame(ids, list(range(500))))
+    for result in unique[1:]:
+        pd.testing.assert_frame_equal(unique[0], result)
+    with caplog.at_level(logging.WARNING):
+        exact = _plays_three_ways(monkeypatch, _plays_frame([*ids, ids[7]], [*range(500), 7]))
+    for result in exact:
+        assert result["play_id"].tolist() == ids
+    assert caplog.text.count("dropped 1 exact duplicate row(s)") == 3
+    conflicting = _plays_three_ways(monkeypatch, _plays_frame([*ids, ids[7]], [*range(500), 8]))
+    assert conflicting[0] == conflicting[1] == conflicting[2]
+    assert conflicting[0].startswith(OBJECT) and "field play_id has 2 rows sharing a key" in conflicting[0]
+    assert f"'play_id': '{ids[7]}'" in conflicting[0]
+
+
+def test_a_fold_collision_falls_back_to_the_exact_check(monkeypatch):
+    rows = silver_transform.fixed_width_bytes(pa.array(["a1b2c3d4e5", "a1b2c3d4e6"]))
+    assert silver_transform.fixed_width_distinct(rows)
+    # Every row folding to the same number (a multiplier of 0) proves nothing: not distinct,
+    # so the exact check decides, and distinct keys still pass.
+    monkeypatch.setattr(silver_transform, "_FOLD_MULTIPLIER", np.uint64(0))
+    assert not silver_transform.fixed_width_distinct(rows)
+    frame_ = _plays_frame(["a1b2c3d4e5", "a1b2c3d4e6"], [1, 2])
+    assert transform_dataset(frame_, CONTRACT.dataset("plays"), OBJECT)["play_id"].tolist() == [
+        "a1b2c3d4e5",
+        "a1b2c3d4e6",
+    ]
 
 
 @pytest.mark.parametrize(
