@@ -12,8 +12,8 @@ dates still strings). Both sides run on local files, so only compute is compared
           snappy, ms timestamps, flavor=spark: what awswrangler's to_parquet does in the job)
 
 The same measurement for the music-library product (sources/music_library/contract.json):
-  plays   ~--rows listening events from tools/music_library_sample/generate.py (NDJSON kinds:
-          text, int, ISO-8601 timestamp with zone, bool)
+  plays   --rows listening events over one year from tools/music_library_sample/generate.py's
+          generate_plays (NDJSON kinds: text, int, ISO-8601 timestamp with zone, bool)
   tracks  --tracks rows of one library export (CSV cells, every kind incl. float, decimal, date)
 each conformed by the generic bronze engine (lakehouse_common.bronze.conform, as the bronze Lambda
 stores them) and then copied vs transformed as above (no console-build reference for these).
@@ -46,7 +46,7 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from awswrangler import _data_types as wr_types  # noqa: E402 - the job's own pandas -> Arrow schema
-from music_library_sample.generate import all_play_rows, export_rows, generate_library  # noqa: E402
+from music_library_sample.generate import export_rows, generate_library, generate_plays  # noqa: E402
 from wordpress_sample.generate import generate_site  # noqa: E402
 
 from lakehouse_common import bronze as bronze_engine  # noqa: E402
@@ -193,10 +193,8 @@ def compare(
 def music_bronze(rows: int, tracks: int) -> Dict[str, pd.DataFrame]:
     """The music library's two datasets as the generic bronze engine stores them."""
     contract = load_contract(ROOT / "sources" / "music_library" / "contract.json")
-    # About 12 plays a day: enough days for `rows` plays, over a small library (the per-day
-    # draw is linear in the library size).
-    played = generate_library(seed=7, tracks=200, days=max(1, rows // 12))
-    plays = pd.DataFrame(all_play_rows(played)[:rows])
+    # A year of listening over a 200-track library, drawn at once (generate_plays).
+    plays = generate_plays(seed=7, tracks=200, rows=rows)
     library = generate_library(seed=7, tracks=tracks, days=1)
     export = pd.DataFrame(export_rows(library, library.days[0])).astype(object)
     # CSV cells are text: the bronze engine reads a landing CSV with every cell as a string.

@@ -15,7 +15,13 @@ What makes it realistic (and what the pipeline must cope with):
   and a `removed` flag when a track leaves the library (the contract's delete marker).
 
 `day_files(library, day)` gives the two files a day drops into the landing bucket; tests add a
-duplicate delivery by dropping a day's plays file twice.
+duplicate delivery by dropping a day's plays file twice. The log covers at most MAX_DAYS days
+from FIRST_DAY, so no play lies in the future (silver rejects future plays).
+
+`generate_plays(seed, tracks, rows)` is the volume version for benches: a listening log of any
+size, drawn with numpy at once (a million plays in seconds; drawing them one by one over as
+many days as that takes ran for minutes and into the 23rd century), over the same first
+year, in the same columns and shapes as `all_play_rows`.
 
 CLI: `python tools/music_library_sample/generate.py --out DIR [--seed 7] [--tracks 60] [--days 3]`
 writes DIR/tracks/export-<day>.csv and DIR/plays/plays-<day>.ndjson for each day.
@@ -33,8 +39,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 # Fixed, so output never depends on when it is generated.
 FIRST_DAY = dt.date(2025, 10, 1)
+# One year of listening: the log ends on 2026-09-30, before any day this code runs on.
+MAX_DAYS = 365
 NOTES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 KEYS = tuple(f"{note}{mode}" for mode in ("", "m") for note in NOTES)
 TRACK_COLUMNS = (
@@ -168,6 +181,11 @@ def generate_library(seed: int = 7, tracks: int = 60, days: int = 3) -> Library:
     """A library of `tracks` tracks and `days` days of listening from FIRST_DAY on."""
     if tracks < 5 or days < 1:
         raise ValueError(f"need at least 5 tracks and 1 day, got tracks={tracks} days={days}")
+    if days > MAX_DAYS:
+        raise ValueError(
+            f"days={days}: the log covers at most {MAX_DAYS} days from {FIRST_DAY} (later plays would "
+            "lie in the future); for volume use generate_plays"
+        )
     rng = random.Random(seed)
     day_list = tuple(FIRST_DAY + dt.timedelta(days=n) for n in range(days))
     library = tuple(_track(rng, 1000 + n, day_list) for n in range(tracks))
@@ -185,6 +203,11 @@ def _stamp(moment: dt.datetime) -> str:
 def export_rows(library: Library, day: dt.date) -> List[Dict[str, object]]:
     """The library as the player exports it at the end of `day` (23:30 UTC)."""
     exported_at = dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.timezone.utc)
+    # Each track's plays up to `day`, gathered in one pass over the log (not one pass per track).
+    played: Dict[int, List[dt.datetime]] = {}
+    for play in library.plays:
+        if play.played_at.date() <= day:
+            played.setdefault(play.track_id, []).append(play.played_at)
     rows: List[Dict[str, object]] = []
     for listed in library.tracks:
         if listed.added_on > day:
@@ -192,8 +215,8 @@ def export_rows(library: Library, day: dt.date) -> List[Dict[str, object]]:
         track = listed
         if track.track_id == library.rerated and day > library.days[0]:
             track = replace(track, rating=5 if track.rating != 5 else 4, genre="Ambient")
-        mine = [p for p in library.plays if p.track_id == track.track_id and p.played_at.date() <= day]
-        last = max((p.played_at for p in mine), default=None)
+        mine = played.get(track.track_id, [])
+        last = max(mine, default=None)
         rows.append(
             {
                 "track_id": track.track_id,
@@ -249,6 +272,55 @@ def play_rows(library: Library, day: dt.date) -> List[Dict[str, object]]:
 def all_play_rows(library: Library) -> List[Dict[str, object]]:
     """Every day's log at once, in one pass (play_rows per day is quadratic at bench sizes)."""
     return [_play_row(p) for p in library.plays]
+
+
+def generate_plays(
+    seed: int = 7, tracks: int = 200, rows: int = 1_000_000, days: int = MAX_DAYS
+) -> pd.DataFrame:
+    """A listening log of `rows` plays over `days` days from FIRST_DAY, as a frame with the
+    columns and value shapes of `all_play_rows` (the same seed and sizes give the same frame).
+
+    Drawn with numpy, column by column: the days (uniform), the minute of the day (07:00 to
+    22:00, as in `generate_library`), the track (a fifth of the library never played), skips
+    (15 %: 5 to 30 seconds played; else the whole track) and the device. A play's id is its day
+    and its number within the day, zero-padded to the width the busiest day needs, so every id
+    has one width (as in `generate_library`'s log, where a day holds fewer than a thousand plays).
+    Rows are in time order, ties by id."""
+    if tracks < 5 or rows < 1 or not 1 <= days <= MAX_DAYS:
+        raise ValueError(
+            f"need at least 5 tracks, 1 row and 1 to {MAX_DAYS} days, got tracks={tracks} rows={rows} "
+            f"days={days}"
+        )
+    rng = np.random.default_rng(seed)
+    track_ids = np.arange(1000, 1000 + tracks)
+    durations = rng.integers(150, 481, size=tracks)  # whole seconds, as `seconds_played` counts them
+    favourites = np.flatnonzero(track_ids % 5 != 0)
+    day = np.sort(rng.integers(0, days, size=rows))
+    number = np.arange(rows) - np.searchsorted(day, day, side="left")  # 0, 1, ... within each day
+    minute = rng.integers(0, 15 * 60 + 1, size=rows)
+    chosen = favourites[rng.integers(0, len(favourites), size=rows)]
+    skipped = rng.random(rows) < 0.15
+    seconds = np.where(skipped, rng.integers(5, 31, size=rows), durations[chosen])
+    device = np.asarray(DEVICES, dtype=object)[rng.integers(0, len(DEVICES), size=rows)]
+    first = np.datetime64(FIRST_DAY.isoformat(), "m")
+    moment = first + (day * 24 * 60 + 7 * 60 + minute).astype("timedelta64[m]")
+    order = np.lexsort((number, moment))  # time order, then id order (ids sort by day, number)
+    width = max(3, len(str(int(number.max()))))
+    day_ids = pa.array([f"{FIRST_DAY + dt.timedelta(days=n):%Y%m%d}" for n in range(days)])
+    numbers = pc.utf8_lpad(pc.cast(pa.array(number[order]), pa.string()), width, "0")
+    play_id = pc.binary_join_element_wise(day_ids.take(pa.array(day[order])), numbers, "-")
+    stamps = pa.array(moment[order].astype("datetime64[s]"), type=pa.timestamp("s"))
+    played_at = pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%SZ")
+    return pd.DataFrame(
+        {
+            "play_id": play_id.to_numpy(zero_copy_only=False),
+            "track_id": track_ids[chosen[order]],
+            "played_at": played_at.to_numpy(zero_copy_only=False),
+            "seconds_played": seconds[order],
+            "skipped": skipped[order],
+            "device": device[order],
+        }
+    )
 
 
 def plays_ndjson(rows: Sequence[Dict[str, object]]) -> bytes:
