@@ -298,6 +298,16 @@ def test_fixed_width_timestamp_shape_check_equals_the_regular_expression(value):
             assert silver_transform.strict_timestamp_shape(column) == bool(regex.match(candidate)), candidate
 
 
+@pytest.mark.parametrize("at", [0, silver_transform._BLOCK_ROWS - 1, silver_transform._BLOCK_ROWS, 20_000])
+def test_the_fixed_width_shape_check_sees_one_bad_byte_in_any_block(at):
+    texts = ["2026-11-17T10:22:22Z"] * 20_001
+    assert silver_transform.strict_timestamp_shape(pa.array(texts))
+    texts[at] = "2026-11-17T10:22:2aZ"
+    assert not silver_transform.strict_timestamp_shape(pa.array(texts))
+    texts[at] = "2026-11-17,10:22:22Z"  # inside the byte range of "T" and a space, neither of them
+    assert not silver_transform.strict_timestamp_shape(pa.array(texts))
+
+
 def _timestamps_three_ways(monkeypatch, values: pd.Series, column_name: str = "modified_at"):
     """(fixed-width fast path, Arrow fast path with the regular expression, pandas path)."""
     column = TRACKS.column(column_name)
