@@ -143,13 +143,21 @@ def fixed_width_distinct(rows: np.ndarray) -> bool:
     check settles. One pass over the bytes and a sort of integers instead of a hash set of
     strings (bench/silver_transform.py, music plays)."""
     count, width = rows.shape
-    words = -(-width // 8)
-    padded = np.zeros((count, words * 8), dtype=np.uint8)
-    padded[:, :width] = rows
-    folded = padded.view("<u8")
+    if width < 8:
+        padded = np.zeros((count, 8), dtype=np.uint8)
+        padded[:, :width] = rows
+        words = [padded.view("<u8")[:, 0]]
+    else:
+        # 8-byte words read in place at 0, 8, ... and at width - 8 (overlapping the one before):
+        # together they cover every byte of a row, with no padded copy.
+        flat = np.ascontiguousarray(rows).reshape(-1)
+        words = [
+            np.ndarray((count,), dtype="<u8", buffer=flat, offset=at, strides=(width,))
+            for at in [*range(0, width - 8, 8), width - 8]
+        ]
     numbers = np.zeros(count, dtype=np.uint64)
-    for word in range(words):
-        numbers ^= folded[:, word]
+    for word in words:
+        numbers ^= word
         numbers *= _FOLD_MULTIPLIER
     numbers.sort()  # numpy sorts integers faster than a hash set takes them
     return not bool((numbers[1:] == numbers[:-1]).any())

@@ -406,7 +406,7 @@ def _plays_three_ways(monkeypatch, rows: pd.DataFrame):
     return results
 
 
-@pytest.mark.parametrize("width", [3, 8, 12, 36])
+@pytest.mark.parametrize("width", [3, 8, 12, 13, 36])
 def test_fixed_width_keys_judge_duplicates_as_pandas_does(monkeypatch, caplog, width):
     ids = [f"{number:0{width}d}" for number in range(500)]
     unique = _plays_three_ways(monkeypatch, _plays_frame(ids, list(range(500))))
@@ -421,6 +421,20 @@ def test_fixed_width_keys_judge_duplicates_as_pandas_does(monkeypatch, caplog, w
     assert conflicting[0] == conflicting[1] == conflicting[2]
     assert conflicting[0].startswith(OBJECT) and "field play_id has 2 rows sharing a key" in conflicting[0]
     assert f"'play_id': '{ids[7]}'" in conflicting[0]
+
+
+@pytest.mark.parametrize("width", [5, 8, 13, 20])
+def test_the_fold_reads_only_the_rows_of_a_sliced_array(width):
+    same, other = "a" * width, "b" * width
+    assert silver_transform.fixed_width_distinct(
+        silver_transform.fixed_width_bytes(pa.array([same, same, other]).slice(1))
+    )
+    assert not silver_transform.fixed_width_distinct(
+        silver_transform.fixed_width_bytes(pa.array([other, same, same, other]).slice(1, 2))
+    )
+    # Rows differing in their last byte only (covered by the overlapping last word).
+    last = [same[:-1] + char for char in "xyz"]
+    assert silver_transform.fixed_width_distinct(silver_transform.fixed_width_bytes(pa.array(last)))
 
 
 def test_a_fold_collision_falls_back_to_the_exact_check(monkeypatch):
