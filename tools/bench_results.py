@@ -42,7 +42,7 @@ BENCHES: Tuple[Bench, ...] = (
     ),
     Bench("storage_cost", (), "monthly S3 storage cost of 1 GB/day per layer under the lifecycle rules"),
     Bench(
-        "silver_transform", ("--repeat", "3"), "silver transform throughput vs a plain Parquet copy, 1M rows"
+        "silver_transform", ("--repeat", "7"), "silver transform throughput vs a plain Parquet copy, 1M rows"
     ),
     Bench("iam_judge", ("--calls", "1000"), "what judging permissions costs per emulator call"),
     Bench(
