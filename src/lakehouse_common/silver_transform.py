@@ -28,7 +28,7 @@ import decimal
 import html
 import logging
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -114,6 +114,25 @@ def _arrow(values: "pd.Series") -> Any:
     return array
 
 
+def _arrow_chunked(values: "pd.Series") -> Any:
+    """The column as an Arrow ChunkedArray, in the chunks an Arrow-backed column already holds
+    (no concatenation: copying a million strings into one array cost as much as checking them);
+    None when Arrow cannot take it as it is."""
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return None
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
+def _fixed_width_chunks(strings: Any) -> Optional[List[np.ndarray]]:
+    """`fixed_width_bytes` of every non-empty chunk, when all have it and share one width."""
+    rows = [fixed_width_bytes(chunk) for chunk in strings.chunks if len(chunk)]
+    if not rows or any(part is None for part in rows) or len({part.shape[1] for part in rows}) != 1:
+        return None
+    return rows
+
+
 def _is_text(array: Any) -> bool:
     return array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
 
@@ -135,13 +154,22 @@ def fixed_width_bytes(strings: Any) -> Optional[np.ndarray]:
     return np.frombuffer(data, dtype=np.uint8)[start : start + width * count].reshape(count, width)
 
 
-def fixed_width_distinct(rows: np.ndarray) -> bool:
-    """True when the rows of `fixed_width_bytes` are all different; False means "not proven".
+def fixed_width_distinct(rows: Union[np.ndarray, Sequence[np.ndarray]]) -> bool:
+    """True when the rows of `fixed_width_bytes` (one array, or one per chunk of a column, all of
+    one width) are all different; False means "not proven".
 
     Each row folds into one 64-bit number (exact up to 8 bytes, a hash beyond): distinct numbers
     prove distinct rows, while equal numbers may be a hash collision, which the caller's exact
     check settles. One pass over the bytes and a sort of integers instead of a hash set of
     strings (bench/silver_transform.py, music plays)."""
+    parts = [rows] if isinstance(rows, np.ndarray) else list(rows)
+    numbers = np.concatenate([_fold(part) for part in parts]) if len(parts) > 1 else _fold(parts[0])
+    numbers.sort()  # numpy sorts integers faster than a hash set takes them
+    return not bool((numbers[1:] == numbers[:-1]).any())
+
+
+def _fold(rows: np.ndarray) -> np.ndarray:
+    """One 64-bit number per row of `fixed_width_bytes` (see fixed_width_distinct)."""
     count, width = rows.shape
     if width < 8:
         padded = np.zeros((count, 8), dtype=np.uint8)
@@ -159,8 +187,7 @@ def fixed_width_distinct(rows: np.ndarray) -> bool:
     for word in words:
         numbers ^= word
         numbers *= _FOLD_MULTIPLIER
-    numbers.sort()  # numpy sorts integers faster than a hash set takes them
-    return not bool((numbers[1:] == numbers[:-1]).any())
+    return numbers
 
 
 def _single_key_unique(df: pd.DataFrame, keys: List[str]) -> bool:
@@ -170,10 +197,10 @@ def _single_key_unique(df: pd.DataFrame, keys: List[str]) -> bool:
     pandas check decides (and is the faster one on numbers)."""
     if len(keys) != 1 or not len(df) or not pd.api.types.is_string_dtype(df[keys[0]].dtype):
         return False
-    values = _arrow(df[keys[0]])
+    values = _arrow_chunked(df[keys[0]])
     if not _is_text(values):
         return False
-    rows = fixed_width_bytes(values)
+    rows = _fixed_width_chunks(values)
     if rows is not None and fixed_width_distinct(rows):
         return True
     return len(pc.unique(values)) == len(df)
@@ -426,7 +453,10 @@ def strict_timestamp_shape(strings: Any) -> bool:
     """Every non-null value of an Arrow text array matches _STRICT_TIMESTAMP_TZ. Values of one
     length are checked byte by byte against the fixed shapes first (a regular expression over a
     million timestamps was the second costliest step of the plays transform); the expression
-    decides everything else, including a fixed width that none of those shapes covers."""
+    decides everything else, including a fixed width that none of those shapes covers. A
+    ChunkedArray is judged chunk by chunk."""
+    if isinstance(strings, pa.ChunkedArray):
+        return all(strict_timestamp_shape(chunk) for chunk in strings.chunks)
     rows = fixed_width_bytes(strings)
     if rows is not None and any(
         _fixed_shape(rows, shape) for shape in _FIXED_TIMESTAMP_SHAPES if len(shape) == rows.shape[1]
@@ -445,8 +475,8 @@ def _arrow_timestamps_tz(values: "pd.Series", column: Column) -> Optional[np.nda
     compares them); anything else - nulls in a non-nullable column, a lower-case z, padding,
     seven to nine fraction digits, a malformed value - takes the general path, which also writes
     the error message."""
-    strings = _arrow(values)
-    if strings is None or not (pa.types.is_string(strings.type) or pa.types.is_large_string(strings.type)):
+    strings = _arrow_chunked(values)
+    if not _is_text(strings):
         return None
     if strings.null_count and not column.nullable:
         return None
@@ -460,10 +490,11 @@ def _arrow_timestamps_tz(values: "pd.Series", column: Column) -> Optional[np.nda
     lowest, highest = bounds["min"].as_py(), bounds["max"].as_py()
     if lowest is not None and (lowest < _NS_MIN_US or highest > _NS_MAX_US):
         return None
-    nanos = np.asarray(pc.fill_null(micros, 0).to_numpy(zero_copy_only=False), dtype="int64") * 1000
+    filled = pc.fill_null(micros, 0) if micros.null_count else micros
+    nanos = np.asarray(filled.to_numpy(), dtype="int64") * 1000
     moments = nanos.view("datetime64[ns]")
     if micros.null_count:  # NaT where the value is null (nullable columns only, checked above)
-        nulls = np.asarray(micros.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        nulls = np.asarray(micros.is_null().to_numpy(), dtype=bool)
         moments[nulls] = np.datetime64("NaT")
     return moments
 

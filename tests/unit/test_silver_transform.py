@@ -437,6 +437,59 @@ def test_the_fold_reads_only_the_rows_of_a_sliced_array(width):
     assert silver_transform.fixed_width_distinct(silver_transform.fixed_width_bytes(pa.array(last)))
 
 
+def _chunked(*chunks: List[str]) -> pd.Series:
+    """A text column held in several Arrow chunks, as the job's Parquet reader hands them over."""
+    arrays = [pa.array(chunk, type=pa.string()) for chunk in chunks]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(arrays, type=pa.string())))
+
+
+@pytest.mark.skipif(pd.__version__ < "2", reason="chunked Arrow strings: pandas >= 2")
+def test_keys_in_several_chunks_are_judged_across_chunks(monkeypatch):
+    ids = [f"k{number:05d}" for number in range(300)]
+    rows = _plays_frame(ids, list(range(300)))
+    rows["play_id"] = _chunked(ids[:100], [], ids[100:])
+    assert silver_transform._single_key_unique(rows, ["play_id"])
+    # The same key in two chunks, equal rows: dropped; different rows: named.
+    again = _plays_frame([*ids, ids[5]], [*range(300), 5])
+    again["play_id"] = _chunked(ids[:100], [*ids[100:], ids[5]])
+    results = _plays_three_ways(monkeypatch, again)
+    for result in results:
+        assert result["play_id"].tolist() == ids
+    again.loc[300, "track_id"] = 6
+    conflicting = _plays_three_ways(monkeypatch, again)
+    assert conflicting[0] == conflicting[1] == conflicting[2]
+    assert "field play_id has 2 rows sharing a key" in conflicting[0] and "'k00005'" in conflicting[0]
+    # Chunks of different widths: Arrow's hash set decides.
+    mixed = _plays_frame(["a", "b", "cc"], [1, 2, 3])
+    mixed["play_id"] = _chunked(["a", "b"], ["cc"])
+    assert silver_transform._fixed_width_chunks(silver_transform._arrow_chunked(mixed["play_id"])) is None
+    assert silver_transform._single_key_unique(mixed, ["play_id"])
+
+
+@pytest.mark.skipif(pd.__version__ < "2", reason="chunked Arrow strings: pandas >= 2")
+@pytest.mark.parametrize(
+    "second",
+    [
+        ["2026-11-18T10:22:22Z", "2026-11-18T11:22:22Z"],  # one width across chunks
+        ["2026-11-18T10:22:22+01:00"],  # another width in another chunk
+        ["2026-11-18T10:22:22X"],  # a bad shape in the second chunk only
+        ["2026-02-30T10:22:22Z"],  # an impossible day in the second chunk only
+    ],
+)
+def test_timestamps_in_several_chunks_equal_the_pandas_parse(monkeypatch, second):
+    values = _chunked(["2026-11-17T10:22:22Z", "2026-11-17T11:22:22Z"], [], second)
+    try:
+        fixed, regex, general = _timestamps_three_ways(monkeypatch, values)
+    except SilverInputError as error:
+        assert second[0] in ("2026-11-18T10:22:22X", "2026-02-30T10:22:22Z")
+        assert "field 'modified_at' has 0 null and 1 malformed value(s)" in str(error)
+        assert f"row 2: {second[0]!r}" in str(error)
+    else:
+        pd.testing.assert_series_equal(fixed, general)
+        pd.testing.assert_series_equal(regex, general)
+        assert silver_transform._arrow_timestamps_tz(values, TRACKS.column("modified_at")) is not None
+
+
 def test_a_fold_collision_falls_back_to_the_exact_check(monkeypatch):
     rows = silver_transform.fixed_width_bytes(pa.array(["a1b2c3d4e5", "a1b2c3d4e6"]))
     assert silver_transform.fixed_width_distinct(rows)
