@@ -4,13 +4,17 @@ and passes the bronze and silver engines."""
 
 import datetime as dt
 import hashlib
+import io
 import logging
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from lakehouse_common import bronze
+from lakehouse_common import bronze, silver_transform
 from lakehouse_common.contract import load_contract
+from lakehouse_common.silver_job import bronze_types_mapper
 from lakehouse_common.silver_transform import transform_dataset
 from tools.music_library_sample.generate import (
     FIRST_DAY,
@@ -92,3 +96,29 @@ def test_generated_plays_pass_bronze_and_silver(caplog):
     assert len(silver) == 3_000 and "duplicate" not in caplog.text
     assert silver["played_at"].max() < pd.Timestamp.now(tz="UTC")
     assert str(silver["played_at"].dtype) == "datetime64[ns, UTC]"
+
+
+def _silver_parquet(frame: pd.DataFrame) -> bytes:
+    """The silver rows as Parquet bytes, written as the bench and the job's writer do."""
+    table = pa.Table.from_pandas(frame, preserve_index=False, safe=True)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="snappy", coerce_timestamps="ms", flavor="spark")
+    return buffer.getvalue()
+
+
+def test_generated_plays_give_the_same_silver_bytes_on_every_path(monkeypatch):
+    dataset = CONTRACT.dataset("plays")
+    bronze_rows = bronze.conform(generate_plays(seed=9, tracks=30, rows=50_000), dataset, "generated plays")
+    bronze_table = pa.Table.from_pandas(bronze_rows, preserve_index=False)
+    # Read back as the job reads bronze: Arrow-backed text, in several chunks.
+    frame = pa.Table.from_batches(bronze_table.to_batches(max_chunksize=16_384)).to_pandas(
+        split_blocks=True, types_mapper=bronze_types_mapper
+    )
+    fast = _silver_parquet(transform_dataset(frame, dataset, "generated plays"))
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "fixed_width_bytes", lambda *_args: None)
+        regex = _silver_parquet(transform_dataset(frame, dataset, "generated plays"))
+        patched.setattr(silver_transform, "_single_key_unique", lambda *_args: False)
+        patched.setattr(silver_transform, "_arrow_timestamps_tz", lambda *_args: None)
+        general = _silver_parquet(transform_dataset(frame, dataset, "generated plays"))
+    assert fast == regex == general
