@@ -88,46 +88,33 @@ def glue_cost(dpu: float, seconds: float, rate: float) -> tuple[float, float]:
 def run_path(definition: dict[str, Any], crawled: tuple[str, ...]) -> list[str]:
     """States a normal scheduled run enters, each transition checked against the definition."""
 
-    def crawl(layer: str, after: str) -> list[str]:
-        cap = layer.capitalize()
-        polls = [f"WaitFor{cap}Crawler", f"Get{cap}Crawler", f"{cap}CrawlerFinished"]
-        loop = [*polls, f"Count{cap}CrawlerPoll", f"{cap}CrawlerPollLimit"]
-        return [f"Init{cap}CrawlerPoll", f"Start{cap}Crawler", *loop * (CRAWL_POLLS - 1), *polls, after]
+    def catalog(layer: str) -> list[str]:
+        # The catalog check and crawl loop, written once, run after each layer's stage; a crawl
+        # polls until the crawler is ready, then goes back to CrawlNeeded, which routes on.
+        polls = ["WaitForCrawler", "GetCrawler", "CrawlerFinished"] * CRAWL_POLLS
+        crawl = ["StartCrawler", *polls, "CrawlNeeded"] if layer in crawled else []
+        return ["CheckCatalog", "CrawlNeeded", *crawl]
 
     path = [
-        "ResolveIngestDate",
-        "UseScheduledDate",
-        "LoadCrawlDefaults",
-        "ResolveBackfill",
-        "NoBackfill",
-        "StartRawIngest",
+        "Configure",
         "RawIngest",  # one invocation: a few MB need no continuation
         "RawIngestComplete",
         "BronzeLoad",
-        "CheckBronzeCatalog",
-        "BronzeCrawlNeeded",
-    ]
-    path += crawl("bronze", "RunSilverJob")[:-1] if "bronze" in crawled else []
-    path += [
+        *catalog("bronze"),
         "RunSilverJob",
-        "LoadQualityGates",
         "SilverQuality",
         "PublishSilver",
-        "CheckSilverCatalog",
-        "SilverCrawlNeeded",
+        *catalog("silver"),
+        "RunGoldJob",
+        *catalog("gold"),
+        "NotifySuccess",
+        "PipelineSucceeded",
     ]
-    path += crawl("silver", "RunGoldJob")[:-1] if "silver" in crawled else []
-    path += ["RunGoldJob", "CheckGoldCatalog", "GoldCrawlNeeded"]
-    path += crawl("gold", "NotifySuccess")[:-1] if "gold" in crawled else []
-    path += ["NotifySuccess", "PipelineSucceeded"]
     check_transitions(definition["States"], path)
     # Inside the quality map, each gated dataset's iteration enters these (billed as transitions too).
-    quality_loop = ["WaitForSilverQualityRun", "GetSilverQualityRun", "SilverQualityRunFinished"]
     gate = [
         "StartSilverQualityRun",
-        "InitSilverQualityPoll",
-        *([*quality_loop, "CountSilverQualityPoll", "SilverQualityPollLimit"] * (DQ_POLLS - 1)),
-        *quality_loop,
+        *(["WaitForSilverQualityRun", "GetSilverQualityRun", "SilverQualityRunFinished"] * DQ_POLLS),
         "GetSilverQualityResult",
         "SilverQualityPassed",
         "SilverQualityGatePassed",

@@ -5,8 +5,11 @@
   https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html):
   `.sync` Glue jobs start, poll GetJobRun/GetJobRuns and stop with BatchStopJobRun
   (https://docs.aws.amazon.com/step-functions/latest/dg/glue-iam.html).
-  A parameter computed at run time (JSONPath `.$` or JSONata `{% %}`) becomes a representative
-  value (PROBE), so the ARN still has the shape the policy must allow.
+  A parameter that reads a workflow variable (`{% $layer.crawler %}`) takes every value the
+  definition assigns to it as a literal (one shared block entered for several crawlers calls
+  each of them); one computed at run time otherwise (JSONPath `.$` or JSONata `{% %}`) becomes a
+  representative value (PROBE), so the ARN still has the shape the policy must allow. A Map over
+  a literal `Items` list binds its first state's `{% $states.input.<field> %}` to each item.
 - Lambda functions and Glue jobs: the calls their code makes, declared next to the code in
   `iam_calls.json` as templates over the environment variables / job arguments Terraform passes
   (the e2e suite checks that every call the emulator saw the code make is declared there).
@@ -47,6 +50,54 @@ class _WholeExpression(dict):  # type: ignore[type-arg]
     """Arguments built by one JSONata expression: every parameter is known only at run time."""
 
 
+_VARIABLE_PATH = re.compile(r"^\{%\s*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*%\}$")
+
+
+def _has_expression(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_has_expression(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_expression(v) for v in value)
+    return _is_dynamic(value) or (isinstance(value, str) and value.startswith("$"))
+
+
+def _assigns(level: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every Assign block of a state list and its nested state lists (states, Catches, Choice rules)."""
+    found = []
+    for state in level["States"].values():
+        ways = [state, *state.get("Catch", []), *state.get("Choices", [])]
+        found += [way["Assign"] for way in ways if isinstance(way.get("Assign"), Mapping)]
+        for nested in [*state.get("Branches", []), state.get("ItemProcessor"), state.get("Iterator")]:
+            if nested:
+                found += _assigns(nested)
+    return found
+
+
+def assigned_literals(definition: Mapping[str, Any], variable: str) -> list[Any]:
+    """Every value the definition assigns to `variable`, all literal (rendered placeholders);
+    raises when one is computed at run time: then its values are not known before a run."""
+    values = [assign[variable] for assign in _assigns(definition) if variable in assign]
+    if not values or any(_has_expression(v) for v in values):
+        raise UnmappedTask(f"${variable} is not always assigned a literal value")
+    return values
+
+
+def _variable_values(definition: Mapping[str, Any], expression: str) -> list[Any] | None:
+    """The values of a `{% $name.field... %}` parameter, or None for any other expression."""
+    match = _VARIABLE_PATH.match(expression)
+    if not match or match[1] == "states":
+        return None
+    values = []
+    for assigned in assigned_literals(definition, match[1]):
+        value = assigned
+        for key in filter(None, match[2].split(".")):
+            if not isinstance(value, Mapping) or key not in value:
+                raise UnmappedTask(f"{expression}: a value assigned to ${match[1]} has no {key}")
+            value = value[key]
+        values.append(value)
+    return values
+
+
 def _param(params: Mapping[str, Any], key: str, state: str, dynamic_ok: bool = False) -> Any:
     if isinstance(params, _WholeExpression) and dynamic_ok:
         return PROBE
@@ -55,6 +106,19 @@ def _param(params: Mapping[str, Any], key: str, state: str, dynamic_ok: bool = F
     if dynamic_ok and (f"{key}.$" in params or _is_dynamic(params.get(key))):
         return PROBE
     raise UnmappedTask(f"{state}: {key} must be a static parameter so its ARN is known")
+
+
+def _param_values(
+    params: Mapping[str, Any], key: str, state: str, definition: Mapping[str, Any]
+) -> list[Any]:
+    """A parameter that must be known before a run: its literal, or each literal assigned to the
+    variable it reads."""
+    value = params.get(key)
+    if _is_dynamic(value) and not isinstance(params, _WholeExpression):
+        values = _variable_values(definition, value)
+        if values is not None:
+            return values
+    return [_param(params, key, state)]
 
 
 # The request parameter naming the session, per Glue session or statement API.
@@ -68,13 +132,18 @@ _SESSION_ID_PARAM = {
 }
 
 
-def _glue_sdk_calls(api: str, params: Mapping[str, Any], state: str, glue: str) -> list[Call]:
+def _glue_sdk_calls(
+    api: str, params: Mapping[str, Any], state: str, glue: str, definition: Mapping[str, Any]
+) -> list[Call]:
     action = "glue:" + api[0].upper() + api[1:]
     if api in ("startCrawler", "getCrawler"):
-        return [Call(action, f"{glue}:crawler/{_param(params, 'Name', state)}")]
+        return [Call(action, f"{glue}:crawler/{n}") for n in _param_values(params, "Name", state, definition)]
     if api == "getTables":
-        db = _param(params, "DatabaseName", state)
-        return [Call(action, r) for r in (f"{glue}:catalog", f"{glue}:database/{db}", f"{glue}:table/{db}/*")]
+        return [
+            Call(action, r)
+            for db in _param_values(params, "DatabaseName", state, definition)
+            for r in (f"{glue}:catalog", f"{glue}:database/{db}", f"{glue}:table/{db}/*")
+        ]
     if api == "startDataQualityRulesetEvaluationRun":
         names = _param(params, "RulesetNames", state)
         calls = [Call(action, f"{glue}:dataQualityRuleset/{n}") for n in names]
@@ -92,7 +161,10 @@ def _glue_sdk_calls(api: str, params: Mapping[str, Any], state: str, glue: str) 
     raise UnmappedTask(f"{state}: no IAM mapping for glue:{api}; extend iam_calls with AWS's documented one")
 
 
-def task_calls(state_name: str, state: Mapping[str, Any], glue: str) -> list[Call]:
+def task_calls(
+    state_name: str, state: Mapping[str, Any], glue: str, definition: Mapping[str, Any] | None = None
+) -> list[Call]:
+    definition = definition or {"States": {}}
     resource: str = state["Resource"]
     params = state.get("Parameters") or state.get("Arguments") or {}
     if isinstance(params, str):  # a JSONata expression builds the whole argument object
@@ -122,13 +194,16 @@ def task_calls(state_name: str, state: Mapping[str, Any], glue: str) -> list[Cal
             for b in sorted(buses)
         ]
     if resource.startswith("arn:aws:states:::aws-sdk:glue:"):
-        return _glue_sdk_calls(resource.rsplit(":", 1)[1], params, state_name, glue)
+        return _glue_sdk_calls(resource.rsplit(":", 1)[1], params, state_name, glue, definition)
     raise UnmappedTask(f"{state_name}: no IAM mapping for {resource}")
 
 
 def _static_items(states: Mapping[str, Any], map_state: Mapping[str, Any]) -> list[Any] | None:
-    """A JSONPath Map's items when a Pass state of the same level writes them as a static Result
-    to the Map's ItemsPath (the definition's own list, rendered by Terraform); None otherwise."""
+    """A Map's items when they are the definition's own list: a literal JSONata `Items` (rendered
+    by Terraform), or for JSONPath a Pass state of the same level writing a static Result to the
+    Map's ItemsPath; None otherwise."""
+    if isinstance(map_state.get("Items"), list):
+        return map_state["Items"]
     items_path = map_state.get("ItemsPath")
     for state in states.values():
         if state.get("Type") == "Pass" and state.get("ResultPath") == items_path and "Result" in state:
@@ -137,9 +212,14 @@ def _static_items(states: Mapping[str, Any], map_state: Mapping[str, Any]) -> li
     return None
 
 
-def _bind_item(state: Mapping[str, Any], item: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The Task with every `"<key>.$": "$.<field>"` parameter taken from one static Map item, so
-    the calls each iteration makes are known (a field the item lacks stays dynamic)."""
+_ITEM_FIELD = re.compile(r"^\{%\s*\$states\.input\.([A-Za-z_][A-Za-z0-9_]*)\s*%\}$")
+
+
+def _bind_item(state: Mapping[str, Any], item: Mapping[str, Any], first: bool) -> Mapping[str, Any]:
+    """The Task with every parameter read from the Map item taken from one static item, so the
+    calls each iteration makes are known (a field the item lacks stays dynamic): JSONPath
+    `"<key>.$": "$.<field>"`, or JSONata `{% $states.input.<field> %}` in the iteration's first
+    state (the only one whose input is the item)."""
 
     def bind(value: Any) -> Any:
         if not isinstance(value, Mapping):
@@ -147,13 +227,17 @@ def _bind_item(state: Mapping[str, Any], item: Mapping[str, Any]) -> Mapping[str
         bound: dict[str, Any] = {}
         for key, inner in value.items():
             field = inner[2:] if isinstance(inner, str) and inner.startswith("$.") else None
+            jsonata = _ITEM_FIELD.match(inner) if first and isinstance(inner, str) else None
             if key.endswith(".$") and field in item:
                 bound[key[:-2]] = item[field]
+            elif jsonata and jsonata[1] in item:
+                bound[key] = item[jsonata[1]]
             else:
                 bound[key] = bind(inner)
         return bound
 
-    return {**state, "Parameters": bind(state.get("Parameters") or {})}
+    key = "Arguments" if "Arguments" in state else "Parameters"
+    return {**state, key: bind(state.get(key) or {})}
 
 
 def _states(definition: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
@@ -169,9 +253,11 @@ def _states(definition: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]
                 if items is None:
                     found += inner
                     continue
+                start = state[key]["StartAt"]
                 for item in items:
+                    bindable = isinstance(item, Mapping)
                     found += [
-                        (n, _bind_item(s, item) if s["Type"] == "Task" and isinstance(item, Mapping) else s)
+                        (n, _bind_item(s, item, n == start) if s["Type"] == "Task" and bindable else s)
                         for n, s in inner
                     ]
     return found
@@ -183,7 +269,7 @@ def derive_calls(definition: Mapping[str, Any], region: str, account: str) -> se
     calls: set[Call] = set()
     for name, state in _states(definition):
         if state["Type"] == "Task":
-            calls.update(task_calls(name, state, glue))
+            calls.update(task_calls(name, state, glue, definition))
     return calls
 
 

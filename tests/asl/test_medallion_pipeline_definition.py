@@ -2,8 +2,9 @@
 
 Every Task has a timeout, retries only the transient errors of its service, and catches everything
 else; the Catch itself records the step's name ($failed_step) on its way to the single
-notify-failure path and a Fail (inside the quality gate's Map: to a Fail naming the dataset, which
-the Map catches into that path).
+notify-failure path and a Fail (inside the quality gate's Map: $gate_step, to a Fail naming the
+dataset, which the Map catches into that path). The catalog check and crawl loop are written once
+for the three layers; their Catches record the layer's step name (StartSilverCrawler).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 
 import pytest
 from asl_render import PIPELINE_DEFINITION, render
+from pipeline_states import SHARED, possible_values
 from pipeline_template_values import DEFINITION_VARS
+
+LAYERS = ("Bronze", "Silver", "Gold")
 
 TRANSIENT = {
     "arn:aws:states:::lambda:invoke": {"Lambda.ServiceException", "Lambda.TooManyRequestsException"},
@@ -54,10 +58,18 @@ def tasks(definition: dict[str, Any]) -> dict[str, Any]:
     return {n: s for level in levels(definition) for n, s in level["States"].items() if s["Type"] == "Task"}
 
 
-def describe_state(definition: dict[str, Any], name: str) -> str:
-    """Where a failure at `name` goes: the gate's own describe state inside the Map, else the pipeline's."""
-    gate = definition["States"]["SilverQuality"]["ItemProcessor"]["States"]
-    return "DescribeQualityFailure" if name in gate else "DescribeFailure"
+def in_gate(definition: dict[str, Any], name: str) -> bool:
+    return name in definition["States"]["SilverQuality"]["ItemProcessor"]["States"]
+
+
+def step_names(name: str) -> list[str]:
+    """The step names a failure at state `name` reports: one per layer for the shared crawl block."""
+    return [SHARED[name].format(layer) for layer in LAYERS] if name in SHARED else [name]
+
+
+def ways(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The state, its Catches and its Choice rules: everything that names a Next and may Assign."""
+    return [state, *state.get("Catch", []), *state.get("Choices", [])]
 
 
 def test_every_task_has_timeout_retry_and_catch(definition):
@@ -70,45 +82,59 @@ def test_every_task_has_timeout_retry_and_catch(definition):
         assert expected <= retried, (name, retried)
         catch_all = state["Catch"][-1]
         assert catch_all["ErrorEquals"] == ["States.ALL"], name
-        if name != "NotifyFailure":
-            assert catch_all["Assign"] == {"failed_step": name}, name
-            assert catch_all["Next"] == describe_state(definition, name), name
+        if name == "NotifyFailure":
+            continue
+        key, describe = (
+            ("gate_step", "DescribeQualityFailure")
+            if in_gate(definition, name)
+            else ("failed_step", "DescribeFailure")
+        )
+        assert list(catch_all["Assign"]) == [key] or set(catch_all["Assign"]) == {key, "gate"}, name
+        assert possible_values(definition, catch_all["Assign"][key]) == step_names(name), name
+        assert catch_all["Next"] == describe, name
+
+
+def test_the_catalog_check_and_crawl_loop_are_written_once(states):
+    per_layer = [
+        n for n in states if any(layer in n for layer in LAYERS) and ("Crawl" in n or "Catalog" in n)
+    ]
+    assert per_layer == []
+    assert sorted(n for n in states if "Crawl" in n or "Catalog" in n) == sorted(SHARED)
+    # Each layer's stage hands the block its layer; the block routes on to the next stage.
+    entered_by = {"BronzeLoad": "Bronze", "PublishSilver": "Silver", "RunGoldJob": "Gold"}
+    for stage, layer in entered_by.items():
+        assert states[stage]["Next"] == "CheckCatalog" and states[stage]["Assign"]["layer"]["name"] == layer
+    routes = {rule["Next"] for rule in states["CrawlNeeded"]["Choices"]} | {states["CrawlNeeded"]["Default"]}
+    assert routes == {"StartCrawler", "RunSilverJob", "RunGoldJob", "NotifySuccess"}
+    assert states["CrawlerFinished"]["Default"] == "CrawlNeeded"
 
 
 def test_failure_states_name_their_step_and_end_failed(definition, states, gate):
-    # No state exists only to record a step name: the Catch (or the Pass raising a check's
+    # No state exists only to record a step name: the Catch (or the Choice rule raising a check's
     # failure) assigns it, and every way into a describe state carries one.
     assert not [n for level in levels(definition) for n in level["States"] if n.startswith("FailedAt")]
-    for level, describe in ((states, "DescribeFailure"), (gate, "DescribeQualityFailure")):
+    for level, describe, key in (
+        (states, "DescribeFailure", "failed_step"),
+        (gate, "DescribeQualityFailure", "gate_step"),
+    ):
         entries = [
-            (name, way)
-            for name, state in level.items()
-            for way in [state, *state.get("Catch", [])]
-            if way.get("Next") == describe
+            (name, way) for name, state in level.items() for way in ways(state) if way.get("Next") == describe
         ]
         assert entries, describe
         for name, way in entries:
-            step = way.get("Assign", {}).get("failed_step")
-            assert isinstance(step, str) and step, (name, way)
-            assert step == name or level[name]["Type"] == "Pass", (name, step)
-        assert "$failed_step" in json.dumps(level[describe]), describe
+            steps = possible_values(definition, way.get("Assign", {}).get(key))
+            assert steps and all(isinstance(step, str) and step for step in steps), (name, way)
+            assert steps == step_names(name) or level[name]["Type"] == "Choice", (name, steps)
+        assert f"${key}" in json.dumps(level[describe]), describe
     # Inside the gate a failure names its step and the dataset, then fails the iteration; the Map
     # catches that into the one notify-and-fail path.
-    assert "$.dataset" in gate["DescribeQualityFailure"]["Parameters"]["Cause.$"]
-    assert gate["DescribeQualityFailure"]["Next"] == "GateErrorName"
-    assert gate["RenameGateError"]["Parameters"]["Error"] == "DataQuality.StepFailed"
-    assert gate["SilverQualityGateFailed"] == {
-        "Type": "Fail",
-        "ErrorPath": "$.gate_failure.Error",
-        "CausePath": "$.gate_failure.Cause",
-    }
+    assert "$gate.dataset" in gate["DescribeQualityFailure"]["Assign"]["gate_cause"]
+    assert gate["DescribeQualityFailure"]["Next"] == "SilverQualityGateFailed"
+    assert gate["SilverQualityGateFailed"]["Type"] == "Fail"
+    assert "'DataQuality.StepFailed'" in gate["SilverQualityGateFailed"]["Error"]
+    assert "$gate_cause" in gate["SilverQualityGateFailed"]["Cause"]
     assert states["SilverQuality"]["Catch"] == [
-        {
-            "ErrorEquals": ["States.ALL"],
-            "ResultPath": "$.error",
-            "Assign": {"failed_step": "SilverQuality"},
-            "Next": "DescribeFailure",
-        }
+        {"ErrorEquals": ["States.ALL"], "Assign": {"failed_step": "SilverQuality"}, "Next": "DescribeFailure"}
     ]
     assert states["SilverQuality"]["Next"] == "PublishSilver"
     assert states["DescribeFailure"]["Next"] == "NotifyFailure"
@@ -118,27 +144,34 @@ def test_failure_states_name_their_step_and_end_failed(definition, states, gate)
 
 
 def test_crawler_running_waits_instead_of_failing(states):
-    for layer in ("Bronze", "Silver", "Gold"):
-        catches = states[f"Start{layer}Crawler"]["Catch"]
-        assert catches[0] == {
-            "ErrorEquals": ["Glue.CrawlerRunningException"],
-            "ResultPath": "$.error",
-            "Next": f"{layer}CrawlerBusy",
-        }
-        assert "Glue.CrawlerRunningException" not in {
-            e for r in states[f"Start{layer}Crawler"]["Retry"] for e in r["ErrorEquals"]
-        }
+    catches = states["StartCrawler"]["Catch"]
+    assert catches[0] == {
+        "ErrorEquals": ["Glue.CrawlerRunningException"],
+        "Assign": {"busy": True},
+        "Next": "WaitForCrawler",
+    }
+    assert "Glue.CrawlerRunningException" not in {
+        e for r in states["StartCrawler"]["Retry"] for e in r["ErrorEquals"]
+    }
+    # Once the other crawl has ended, ours is started.
+    assert {"Condition": "{% $busy %}", "Next": "StartCrawler"} in states["CrawlerFinished"]["Choices"]
 
 
 def test_polls_are_bounded(states, gate):
-    for limit in (
-        "BronzeCrawlerPollLimit",
-        "SilverCrawlerPollLimit",
-        "GoldCrawlerPollLimit",
-        "SilverQualityPollLimit",
-    ):
-        rule = {**states, **gate}[limit]["Choices"][0]
-        assert rule["Variable"] == "$.poll.count" and rule["NumericGreaterThanEquals"] == 60
+    crawl = states["CrawlerFinished"]["Choices"]
+    assert crawl[0]["Condition"] == "{% $crawling and $polls + 1 >= 60 %}"
+    assert crawl[0]["Output"]["Error"] == "Glue.CrawlTimedOut" and crawl[0]["Next"] == "DescribeFailure"
+    assert crawl[1] == {
+        "Condition": "{% $crawling %}",
+        "Assign": {"polls": "{% $polls + 1 %}"},
+        "Next": "WaitForCrawler",
+    }
+    assert states["CrawlNeeded"]["Choices"][0]["Assign"] == {"polls": 0}
+    quality = gate["SilverQualityRunFinished"]["Choices"]
+    assert quality[2]["Condition"] == "{% $quality_polls >= 60 %}"
+    assert quality[2]["Output"]["Error"] == "DataQuality.RunTimedOut"
+    assert gate["GetSilverQualityRun"]["Assign"]["quality_polls"] == "{% $quality_polls + 1 %}"
+    assert gate["StartSilverQualityRun"]["Assign"]["quality_polls"] == 0
 
 
 def test_every_state_is_reachable(definition):
@@ -160,7 +193,6 @@ def test_every_state_is_reachable(definition):
 
 
 def test_every_gated_dataset_is_evaluated_before_publish(states):
-    assert states["RunSilverJob"]["Next"] == "LoadQualityGates"
-    assert states["LoadQualityGates"]["Result"] == DEFINITION_VARS["dq_gates"]
-    assert states["LoadQualityGates"]["ResultPath"] == states["SilverQuality"]["ItemsPath"]
+    assert states["RunSilverJob"]["Next"] == "SilverQuality"
+    assert states["SilverQuality"]["Items"] == DEFINITION_VARS["dq_gates"]
     assert len(DEFINITION_VARS["dq_gates"]) == 2

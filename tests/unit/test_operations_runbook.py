@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import pipeline_cost  # noqa: E402
 from asl_render import DEFINITIONS, PIPELINE_DEFINITION, render  # noqa: E402
+from pipeline_states import possible_values  # noqa: E402
 
 RUNBOOK = (REPO / "docs" / "operations.md").read_text()
 
@@ -21,16 +22,23 @@ RUNBOOK = (REPO / "docs" / "operations.md").read_text()
 def pipeline_steps():
     definition = json.loads(render(PIPELINE_DEFINITION, pipeline_cost.DEFINITION_VARS))
     states = definition["States"]
-    caught = {name for name, state in states.items() if state.get("Catch")}
-    # The failure path names the step its Catch (or the Pass that raises a check's failure)
-    # assigns to $failed_step.
+    # The failure path names the step its Catch (or the Choice rule that raises a check's
+    # failure) assigns to $failed_step: one name per layer where the crawl block, written once,
+    # builds it from the layer it runs for.
     recorded = {
-        assigned["Assign"]["failed_step"]
+        step
         for state in states.values()
-        for assigned in [state, *state.get("Catch", [])]
-        if "failed_step" in assigned.get("Assign", {})
+        for way in [state, *state.get("Catch", []), *state.get("Choices", [])]
+        if "failed_step" in way.get("Assign", {})
+        for step in possible_values(definition, way["Assign"]["failed_step"])
     }
-    return sorted(caught | recorded)
+    # A caught state that records no step (the failure notification itself) is named as itself.
+    unrecorded = {
+        name
+        for name, state in states.items()
+        if state.get("Catch") and not any("failed_step" in c.get("Assign", {}) for c in state["Catch"])
+    }
+    return sorted(recorded | unrecorded)
 
 
 def guard_steps():

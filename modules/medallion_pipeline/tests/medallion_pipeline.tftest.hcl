@@ -102,7 +102,7 @@ run "workflow_definition_wiring" {
   command = apply
 
   assert {
-    condition     = jsondecode(output.workflow_definition).States.RawIngest.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api"
+    condition     = jsondecode(output.workflow_definition).States.RawIngest.Arguments.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:frugal-test-raw-wordpress-api"
     error_message = "the raw step must invoke the raw function"
   }
   assert {
@@ -137,13 +137,13 @@ run "workflow_definition_wiring" {
     error_message = "one ruleset name per gated dataset"
   }
   assert {
-    condition     = jsondecode(output.workflow_definition).States.SilverQuality.ItemsPath == "$.quality_gates" && jsondecode(output.workflow_definition).States.LoadQualityGates.Result == output.definition_vars.dq_gates
+    condition     = jsondecode(output.workflow_definition).States.SilverQuality.Items == output.definition_vars.dq_gates
     error_message = "the quality map iterates over every gate"
   }
   assert {
     condition = [
       for s in ["RunSilverJob", "PublishSilver"] :
-      jsondecode(output.workflow_definition).States[s].Parameters.Arguments["--stage"]
+      jsondecode(output.workflow_definition).States[s].Arguments.Arguments["--stage"]
     ] == ["write", "publish"]
     error_message = "the workflow writes silver candidates, then publishes them"
   }
@@ -591,7 +591,7 @@ run "referential_integrity_reads_the_referenced_candidate" {
     error_message = "the evaluation role reads the gated and the referenced candidates, nothing else"
   }
   assert {
-    condition     = jsondecode(output.workflow_definition).States.SilverQuality.ItemProcessor.States.StartSilverQualityRun.Parameters["AdditionalDataSources.$"] == "$.additional_data_sources"
+    condition     = jsondecode(output.workflow_definition).States.SilverQuality.ItemProcessor.States.StartSilverQualityRun.Arguments.AdditionalDataSources == "{% $states.input.additional_data_sources %}"
     error_message = "the evaluation run must receive the gate's additional data sources"
   }
 }
