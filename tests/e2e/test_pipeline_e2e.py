@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from notifications import Inbox
+from pipeline_states import by_layer
 from run_schedule import follow
 from wordpress_sample.server import CORRUPT_POST_STATUS, exported_site
 
@@ -162,7 +163,8 @@ def run_via_schedule(applied: AppliedEnv, inboxes: dict[str, Inbox]) -> Run:
         for topic, inbox in inboxes.items()
         for message in inbox.drain(long_poll=1)
     ]
-    return Run(result, states, snapshot(applied), notes)
+    # The catalog check and crawl loop are written once: named here for the layer they ran for.
+    return Run(result, by_layer(states), snapshot(applied), notes)
 
 
 @dataclass
