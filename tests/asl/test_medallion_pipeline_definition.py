@@ -89,7 +89,9 @@ def test_every_task_has_timeout_retry_and_catch(definition):
             if in_gate(definition, name)
             else ("failed_step", "DescribeFailure")
         )
-        assert list(catch_all["Assign"]) == [key] or set(catch_all["Assign"]) == {key, "gate"}, name
+        error = "gate_error" if key == "gate_step" else "error"
+        assert catch_all["Assign"][error] == "{% $states.errorOutput %}", name
+        assert set(catch_all["Assign"]) - {key, error} <= {"gate"}, name
         assert possible_values(definition, catch_all["Assign"][key]) == step_names(name), name
         assert catch_all["Next"] == describe, name
 
@@ -134,7 +136,11 @@ def test_failure_states_name_their_step_and_end_failed(definition, states, gate)
     assert "'DataQuality.StepFailed'" in gate["SilverQualityGateFailed"]["Error"]
     assert "$gate_cause" in gate["SilverQualityGateFailed"]["Cause"]
     assert states["SilverQuality"]["Catch"] == [
-        {"ErrorEquals": ["States.ALL"], "Assign": {"failed_step": "SilverQuality"}, "Next": "DescribeFailure"}
+        {
+            "ErrorEquals": ["States.ALL"],
+            "Assign": {"failed_step": "SilverQuality", "error": "{% $states.errorOutput %}"},
+            "Next": "DescribeFailure",
+        }
     ]
     assert states["SilverQuality"]["Next"] == "PublishSilver"
     assert states["DescribeFailure"]["Next"] == "NotifyFailure"
@@ -160,7 +166,9 @@ def test_crawler_running_waits_instead_of_failing(states):
 def test_polls_are_bounded(states, gate):
     crawl = states["CrawlerFinished"]["Choices"]
     assert crawl[0]["Condition"] == "{% $crawling and $polls + 1 >= 60 %}"
-    assert crawl[0]["Output"]["Error"] == "Glue.CrawlTimedOut" and crawl[0]["Next"] == "DescribeFailure"
+    assert (
+        crawl[0]["Assign"]["error"]["Error"] == "Glue.CrawlTimedOut" and crawl[0]["Next"] == "DescribeFailure"
+    )
     assert crawl[1] == {
         "Condition": "{% $crawling %}",
         "Assign": {"polls": "{% $polls + 1 %}"},
@@ -169,7 +177,7 @@ def test_polls_are_bounded(states, gate):
     assert states["CrawlNeeded"]["Choices"][0]["Assign"] == {"polls": 0}
     quality = gate["SilverQualityRunFinished"]["Choices"]
     assert quality[2]["Condition"] == "{% $quality_polls >= 60 %}"
-    assert quality[2]["Output"]["Error"] == "DataQuality.RunTimedOut"
+    assert quality[2]["Assign"]["gate_error"]["Error"] == "DataQuality.RunTimedOut"
     assert gate["GetSilverQualityRun"]["Assign"]["quality_polls"] == "{% $quality_polls + 1 %}"
     assert gate["StartSilverQualityRun"]["Assign"]["quality_polls"] == 0
 
