@@ -503,14 +503,24 @@ module "data_quality_role" {
 locals {
   crawler_arns = { for k, m in module.crawler : k => m.arn }
 
-  definition_vars = {
+  # Each Task names the Retry policy of the service it calls ("Retry": "${retry_glue_job}"): the
+  # transient errors of a service are listed once (retry_errors.json), the backoff once here.
+  retry_policies = {
+    for service, errors in jsondecode(file("${path.module}/retry_errors.json")) : "retry_${service}" => [{
+      ErrorEquals     = errors
+      IntervalSeconds = var.workflow.retry_interval_seconds
+      MaxAttempts     = var.workflow.retry_max_attempts
+      BackoffRate     = 2
+      JitterStrategy  = "FULL"
+    }]
+  }
+
+  definition_vars = merge(local.retry_policies, {
     pipeline_name                   = local.base
     source_name                     = var.source_name
     raw_function_arn                = module.raw_function.arn
     bronze_function_arn             = module.bronze_function.arn
     lambda_task_timeout_seconds     = var.lambdas.timeout + 30
-    retry_interval_seconds          = var.workflow.retry_interval_seconds
-    retry_max_attempts              = var.workflow.retry_max_attempts
     workflow_timeout_seconds        = var.workflow.timeout_seconds
     bronze_database                 = local.dbs.bronze
     silver_database                 = local.dbs.silver
@@ -549,7 +559,7 @@ locals {
     dq_max_polls         = var.workflow.dq_max_polls
     success_topic_arn    = var.notifications.success_topic_arn
     failure_topic_arn    = var.notifications.failure_topic_arn
-  }
+  })
 }
 
 # Exactly the calls the definition makes, on exactly their resources (tests/unit/test_pipeline_iam.py

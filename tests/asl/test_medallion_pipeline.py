@@ -300,8 +300,7 @@ class Pipeline:
             **values.DEFINITION_VARS,
             # Short timeouts, retries and polls: the emulator answers at once.
             "lambda_task_timeout_seconds": 60,
-            "retry_interval_seconds": 1,
-            "retry_max_attempts": 2,
+            **values.retry_policies(interval_seconds=1, max_attempts=2),
             "workflow_timeout_seconds": 300,
             "crawler_poll_seconds": 1,
             "crawler_max_polls": 20,

@@ -7,8 +7,11 @@ they all render the same workflow.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+RETRY_ERRORS = Path(__file__).resolve().parents[2] / "modules" / "medallion_pipeline" / "retry_errors.json"
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 GLUE = f"arn:aws:glue:{REGION}:{ACCOUNT}"
@@ -29,6 +32,24 @@ TOPICS = {kind: f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-{kind}" for kind in ("
 QUALITY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-silver-wordpress-api-dq"
 
 
+def retry_policies(interval_seconds: int, max_attempts: int) -> dict[str, Any]:
+    """retry_<service> -> the Retry list a Task calling that service names, built as
+    modules/medallion_pipeline/main.tf builds it from the same retry_errors.json."""
+    errors = json.loads(RETRY_ERRORS.read_text(encoding="utf-8"))
+    return {
+        f"retry_{service}": [
+            {
+                "ErrorEquals": listed,
+                "IntervalSeconds": interval_seconds,
+                "MaxAttempts": max_attempts,
+                "BackoffRate": 2,
+                "JitterStrategy": "FULL",
+            }
+        ]
+        for service, listed in errors.items()
+    }
+
+
 def lambda_arn(name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
 
@@ -39,8 +60,7 @@ DEFINITION_VARS: dict[str, Any] = {
     "raw_function_arn": lambda_arn(NAMES["raw_function"]),
     "bronze_function_arn": lambda_arn(NAMES["bronze_function"]),
     "lambda_task_timeout_seconds": 150,
-    "retry_interval_seconds": 5,
-    "retry_max_attempts": 3,
+    **retry_policies(interval_seconds=5, max_attempts=3),
     "workflow_timeout_seconds": 10800,
     **{f"{layer}_database": db for layer, db in DATABASES.items()},
     **{f"{layer}_table_prefix": f"{layer}_" for layer in DATABASES},
