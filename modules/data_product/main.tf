@@ -16,6 +16,8 @@ locals {
 
   landing_datasets = sort(keys(module.contract.landing_datasets))
   http_datasets    = sort(keys(module.contract.http_datasets))
+  # The contract says which datasets can be loaded incrementally; the root may keep some as snapshots.
+  incremental_datasets = var.incremental_datasets == null ? module.contract.incremental_datasets : sort(var.incremental_datasets)
   quality_rules = {
     for dataset in distinct(concat(keys(module.contract.quality_rules), keys(var.extra_quality_rules))) :
     dataset => concat(lookup(module.contract.quality_rules, dataset, []), lookup(var.extra_quality_rules, dataset, []))
@@ -46,7 +48,7 @@ module "pipeline" {
     bucket_arn  = var.storage.landing_bucket.arn
     datasets    = local.landing_datasets
   }
-  incremental = { datasets = module.contract.incremental_datasets, lookback_days = var.incremental_lookback_days }
+  incremental = { datasets = local.incremental_datasets, lookback_days = var.incremental_lookback_days }
 
   storage = {
     bucket_names           = var.storage.bucket_names

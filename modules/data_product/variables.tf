@@ -79,6 +79,17 @@ variable "http" {
   }
 }
 
+variable "incremental_datasets" {
+  description = "Which of the contract's incremental datasets (load.mode incremental) are loaded incrementally: fetched from a start day (HTTP) and merged into silver by key. null: all of them; [] or a subset: the others are full snapshots (for example until a source's incremental route is trusted)."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.incremental_datasets == null || alltrue([for d in(var.incremental_datasets == null ? [] : var.incremental_datasets) : try(jsondecode(file(var.contract_path)).datasets[d].load.mode, "snapshot") == "incremental"])
+    error_message = "incremental_datasets must be null (every incremental dataset of ${var.contract_path}) or a list of the datasets whose load.mode is incremental there."
+  }
+}
+
 variable "incremental_lookback_days" {
   description = "Incremental HTTP datasets are fetched from the ingest date minus this many days (landing datasets copy every new drop)."
   type        = number

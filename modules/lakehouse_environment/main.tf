@@ -1,25 +1,20 @@
-# Everything one environment runs: shared topics, the lakehouse storage, the Glue session guard, the
-# WordPress source's medallion pipeline and, for each entry of var.products, another team's data
-# product with a pipeline of its own on the same storage. envs/<env> only chooses values.
+# Everything one environment runs: shared topics, the lakehouse storage, the Glue session guard and
+# its data products, each a modules/data_product call with a medallion pipeline of its own on the
+# same storage: the WordPress source (var.pipeline) and every entry of var.products.
+# envs/<env> only chooses values.
+
+# The WordPress source: its contract, read here because its source name keys its product and its
+# HTTP datasets give the plugin's routes (modules/source_contract fails the plan on a contract
+# mistake, naming the file and the field).
+module "contract" {
+  source = "../source_contract"
+
+  path = local.wordpress_contract_path
+}
 
 locals {
-  # The source's contract is the one dataset list (modules/source_contract reads it and fails the
-  # plan on a contract mistake, naming the file and the field).
-  source_name = module.contract.source
-  datasets    = module.contract.datasets
-  # WP Statistics grows by a row per page and day: the contract declares it incremental, and with
-  # statistics_incremental it is fetched from a start day (ingest date - statistics_lookback_days)
-  # and merged into silver by key. Without it every dataset is a full snapshot.
-  incremental_datasets = var.pipeline.statistics_incremental ? module.contract.incremental_datasets : []
-
-  dist = var.pipeline.dist_dir
-  zips = {
-    raw    = "${local.dist}/lambda/raw_ingest.zip"
-    bronze = "${local.dist}/lambda/bronze_load.zip"
-  }
-  # Before `make package` the zips do not exist; the pipeline's precondition then stops the plan
-  # with "build the artifacts first", while validate still works.
-  missing_hash = "0000000000000000000000000000000000000000000="
+  wordpress_contract_path = coalesce(var.pipeline.contract_path, "${path.module}/../../sources/wordpress_api/contract.json")
+  source_name             = module.contract.source
 
   # WordPress core post types and statuses: anything else in silver posts fails the quality gate.
   allowed_post_types = [
@@ -27,24 +22,51 @@ locals {
     "wp_navigation", "wp_global_styles", "custom_css", "customize_changeset", "oembed_cache", "user_request",
   ]
   allowed_post_statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit"]
-  # The quality gate: each dataset's DQDL rules from the contract, plus what this environment
-  # decides for posts (the allowed WordPress values and the row floor).
-  environment_quality_rules = {
-    posts = [
-      "ColumnValues \"post_type\" in [ ${join(", ", [for t in local.allowed_post_types : "\"${t}\""])} ]",
-      "ColumnValues \"post_status\" in [ ${join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])} ]",
-      "RowCount >= ${var.pipeline.row_count_floor}",
-    ]
+
+  # WordPress as a data product like any other: what var.pipeline says, in var.products' terms.
+  wordpress_product = {
+    contract_path = local.wordpress_contract_path
+    dist_dir      = var.pipeline.dist_dir
+    gold          = { script = "gold_statistics_postname.py", datasets = ["statistics_postname"] }
+    lambdas       = { raw = "raw_ingest", bronze = "bronze_load" }
+    # The contract and the raw hooks the generic raw_ingest zip carries are all WordPress needs.
+    silver_hooks_module = null
+    # The lakehouse-export plugin's routes (wordpress_plugin/lakehouse-export), one per HTTP
+    # dataset; 100 rows per page is WordPress's maximum. Without a secret ARN the pipeline creates
+    # an empty one to fill with put-secret-value.
+    http = {
+      endpoints = {
+        for dataset in keys(module.contract.http_datasets) :
+        dataset => "${var.pipeline.wordpress_site}/wp-json/lakehouse/v1/${dataset}?per_page=100"
+      }
+      credentials_secret_arn = var.pipeline.wordpress_credentials_secret_arn
+    }
+    # WP Statistics grows by a row per page and day: the contract declares it incremental, and with
+    # statistics_incremental it is fetched from a start day (ingest date - statistics_lookback_days)
+    # and merged into silver by key. Without it every dataset is a full snapshot.
+    incremental_datasets      = var.pipeline.statistics_incremental ? null : []
+    incremental_lookback_days = var.pipeline.statistics_lookback_days
+    # On top of each dataset's contract rules, what this environment decides for posts: the
+    # allowed WordPress values and the row floor.
+    extra_quality_rules = {
+      posts = [
+        "ColumnValues \"post_type\" in [ ${join(", ", [for t in local.allowed_post_types : "\"${t}\""])} ]",
+        "ColumnValues \"post_status\" in [ ${join(", ", [for s in local.allowed_post_statuses : "\"${s}\""])} ]",
+        "RowCount >= ${var.pipeline.row_count_floor}",
+      ]
+    }
+    schedule        = var.pipeline.schedule
+    crawl_every_run = var.pipeline.crawl_every_run
   }
-  quality_rules = {
-    for dataset, rules in module.contract.quality_rules :
-    dataset => concat(rules, lookup(local.environment_quality_rules, dataset, []))
-  }
+
+  # Every product of this environment by source: WordPress first, then var.products (whose keys
+  # are validated to be their contracts' sources, never WordPress's).
+  products = merge({ (local.source_name) = local.wordpress_product }, var.products)
 }
 
-# Further products on the same storage, topics and guard: one pipeline each (modules/data_product).
 # Storage needs to know before the products exist whether any product drops files (landing bucket)
-# and which gold prefixes Spark writes: both come from each product's contract, read here too.
+# and which gold prefixes Spark writes. Both come from each product's contract and its gold
+# datasets, read here (the products' own outputs would make storage wait for their pipelines).
 module "product_contract" {
   source   = "../source_contract"
   for_each = var.products
@@ -53,8 +75,15 @@ module "product_contract" {
 }
 
 locals {
-  landing_needed         = anytrue([for name, contract in module.product_contract : length(contract.landing_datasets) > 0])
-  product_spark_prefixes = flatten([for name, product in var.products : [for d in product.gold.datasets : "${name}/${d}/"]])
+  landing_needed = anytrue(concat(
+    [length(module.contract.landing_datasets) > 0],
+    [for name, contract in module.product_contract : length(contract.landing_datasets) > 0],
+  ))
+  # WordPress's first, then the other products' (the order of the gold bucket's lifecycle rules).
+  spark_staging_prefixes = concat(
+    [for d in local.wordpress_product.gold.datasets : "${local.source_name}/${d}/"],
+    flatten([for name, product in var.products : [for d in product.gold.datasets : "${name}/${d}/"]]),
+  )
 }
 
 # What every product's pipeline shares: the environment's storage (the landing bucket only matters
@@ -73,12 +102,6 @@ locals {
     failure_topic_arn = module.notifications.failure_topic_arn
     kms_key_arn       = module.notifications.kms_key_arn
   }
-}
-
-module "contract" {
-  source = "../source_contract"
-
-  path = coalesce(var.pipeline.contract_path, "${path.module}/../../sources/wordpress_api/contract.json")
 }
 
 module "notifications" {
@@ -103,8 +126,8 @@ module "storage" {
   noncurrent_version_expiration_days = var.storage.noncurrent_version_expiration_days
   access_log_retention_days          = var.storage.access_log_retention_days
   kms_deletion_window_days           = var.kms_deletion_window_days
-  # The gold job (Spark) writes this dataset; its .spark-staging* leftovers expire after a day.
-  spark_staging_dataset_prefixes = { gold = concat(["${local.source_name}/statistics_postname/"], local.product_spark_prefixes) }
+  # Every product's gold job (Spark) writes its datasets here; .spark-staging* leftovers expire after a day.
+  spark_staging_dataset_prefixes = { gold = local.spark_staging_prefixes }
   landing                        = local.landing_needed ? { expiration_days = var.storage.landing_expiration_days } : null
   tags                           = var.tags
 }
@@ -142,60 +165,11 @@ module "glue_session_guard" {
   tags                    = var.tags
 }
 
-module "pipeline" {
-  source = "../medallion_pipeline"
-
-  namespace     = var.namespace
-  environment   = var.environment
-  source_name   = local.source_name
-  datasets      = local.datasets
-  gold_datasets = ["statistics_postname"]
-  # The lakehouse-export plugin's routes (wordpress_plugin/lakehouse-export); 100 rows per page
-  # is WordPress's maximum.
-  endpoints = {
-    for dataset in local.datasets : dataset => "${var.pipeline.wordpress_site}/wp-json/lakehouse/v1/${dataset}?per_page=100"
-  }
-  credentials = { secret_arn = var.pipeline.wordpress_credentials_secret_arn }
-  incremental = { datasets = local.incremental_datasets, lookback_days = var.pipeline.statistics_lookback_days }
-
-  storage       = local.shared_storage
-  notifications = local.shared_topics
-
-  lambdas = {
-    raw = {
-      filename         = local.zips.raw
-      handler          = "raw_ingest.handler.handler"
-      source_code_hash = fileexists(local.zips.raw) ? filebase64sha256(local.zips.raw) : local.missing_hash
-    }
-    bronze = {
-      filename         = local.zips.bronze
-      handler          = "bronze_load.handler.handler"
-      source_code_hash = fileexists(local.zips.bronze) ? filebase64sha256(local.zips.bronze) : local.missing_hash
-    }
-    reserved      = var.pipeline.lambda_reserved
-    layer_enabled = var.pipeline.lambda_layer_enabled
-  }
-  glue_scripts = {
-    silver         = "${local.dist}/glue/silver.py"
-    gold           = "${local.dist}/glue/gold_statistics_postname.py"
-    common_package = "${local.dist}/glue/lakehouse_common.zip"
-  }
-
-  # One ruleset per gated dataset: posts (keys, allowed values, row floor) and the WP Statistics
-  # page counts the gold job joins to them.
-  data_quality = { rules = local.quality_rules }
-
-  crawlers           = { every_run = var.pipeline.crawl_every_run }
-  workflow           = var.pipeline.workflow
-  schedule           = var.pipeline.schedule
-  log_retention_days = var.log_retention_days
-  force_destroy      = var.force_destroy
-  tags               = var.tags
-}
-
+# One call for every product, WordPress included: the wiring to the shared storage and topics and
+# the environment's function, workflow, log and tag settings is written once.
 module "product" {
   source   = "../data_product"
-  for_each = var.products
+  for_each = local.products
 
   namespace           = var.namespace
   environment         = var.environment
@@ -206,6 +180,7 @@ module "product" {
   silver_hooks_module = each.value.silver_hooks_module
   http                = each.value.http
 
+  incremental_datasets      = each.value.incremental_datasets
   incremental_lookback_days = each.value.incremental_lookback_days
   extra_quality_rules       = each.value.extra_quality_rules
 
@@ -218,4 +193,12 @@ module "product" {
   log_retention_days = var.log_retention_days
   force_destroy      = var.force_destroy
   tags               = var.tags
+}
+
+# Before WordPress was a product its pipeline was this module's own call: an environment applied
+# then keeps every resource (no destroy, no create), only their addresses change. The key is the
+# source of this repository's WordPress contract.
+moved {
+  from = module.pipeline
+  to   = module.product["wordpress_api"].module.pipeline
 }

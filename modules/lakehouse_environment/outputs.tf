@@ -110,67 +110,67 @@ output "storage_lifecycle_rules" {
 
 output "pipeline_workflow_arn" {
   description = "ARN of the WordPress medallion workflow."
-  value       = module.pipeline.workflow_arn
+  value       = local.wordpress.workflow_arn
 }
 
 output "pipeline_function_names" {
   description = "Lambda function names (raw, bronze)."
-  value       = module.pipeline.function_names
+  value       = local.wordpress.function_names
 }
 
 output "pipeline_job_names" {
   description = "Glue job names (silver, gold)."
-  value       = module.pipeline.job_names
+  value       = local.wordpress.job_names
 }
 
 output "pipeline_crawler_names" {
   description = "Crawler names by layer."
-  value       = module.pipeline.crawler_names
+  value       = local.wordpress.crawler_names
 }
 
 output "pipeline_table_names" {
   description = "Catalog tables by layer."
-  value       = module.pipeline.table_names
+  value       = local.wordpress.table_names
 }
 
 output "pipeline_candidate_table_names" {
   description = "Silver candidate tables (write-audit-publish): what the quality gate evaluates before the silver job publishes."
-  value       = module.pipeline.candidate_table_names
+  value       = local.wordpress.candidate_table_names
 }
 
 output "pipeline_data_quality_ruleset_names" {
   description = "Silver DQDL ruleset per gated dataset (dataset => ruleset name)."
-  value       = module.pipeline.data_quality_ruleset_names
+  value       = local.wordpress.data_quality_ruleset_names
 }
 
 output "pipeline_artifacts_bucket_name" {
   description = "Bucket with the Glue scripts and shared package."
-  value       = module.pipeline.artifacts_bucket_name
+  value       = local.wordpress.artifacts_bucket_name
 }
 
 output "pipeline_schedule_name" {
   description = "EventBridge Scheduler schedule starting the workflow."
-  value       = module.pipeline.schedule_name
+  value       = local.wordpress.schedule_name
 }
 
 output "pipeline_parameter_names" {
   description = "Parameter Store names (endpoints, workflow_arn)."
-  value       = module.pipeline.parameter_names
+  value       = local.wordpress.parameter_names
 }
 
 output "pipeline_workflow_definition" {
   description = "Rendered workflow definition (tests derive its calls and check them against the role policy)."
-  value       = module.pipeline.workflow_definition
+  value       = local.wordpress.workflow_definition
 }
 
 output "pipeline_workflow_role_policy_json" {
   description = "The workflow role's inline policy."
-  value       = module.pipeline.workflow_role_policy_json
+  value       = local.wordpress.workflow_role_policy_json
 }
 
 output "pipeline_credentials_secret_arn" {
   description = "Secrets Manager secret the raw function reads the WordPress username and application password from (store its value with put-secret-value)."
-  value       = module.pipeline.credentials_secret_arn
+  value       = local.wordpress.credentials_secret_arn
 }
 
 output "storage_landing_bucket" {
@@ -179,6 +179,11 @@ output "storage_landing_bucket" {
 }
 
 output "products" {
-  description = "Each product of var.products (source => modules/data_product outputs: source_name, contract, landing_prefixes, workflow_arn, pipeline)."
-  value       = module.product
+  description = "Each product of var.products (source => modules/data_product outputs: source_name, contract, landing_prefixes, workflow_arn, pipeline); WordPress's are the pipeline_* outputs."
+  value       = { for name, product in module.product : name => product if name != local.source_name }
+}
+
+locals {
+  # WordPress's pipeline (modules/medallion_pipeline outputs), published as the pipeline_* outputs.
+  wordpress = module.product[local.source_name].pipeline
 }

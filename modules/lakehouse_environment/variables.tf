@@ -148,8 +148,9 @@ variable "products" {
     <source>/<dataset>/. Per product: contract_path (sources/<source>/contract.json), dist_dir (its
     tools/package.py --out), gold ({ script, datasets }), lambdas (packaged raw/bronze names, default
     the generic raw_ingest and bronze_load), silver_hooks_module (in dist_dir/glue/silver_hooks.zip),
-    http ({ endpoints, credentials_secret_arn } for the contract's HTTP datasets), extra_quality_rules,
-    schedule and crawl_every_run. Workflow timings, function settings, log retention, force_destroy
+    http ({ endpoints, credentials_secret_arn } for the contract's HTTP datasets),
+    incremental_datasets (null: every incremental dataset of the contract) and
+    incremental_lookback_days, extra_quality_rules, schedule and crawl_every_run. Workflow timings, function settings, log retention, force_destroy
     and tags are the environment's (var.pipeline, var.log_retention_days, ...).
   EOT
   type = map(object({
@@ -168,6 +169,7 @@ variable "products" {
       endpoints              = map(string)
       credentials_secret_arn = optional(string)
     }))
+    incremental_datasets      = optional(list(string))
     incremental_lookback_days = optional(number, 2)
     extra_quality_rules       = optional(map(list(string)), {})
     schedule = optional(object({

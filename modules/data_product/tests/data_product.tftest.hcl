@@ -134,6 +134,36 @@ run "the_environment_adds_quality_rules_to_the_contracts" {
   }
 }
 
+run "incremental_datasets_keeps_the_others_as_snapshots" {
+  command = apply
+  variables {
+    incremental_datasets = ["tracks"]
+  }
+  assert {
+    condition     = module.pipeline.silver_job_arguments["--merge_datasets"] == "tracks"
+    error_message = "only the listed incremental datasets are merged; plays is then a full snapshot"
+  }
+}
+
+run "no_incremental_datasets_every_dataset_a_snapshot" {
+  command = apply
+  variables {
+    incremental_datasets = []
+  }
+  assert {
+    condition     = !contains(keys(module.pipeline.silver_job_arguments), "--merge_datasets")
+    error_message = "incremental_datasets = [] loads every dataset as a full snapshot"
+  }
+}
+
+run "rejects_an_incremental_dataset_the_contract_loads_as_a_snapshot" {
+  command = plan
+  variables {
+    incremental_datasets = ["tracks", "albums"]
+  }
+  expect_failures = [var.incremental_datasets]
+}
+
 run "rejects_a_landing_product_without_a_landing_bucket" {
   command = plan
   variables {

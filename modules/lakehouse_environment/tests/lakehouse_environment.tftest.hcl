@@ -84,7 +84,7 @@ run "one_environment_wires_storage_guard_and_pipeline_together" {
     error_message = "the guard's trail and the four layer buckets must exist"
   }
   assert {
-    condition     = length(regexall("frugal-test-bronze-wordpress-api", module.pipeline.workflow_definition)) > 0 && length(regexall("frugal_test_silver", module.pipeline.workflow_definition)) > 0
+    condition     = length(regexall("frugal-test-bronze-wordpress-api", module.product["wordpress_api"].pipeline.workflow_definition)) > 0 && length(regexall("frugal_test_silver", module.product["wordpress_api"].pipeline.workflow_definition)) > 0
     error_message = "the workflow must use this environment's crawlers and catalog databases"
   }
   assert {
@@ -97,9 +97,9 @@ run "pipeline_reads_and_writes_this_environments_layers" {
   command = apply
 
   assert {
-    condition = length(module.pipeline.endpoints) == 5 && alltrue([
+    condition = length(module.product["wordpress_api"].pipeline.endpoints) == 5 && alltrue([
       for d in ["posts", "statistics_pages", "term_relationships", "term_taxonomy", "terms"] :
-      module.pipeline.endpoints[d] == "https://blog.example.com/wp-json/lakehouse/v1/${d}?per_page=100"
+      module.product["wordpress_api"].pipeline.endpoints[d] == "https://blog.example.com/wp-json/lakehouse/v1/${d}?per_page=100"
     ])
     error_message = "the five routes of the lakehouse-export plugin are derived from wordpress_site"
   }
@@ -108,11 +108,11 @@ run "pipeline_reads_and_writes_this_environments_layers" {
     error_message = "the quality gate evaluates posts and statistics_pages, each with its own ruleset"
   }
   assert {
-    condition     = strcontains(module.pipeline.data_quality_rulesets["posts"], "RowCount >= 25") && strcontains(module.pipeline.data_quality_rulesets["statistics_pages"], "IsComplete \"page_id\"")
+    condition     = strcontains(module.product["wordpress_api"].pipeline.data_quality_rulesets["posts"], "RowCount >= 25") && strcontains(module.product["wordpress_api"].pipeline.data_quality_rulesets["statistics_pages"], "IsComplete \"page_id\"")
     error_message = "pipeline.row_count_floor reaches the posts rules; statistics_pages has its own rules"
   }
   assert {
-    condition     = !contains(keys(module.pipeline.silver_job_arguments), "--merge_datasets")
+    condition     = !contains(keys(module.product["wordpress_api"].pipeline.silver_job_arguments), "--merge_datasets")
     error_message = "statistics are full snapshots unless statistics_incremental is set"
   }
 
@@ -188,7 +188,7 @@ run "incremental_statistics" {
     pipeline = { wordpress_site = "https://blog.example.com", dist_dir = "tests/fixtures/artifacts", statistics_incremental = true, statistics_lookback_days = 3 }
   }
   assert {
-    condition     = module.pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
+    condition     = module.product["wordpress_api"].pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
     error_message = "with statistics_incremental silver merges statistics_pages increments"
   }
 }
@@ -199,15 +199,15 @@ run "datasets_come_from_the_contract" {
     pipeline = { wordpress_site = "https://blog.example.com", dist_dir = "tests/fixtures/artifacts", contract_path = "tests/fixtures/wordpress_three_datasets.json", statistics_incremental = true }
   }
   assert {
-    condition     = jsonencode(sort(keys(module.pipeline.endpoints))) == jsonencode(["posts", "statistics_pages", "terms"])
+    condition     = jsonencode(sort(keys(module.product["wordpress_api"].pipeline.endpoints))) == jsonencode(["posts", "statistics_pages", "terms"])
     error_message = "the endpoints (one per dataset) must follow the contract's dataset list"
   }
   assert {
-    condition     = module.pipeline.silver_job_arguments["--datasets"] == "posts,statistics_pages,terms"
+    condition     = module.product["wordpress_api"].pipeline.silver_job_arguments["--datasets"] == "posts,statistics_pages,terms"
     error_message = "the silver job's datasets must follow the contract"
   }
   assert {
-    condition     = module.pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
+    condition     = module.product["wordpress_api"].pipeline.silver_job_arguments["--merge_datasets"] == "statistics_pages"
     error_message = "the contract's incremental datasets are merged when statistics_incremental is set"
   }
 }
