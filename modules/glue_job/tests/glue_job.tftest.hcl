@@ -1,18 +1,8 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock-glue" }
-  }
-  mock_resource "aws_glue_job" {
-    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:job/mock" }
   }
 }
 

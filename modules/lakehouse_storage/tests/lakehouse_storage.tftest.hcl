@@ -1,25 +1,14 @@
 # Plan-level tests: names, per-layer default ageing, overrides, key policy, catalog, parameters and
 # every refused input.
 mock_provider "aws" {
+  source          = "../../tests/terraform/mocks/aws"
   override_during = plan
 
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
       key_id = "11111111-2222-3333-4444-555555555555"
     }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::mock-bucket" }
   }
 }
 

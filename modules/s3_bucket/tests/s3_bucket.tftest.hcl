@@ -1,5 +1,6 @@
 # Plan-level tests of the bucket baseline, the lifecycle rules it always adds and every input check.
 mock_provider "aws" {
+  source          = "../../tests/terraform/mocks/aws"
   override_during = plan
 
   mock_resource "aws_s3_bucket" {
