@@ -100,7 +100,7 @@ variable "guard" {
 }
 
 variable "pipeline" {
-  description = "WordPress medallion pipeline settings (modules/medallion_pipeline): the site (a lakehouse-export route per contract dataset is derived from it) and its credentials secret, the source contract (contract_path, default this repository's sources/wordpress_api/contract.json: the dataset list, incremental datasets and keys come from it), incremental fetching, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
+  description = "The WordPress product (one modules/data_product call with var.products' entries; its medallion pipeline is the pipeline_* outputs): the site (a lakehouse-export route per contract dataset is derived from it) and its credentials secret, the source contract (contract_path, default this repository's sources/wordpress_api/contract.json: the dataset list, incremental datasets and keys come from it), incremental fetching, schedule, crawling, the quality floor, where the built artifacts are, function and workflow tuning."
   type = object({
     wordpress_site                   = string
     wordpress_credentials_secret_arn = optional(string)
