@@ -66,7 +66,7 @@ locals {
 
 # Storage needs to know before the products exist whether any product drops files (landing bucket)
 # and which gold prefixes Spark writes. Both come from each product's contract and its gold
-# datasets, read here (the products' own outputs would make storage wait for their pipelines).
+# datasets, read here: storage reading module.product would depend on the pipelines that need it.
 module "product_contract" {
   source   = "../source_contract"
   for_each = var.products
