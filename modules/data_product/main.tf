@@ -15,7 +15,6 @@ locals {
   missing_hash = "0000000000000000000000000000000000000000000="
 
   landing_datasets = sort(keys(module.contract.landing_datasets))
-  http_datasets    = sort(keys(module.contract.http_datasets))
   # The contract says which datasets can be loaded incrementally; the root may keep some as snapshots.
   incremental_datasets = var.incremental_datasets == null ? module.contract.incremental_datasets : sort(var.incremental_datasets)
   quality_rules = {

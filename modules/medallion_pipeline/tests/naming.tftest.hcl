@@ -1,56 +1,13 @@
 # Naming: the same hyphenated namespace every module accepts (the main test file shows the
 # rejections). A file of its own because the mocked artifact bucket ARN must match the name.
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_ssm_parameter" {
-    defaults = { value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20", insecure_value = "arn:aws:lambda:eu-west-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:20" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock" }
-  }
-  mock_resource "aws_glue_job" {
-    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:job/mock" }
-  }
-  mock_resource "aws_glue_crawler" {
-    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mock" }
-  }
-  mock_resource "aws_glue_data_quality_ruleset" {
-    defaults = { arn = "arn:aws:glue:eu-west-1:123456789012:dataQualityRuleset/mock" }
-  }
-  mock_resource "aws_sfn_state_machine" {
-    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mock", name = "mock" }
-  }
-  mock_resource "aws_ssm_parameter" {
-    defaults = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/mock" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::music-lib-test-wordpress-api-artifacts-123456789012" }
   }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
-  }
   mock_resource "aws_secretsmanager_secret" {
     defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:frugal/test/pipeline/wordpress_api/credentials-AbCdEf" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
   }
 }
 
@@ -84,8 +41,8 @@ variables {
     kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/66666666-2222-3333-4444-555555555555"
   }
   lambdas = {
-    raw    = { filename = "tests/fixtures/raw_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
-    bronze = { filename = "tests/fixtures/bronze_wordpress_api.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    raw    = { filename = "tests/fixtures/raw_ingest.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    bronze = { filename = "tests/fixtures/bronze_load.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
   }
   glue_scripts = {
     silver         = "tests/fixtures/silver.py"
