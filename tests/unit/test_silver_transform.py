@@ -568,6 +568,32 @@ def test_exact_duplicates_dropped_and_logged_conflicts_name_the_key(caplog):
         silver([track(1), track(1, notes="changed only in a dropped column")])
 
 
+def test_only_strictly_increasing_whole_number_keys_are_proven_unique_in_one_pass():
+    def proven(values, keys=("track_id",)):
+        return silver_transform._increasing_key_unique(
+            pd.DataFrame({"track_id": values, "t": "x"}), list(keys)
+        )
+
+    assert proven([1, 2, 5]) and proven(pd.array([3, 4], dtype="Int64"))
+    # Not proven (the general checks decide): a repeat, any other order, a null, text, two keys.
+    assert not proven([1, 2, 2]) and not proven([2, 1, 3]) and not proven([1])
+    assert not proven(pd.array([1, None, 3], dtype="Int64"))
+    assert not proven(["1", "2"]) and not proven([1, 2], keys=("track_id", "t"))
+
+
+def test_sorted_keys_drop_and_reject_duplicates_as_before(monkeypatch, caplog):
+    rows = [track(1), track(2), track(3)]
+    fast = silver(rows)
+    with monkeypatch.context() as patched:
+        patched.setattr(silver_transform, "_increasing_key_unique", lambda *_args: False)
+        pd.testing.assert_frame_equal(silver(rows), fast)
+    with caplog.at_level(logging.WARNING):  # in order, with a repeat: the general check runs
+        assert silver([track(1), track(1), track(2)])["track_id"].tolist() == [1, 2]
+    assert "dropped 1 exact duplicate row(s)" in caplog.text
+    with pytest.raises(SilverInputError, match=r"field track_id has 2 rows sharing a key"):
+        silver([track(1), track(2), track(2, notes="x", plays=99)])
+
+
 def test_missing_kept_column_is_named_a_missing_dropped_one_is_fine():
     rows = frame([track(1)])
     assert len(transform_dataset(rows.drop(columns=["notes"]), TRACKS, OBJECT)) == 1
