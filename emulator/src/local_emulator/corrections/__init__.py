@@ -20,6 +20,7 @@ MODULES = [
     "sfn_sdk_endpoint",
     "sfn_executions",
     "sfn_wait",
+    "sfn_stopped_tasks",
     "sfn_error_names",
     "sfn_optimised_casing",
     "glue_sessions",
