@@ -11,8 +11,11 @@ nothing onto the environment's value stack), while `StateTaskService._before_eva
 evaluates the Task's TimeoutSeconds and pops the stack unconditionally. When a Map iteration is
 stopped between entering a Task and scheduling it, the pop takes whatever value lay below (the
 Task's arguments, a dict) and records it as `timeoutInSeconds`; the execution's history then can
-no longer be serialised and every GetExecutionHistory of it fails with a 500. Seen once in CI on
-the medallion pipeline's quality gate (two iterations, one failing at GetSilverQualityRun).
+no longer be serialised and every GetExecutionHistory of it fails with a 500. CI failed once that
+way on the medallion pipeline's quality gate (two iterations, one failing at GetSilverQualityRun):
+the serialiser found a dict in an integer field of an event's details. Of the history's integer
+fields (botocore's model) this pop is the path that can put one there; the race itself was not
+reproduced (23 reruns under load), hence the in-process tests.
 
 Here a service Task whose environment has stopped returns before scheduling (no event, no call),
 and a literal TimeoutSeconds / HeartbeatSeconds always yields its value, so the stack stays
