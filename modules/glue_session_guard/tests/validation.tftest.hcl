@@ -1,6 +1,15 @@
 # Plan-time validation: what each restricted input refuses, and the limits it still accepts.
 mock_provider "aws" {
-  source = "./tests/mocks/aws"
+  source = "../../tests/terraform/mocks/aws"
+
+  # What the guard reads differently from the shared mocks: a vended-logs log group (the
+  # state machines' logging destination) and the dead-letter queue's URL.
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mock-dlq", id = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock-dlq" }
+  }
 }
 
 variables {
